@@ -1,0 +1,11 @@
+/** Exit codes of the atom command (docs/cli.md). */
+export const ExitCode = {
+  ok: 0,
+  /** The run failed or was cancelled; `validate`: the document is invalid. */
+  failed: 1,
+  /** Bad input: unreadable file, invalid document or inputs, bad flags, unknown run. */
+  badInput: 2,
+  /** The run has not ended: it waits for an event, an approval or a child run. */
+  unfinished: 3,
+  interrupted: 130,
+} as const;

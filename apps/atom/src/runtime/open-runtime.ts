@@ -1,0 +1,90 @@
+/**
+ * Wires the adapters of the embedded mode into the engine: the SQLite store and the blob folder
+ * inside the data folder, the built-in nodes, configuration from the environment. Registers this
+ * process as a worker and returns the steps held by workers of this host that died (kill -9,
+ * crash) to the queue at once, instead of waiting for their leases to expire.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Engine, type StepLog } from '@atom/engine';
+import { createFileBlobStore, createSqliteStore } from '@atom/store';
+import { readConfig } from './env-config.js';
+import { createNodes } from './node-setup.js';
+
+export interface Runtime {
+  engine: Engine;
+  workerId: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  dataDir: string;
+  log?: StepLog;
+}
+
+export const ATOM_VERSION = '0.1.0';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Node logs (the `log` node, connectors) go to stderr beside the progress lines. */
+const printLog: StepLog = (level, message, data) => {
+  if (level === 'debug') return;
+  const step = typeof data.step === 'string' ? `${data.step}: ` : '';
+  const extra = data.data === undefined ? '' : ` ${JSON.stringify(data.data)}`;
+  process.stderr.write(`    [${level}] ${step}${message}${extra}\n`);
+};
+
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const config = readConfig();
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const store = createSqliteStore({ file: join(dataDir, 'atom.db') });
+  await store.migrate();
+  const nodes = createNodes(config);
+  const engine = new Engine({
+    store,
+    blobs: createFileBlobStore(join(dataDir, 'blobs')),
+    nodes,
+    secrets: { vars: async () => config.vars, secrets: async () => config.secrets },
+    log: options.log ?? printLog,
+  });
+
+  const host = hostname();
+  const startedAt = Date.now();
+  const workerId = `${host}/${process.pid}/${startedAt}`;
+  const dead = (await store.listWorkers()).filter((worker) => worker.host === host && !isAlive(worker.pid));
+  if (dead.length > 0) {
+    await engine.releaseLeases({ now: Date.now(), owners: dead.map((worker) => worker.id) });
+    for (const worker of dead) await store.removeWorker(worker.id);
+  }
+  await store.registerWorker({
+    id: workerId,
+    host,
+    pid: process.pid,
+    version: ATOM_VERSION,
+    startedAt,
+    heartbeatAt: startedAt,
+  });
+  const heartbeat = setInterval(() => void store.heartbeatWorker(workerId, Date.now()).catch(() => {}), 10_000);
+  heartbeat.unref();
+
+  return {
+    engine,
+    workerId,
+    dataDir,
+    async close() {
+      clearInterval(heartbeat);
+      await store.removeWorker(workerId);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,373 @@
+/**
+ * The engine's public face: register workflows, start, cancel and signal runs, and create the
+ * workers that execute them. It owns no connection: everything durable goes through StorePort.
+ */
+import { AtomError } from '@atom/errors';
+import {
+  type CompiledTemplate,
+  type CompiledWorkflow,
+  compileTemplate,
+  compileWorkflow,
+  type NodeCatalog,
+  type ValidationResult,
+  validateWorkflow,
+} from '@atom/spec';
+import { systemClock } from './clock/system-clock.js';
+import type { EngineCore } from './engine-core.js';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
+import { newId } from './ids.js';
+import type { BlobPort } from './ports/blob-port.js';
+import type { ClockPort } from './ports/clock-port.js';
+import type { NodeRegistry } from './ports/node-registry.js';
+import type { SecretsPort } from './ports/secrets-port.js';
+import {
+  type ClaimedStep,
+  type NewRunEvent,
+  type RunRecord,
+  type StorePort,
+  TERMINAL_RUN_STATUSES,
+} from './ports/store-port.js';
+import { buildBindings } from './run/bindings.js';
+import { cancelRunCascade } from './run/cancel.js';
+import { RunEvents } from './run/event-types.js';
+import { evaluateIf } from './run/expressions.js';
+import { validateRunInputs } from './run/run-inputs.js';
+import { insertRun } from './run/start-run.js';
+import { executeStep, type StepLog } from './run/step-executor.js';
+import { type EngineServices, loadOutput, type Unit } from './run/unit.js';
+import { Worker, type WorkerOptions } from './worker/worker.js';
+
+export interface EngineConfig {
+  store: StorePort;
+  blobs: BlobPort;
+  nodes: NodeRegistry;
+  clock?: ClockPort;
+  secrets?: SecretsPort;
+  options?: Partial<EngineOptions>;
+  /** Source of jitter; tests pass a seeded one. */
+  random?: () => number;
+  log?: StepLog;
+}
+
+export interface StartRunRequest {
+  /** Workflow name or id. */
+  workflow: string;
+  version?: number;
+  inputs?: unknown;
+  trigger?: unknown;
+}
+
+export interface RegisteredWorkflow {
+  workflowId: string;
+  version: number;
+  created: boolean;
+  workflow: CompiledWorkflow;
+}
+
+/** The view of a node registry the validator needs. */
+export function nodeCatalog(nodes: NodeRegistry): NodeCatalog {
+  return {
+    has: (type) => nodes.get(type) !== undefined,
+    inputSchema: (type) => nodes.get(type)?.inputSchema,
+    deferredInputs: (type) => nodes.get(type)?.deferredInputs ?? [],
+  };
+}
+
+const NO_SECRETS: SecretsPort = { vars: async () => ({}), secrets: async () => ({}) };
+
+export class Engine implements EngineCore {
+  readonly store: StorePort;
+  readonly clock: ClockPort;
+  readonly options: EngineOptions;
+  readonly nodes: NodeRegistry;
+  readonly catalog: NodeCatalog;
+  readonly #services: EngineServices;
+  readonly #log: StepLog;
+  readonly #listeners = new Set<(events: readonly NewRunEvent[]) => void>();
+  readonly #workflows = new Map<string, CompiledWorkflow>();
+  readonly #runs = new Map<string, RunRecord>();
+  readonly #filters = new Map<string, CompiledTemplate>();
+
+  constructor(config: EngineConfig) {
+    this.store = config.store;
+    this.clock = config.clock ?? systemClock;
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
+    this.nodes = config.nodes;
+    this.#log = config.log ?? (() => {});
+    const secrets = config.secrets ?? NO_SECRETS;
+    this.#services = {
+      blobs: config.blobs,
+      options: this.options,
+      random: config.random ?? Math.random,
+      secrets: async () => ({ vars: await secrets.vars(), secrets: await secrets.secrets() }),
+    };
+    this.catalog = nodeCatalog(config.nodes);
+  }
+
+  /** Validates a document (YAML text or a parsed value) without storing it; never throws. */
+  validate(input: unknown): ValidationResult {
+    return validateWorkflow(input, { catalog: this.catalog, maxSteps: this.options.maxSteps });
+  }
+
+  /** Validates and compiles; throws ATOM_ERR_SPEC_* with every error when invalid. */
+  compile(input: unknown): CompiledWorkflow {
+    return compileWorkflow(input, { catalog: this.catalog, maxSteps: this.options.maxSteps });
+  }
+
+  /** Stores a document as a new immutable version (or finds the identical newest one). */
+  async registerWorkflow(input: unknown): Promise<RegisteredWorkflow> {
+    const workflow = this.compile(input);
+    const record = await this.store.putWorkflowVersion(
+      workflow.name,
+      workflow.document,
+      workflow.hash,
+      this.clock.now(),
+    );
+    this.#workflows.set(`${record.workflowId}@${record.version}`, workflow);
+    return { workflowId: record.workflowId, version: record.version, created: record.created, workflow };
+  }
+
+  async workflow(workflowId: string, version: number): Promise<CompiledWorkflow> {
+    const cacheKey = `${workflowId}@${version}`;
+    const cached = this.#workflows.get(cacheKey);
+    if (cached) return cached;
+    const record = await this.store.getWorkflowVersion(workflowId, version);
+    if (!record) {
+      throw new AtomError('ATOM_ERR_WORKFLOW_NOT_FOUND', `workflow ${workflowId} has no version ${version}`);
+    }
+    const compiled = this.compile(record.document);
+    this.#workflows.set(cacheKey, compiled);
+    return compiled;
+  }
+
+  async workflowByName(name: string, version: number | null) {
+    const record = await this.store.getWorkflowVersion(name, version ?? undefined);
+    if (!record) {
+      throw new AtomError(
+        'ATOM_ERR_WORKFLOW_NOT_FOUND',
+        version === null ? `no workflow is named "${name}"` : `workflow "${name}" has no version ${version}`,
+      );
+    }
+    return {
+      workflowId: record.workflowId,
+      version: record.version,
+      wf: await this.workflow(record.workflowId, record.version),
+    };
+  }
+
+  /** Starts a run of a stored workflow; its first steps are ready at once. */
+  async startRun(request: StartRunRequest): Promise<RunRecord> {
+    const target = await this.workflowByName(request.workflow, request.version ?? null);
+    const inputs = request.inputs ?? {};
+    validateRunInputs(target.wf, inputs);
+    const now = this.clock.now();
+    const id = newId(now);
+    const events: NewRunEvent[] = [];
+    const run = await this.store.atomically(async (tx) => {
+      await insertRun(
+        tx,
+        target.wf,
+        {
+          id,
+          workflowId: target.workflowId,
+          version: target.version,
+          inputs,
+          trigger: request.trigger ?? { kind: 'manual' },
+          parentRunId: null,
+          parentStepKey: null,
+        },
+        now,
+        events,
+      );
+      await tx.appendEvents(events);
+      return tx.getRun(id);
+    });
+    this.#publish(events);
+    if (!run) throw new AtomError('ATOM_ERR_INTERNAL', `run ${id} vanished after it was created`);
+    return run;
+  }
+
+  /** Cancels a run from any state; false when it had already ended. */
+  async cancelRun(runId: string, reason = 'cancelled by request'): Promise<boolean> {
+    const events: NewRunEvent[] = [];
+    const run = await this.store.getRun(runId);
+    if (!run) throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${runId}`);
+    const done = await this.store.atomically(async (tx) => {
+      const cancelled = await cancelRunCascade(tx, runId, this.clock.now(), events, { reason });
+      await tx.appendEvents(events);
+      return cancelled;
+    });
+    this.#publish(events);
+    return done;
+  }
+
+  /** Raises an event; wakes every `wait` step waiting for it whose filter matches. Returns how many. */
+  async raiseEvent(name: string, payload: unknown): Promise<number> {
+    let woken = 0;
+    for (const waiter of await this.store.findEventWaiters(name)) {
+      const run = await this.store.getRun(waiter.runId);
+      if (!run || waiter.wait?.kind !== 'event') continue;
+      const wf = await this.workflow(run.workflowId, run.version);
+      const filter = waiter.wait.filter;
+      if (filter) {
+        const def = wf.steps.get(waiter.stepId);
+        const bindings = await buildBindings(this.#services, (id, keys) => this.store.getSteps(id, keys), {
+          wf,
+          run,
+          key: waiter.key,
+          refs: def?.refs ?? [],
+          attempt: waiter.attempt,
+        });
+        if (!(await evaluateIf(this.#services, this.#filter(filter, waiter.key), { ...bindings, event: payload }))) {
+          continue;
+        }
+      }
+      let matched = false;
+      await this.commit(run.id, wf, async (unit) => {
+        matched = await unit.tx.updateStep(
+          run.id,
+          waiter.key,
+          {
+            status: 'ready',
+            dueAt: unit.now,
+            resume: { reason: 'event', name, payload },
+            wait: null,
+            updatedAt: unit.now,
+          },
+          { statuses: ['waiting'] },
+        );
+        if (matched)
+          unit.events.push({
+            runId: run.id,
+            type: RunEvents.stepWoken,
+            stepKey: waiter.key,
+            data: { event: name },
+            at: unit.now,
+          });
+      });
+      if (matched) woken++;
+    }
+    return woken;
+  }
+
+  #filter(text: string, key: string): CompiledTemplate {
+    let compiled = this.#filters.get(text);
+    if (!compiled) {
+      compiled = compileTemplate(text, `${key}.with.if`);
+      this.#filters.set(text, compiled);
+    }
+    return compiled;
+  }
+
+  /** Reads a stored output back, following a blob reference for large ones. */
+  loadValue(value: unknown): Promise<unknown> {
+    return loadOutput(this.#services.blobs, value);
+  }
+
+  createWorker(options: WorkerOptions): Worker {
+    return new Worker(this, options);
+  }
+
+  onEvents(listener: (events: readonly NewRunEvent[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #publish(events: readonly NewRunEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.#listeners) listener(events);
+  }
+
+  /** Runs `fn` as one unit on a run that has not ended; appends its events; tells listeners. */
+  async commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void> {
+    const events = await this.store.atomically(async (tx) => {
+      const run = await tx.getRun(runId);
+      if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return [];
+      const unit: Unit = {
+        tx,
+        run,
+        wf,
+        now: this.clock.now(),
+        services: this.#services,
+        events: [],
+        wokeOtherRuns: false,
+      };
+      await fn(unit);
+      if (unit.events.length > 0) await tx.appendEvents(unit.events);
+      return unit.events;
+    });
+    this.#publish(events);
+  }
+
+  async markStarted(claimed: readonly ClaimedStep[]): Promise<Map<string, RunRecord>> {
+    const now = this.clock.now();
+    const events: NewRunEvent[] = [];
+    const runs = await this.store.atomically(async (tx) => {
+      const runs = new Map<string, RunRecord>();
+      for (const step of claimed) {
+        if (runs.has(step.runId)) continue;
+        const run = await tx.getRun(step.runId);
+        if (!run) continue;
+        if (run.status === 'queued' || run.status === 'waiting') {
+          await tx.updateRun(run.id, { status: 'running', startedAt: run.startedAt ?? now, updatedAt: now });
+          if (run.status === 'queued')
+            events.push({ runId: run.id, type: RunEvents.runStarted, stepKey: null, data: null, at: now });
+          run.status = 'running';
+        }
+        runs.set(run.id, run);
+      }
+      for (const step of claimed) {
+        events.push({
+          runId: step.runId,
+          type: RunEvents.stepStarted,
+          stepKey: step.key,
+          data: { attempt: step.attempt, resumed: step.resume !== null },
+          at: now,
+        });
+      }
+      await tx.appendEvents(events);
+      return runs;
+    });
+    for (const run of runs.values()) this.#runs.set(run.id, run);
+    if (this.#runs.size > 10_000) this.#runs.clear();
+    this.#publish(events);
+    return runs;
+  }
+
+  execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal): Promise<void> {
+    return executeStep(
+      {
+        store: this.store,
+        services: this.#services,
+        nodes: this.nodes,
+        now: () => this.clock.now(),
+        workflow: (id, version) => this.workflow(id, version),
+        workflowByName: (name, version) => this.workflowByName(name, version),
+        commit: (runId, wf, fn) => this.commit(runId, wf, fn),
+        log: this.#log,
+      },
+      run,
+      step,
+      signal,
+    );
+  }
+
+  async releaseLeases(options: { now: number; owners?: readonly string[] }): Promise<number> {
+    const released = await this.store.releaseLeases(options);
+    if (released.length === 0) return 0;
+    const events: NewRunEvent[] = released.map((row) => ({
+      runId: row.runId,
+      type: RunEvents.stepLeaseExpired,
+      stepKey: row.key,
+      data: { owner: row.leaseOwner, attempt: row.attempt },
+      at: options.now,
+    }));
+    await this.store.atomically((tx) => tx.appendEvents(events));
+    this.#publish(events);
+    return released.length;
+  }
+
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>): void {
+    this.#log(level, message, data);
+  }
+}

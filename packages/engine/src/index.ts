@@ -1,0 +1,47 @@
+/**
+ * @atom/engine: the durable execution core. It imports only its ports (./ports), @atom/spec and
+ * @atom/errors; adapters are wired in by the program that uses it (apps/atom).
+ */
+
+export { systemClock } from './clock/system-clock.js';
+export { VirtualClock } from './clock/virtual-clock.js';
+export { Engine, type EngineConfig, nodeCatalog, type RegisteredWorkflow, type StartRunRequest } from './engine.js';
+export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
+export { newId } from './ids.js';
+export type {
+  BlobPort,
+  ClaimedStep,
+  ClockPort,
+  InputIssue,
+  JsonSchema,
+  NewRun,
+  NewRunEvent,
+  NewStep,
+  NodeContext,
+  NodeDefinition,
+  NodeOutcome,
+  NodeRegistry,
+  ResumeInfo,
+  RunEvent,
+  RunFilter,
+  RunPatch,
+  RunPhase,
+  RunRecord,
+  RunStatus,
+  SecretsPort,
+  StepGuard,
+  StepKind,
+  StepPatch,
+  StepRecord,
+  StepStatus,
+  StorePort,
+  StoreTx,
+  Suspension,
+  WaitInfo,
+  WorkerRecord,
+  WorkflowVersionRecord,
+} from './ports/index.js';
+export { TERMINAL_RUN_STATUSES, TERMINAL_STEP_STATUSES } from './ports/index.js';
+export { RunEvents } from './run/event-types.js';
+export type { StepLog } from './run/step-executor.js';
+export { type RunLoopOptions, Worker, type WorkerOptions } from './worker/worker.js';

@@ -1,0 +1,36 @@
+export type { BlobPort } from './blob-port.js';
+export type { ClockPort } from './clock-port.js';
+export type {
+  InputIssue,
+  JsonSchema,
+  NodeContext,
+  NodeDefinition,
+  NodeOutcome,
+  NodeRegistry,
+  Suspension,
+} from './node-registry.js';
+export type { SecretsPort } from './secrets-port.js';
+export type {
+  ClaimedStep,
+  NewRun,
+  NewRunEvent,
+  NewStep,
+  ResumeInfo,
+  RunEvent,
+  RunFilter,
+  RunPatch,
+  RunPhase,
+  RunRecord,
+  RunStatus,
+  StepGuard,
+  StepKind,
+  StepPatch,
+  StepRecord,
+  StepStatus,
+  StorePort,
+  StoreTx,
+  WaitInfo,
+  WorkerRecord,
+  WorkflowVersionRecord,
+} from './store-port.js';
+export { TERMINAL_RUN_STATUSES, TERMINAL_STEP_STATUSES } from './store-port.js';

@@ -1,0 +1,293 @@
+/**
+ * StorePort: where runs, steps, their events and the queue of ready steps live.
+ *
+ * In: domain records (plain JSON-able objects, times as epoch milliseconds).
+ * Out: the same records, read back exactly as written (JSON values round-trip; `undefined`
+ * properties are omitted, `null` stays `null`).
+ *
+ * Durability rule: everything done through one `atomically` callback commits together or not
+ * at all. The engine commits a step's result, the events it causes and the steps it makes
+ * ready in one such unit. No connection or transaction type crosses this port: adapters own them.
+ * An adapter must serialise units that touch the same run (SQLite: one writer; PostgreSQL:
+ * `getRun` inside a unit takes the run row's lock).
+ */
+import type { ErrorRecord } from '@atom/errors';
+
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+export type StepStatus =
+  | 'pending'
+  | 'ready'
+  | 'running'
+  | 'retrying'
+  | 'waiting'
+  | 'succeeded'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled';
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['succeeded', 'failed', 'skipped', 'cancelled'];
+
+/** Where a run is in its life: its steps, then compensations, then onFailure steps, then ended. */
+export type RunPhase = 'main' | 'compensating' | 'on-failure' | 'ended';
+
+/** `step`: a step of the document; `iteration`: one item of a foreach; `compensation`: an undo action. */
+export type StepKind = 'step' | 'iteration' | 'compensation';
+
+export interface NewRun {
+  id: string;
+  workflowId: string;
+  workflowName: string;
+  version: number;
+  status: RunStatus;
+  inputs: unknown;
+  trigger: unknown;
+  parentRunId: string | null;
+  parentStepKey: string | null;
+  createdAt: number;
+}
+
+export interface RunRecord extends NewRun {
+  phase: RunPhase;
+  outputs: unknown;
+  error: ErrorRecord | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  updatedAt: number;
+  /** Counter used to order step completions within the run (compensation runs in reverse). */
+  seq: number;
+}
+
+export type RunPatch = Partial<
+  Pick<RunRecord, 'status' | 'phase' | 'outputs' | 'error' | 'startedAt' | 'finishedAt' | 'updatedAt'>
+>;
+
+/** What a waiting step waits for. `children`: a group or foreach waiting for its inner steps. */
+export type WaitInfo =
+  | { kind: 'timer'; until: number }
+  | { kind: 'event'; name: string; filter: string | null; timeoutAt: number | null }
+  | { kind: 'child'; runId: string }
+  | { kind: 'children' };
+
+/** What woke a waiting step; handed to the node when it runs again. */
+export type ResumeInfo =
+  | { reason: 'timer' }
+  | { reason: 'event'; name: string; payload: unknown }
+  | {
+      reason: 'child';
+      runId: string;
+      status: 'succeeded' | 'failed' | 'cancelled';
+      outputs: unknown;
+      error: ErrorRecord | null;
+    };
+
+export interface NewStep {
+  runId: string;
+  /** Instance path, unique in the run: `a`, `loop[2]`, `loop[2].b`, `$compensate[0]`. */
+  key: string;
+  /** The step's `id` in the document. */
+  stepId: string;
+  /** Key of the enclosing instance: '' for the run's top level, `$compensate`, `$onFailure`. */
+  scope: string;
+  kind: StepKind;
+  /** Iteration index, or position in the compensation chain; 0 otherwise. */
+  index: number;
+  status: StepStatus;
+  /** When a ready/retrying/waiting step may be claimed; null means not by time. */
+  dueAt: number | null;
+  /** The foreach item of an iteration; null otherwise. */
+  item: unknown;
+  /** For compensations: the key of the step being undone. */
+  target: string | null;
+  createdAt: number;
+}
+
+export interface StepRecord extends NewStep {
+  /** Attempts started so far (0 until first claimed). */
+  attempt: number;
+  leaseOwner: string | null;
+  leaseToken: string | null;
+  leaseExpiresAt: number | null;
+  /** Resolved input of the latest attempt (for people reading the run). */
+  input: unknown;
+  /** JSON output, or a blob reference `{ $blob, size }` for large outputs. */
+  output: unknown;
+  error: ErrorRecord | null;
+  wait: WaitInfo | null;
+  resume: ResumeInfo | null;
+  /** For foreach steps: number of iterations. */
+  itemCount: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Position in the run's completion order (from RunRecord.seq), set when the step succeeds. */
+  completedSeq: number | null;
+  updatedAt: number;
+}
+
+export type StepPatch = Partial<
+  Pick<
+    StepRecord,
+    | 'status'
+    | 'attempt'
+    | 'dueAt'
+    | 'leaseOwner'
+    | 'leaseToken'
+    | 'leaseExpiresAt'
+    | 'input'
+    | 'output'
+    | 'error'
+    | 'wait'
+    | 'resume'
+    | 'itemCount'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'completedSeq'
+    | 'updatedAt'
+  >
+>;
+
+/** A patch applies only while the row still matches the guard (compare-and-set). */
+export interface StepGuard {
+  statuses?: readonly StepStatus[];
+  leaseToken?: string;
+}
+
+export interface NewRunEvent {
+  runId: string;
+  /** `run.started`, `step.succeeded`, … (see docs/engine.md). */
+  type: string;
+  stepKey: string | null;
+  data: unknown;
+  at: number;
+}
+
+export interface RunEvent extends NewRunEvent {
+  /** Monotonically increasing over the whole store. */
+  id: number;
+}
+
+/** A step the caller now holds under a lease. */
+export interface ClaimedStep extends StepRecord {
+  leaseToken: string;
+  leaseOwner: string;
+  leaseExpiresAt: number;
+  /** Status before the claim: `ready`, `retrying` or `waiting` (a timer came due). */
+  claimedFrom: StepStatus;
+}
+
+export interface WorkflowVersionRecord {
+  workflowId: string;
+  name: string;
+  version: number;
+  document: unknown;
+  hash: string;
+  createdAt: number;
+}
+
+export interface WorkerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  version: string;
+  startedAt: number;
+  heartbeatAt: number;
+}
+
+export interface RunFilter {
+  status?: readonly RunStatus[];
+  workflowName?: string;
+  parentRunId?: string | null;
+  limit?: number;
+}
+
+/** The operations available inside one atomic unit. */
+export interface StoreTx {
+  /** Reads the run (PostgreSQL: and locks it until the unit ends). */
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  insertRun(run: NewRun): Promise<void>;
+  updateRun(runId: string, patch: RunPatch): Promise<void>;
+  /** Increments and returns the run's completion counter. */
+  nextSeq(runId: string): Promise<number>;
+  getSteps(runId: string, keys: readonly string[]): Promise<StepRecord[]>;
+  /** Steps directly inside `scope`, ordered by `index` then `key`; optionally filtered and limited. */
+  listScope(
+    runId: string,
+    scope: string,
+    options?: { statuses?: readonly StepStatus[]; limit?: number },
+  ): Promise<StepRecord[]>;
+  /** Number of steps directly inside `scope` per status (statuses with none are omitted). */
+  countScope(runId: string, scope: string): Promise<Partial<Record<StepStatus, number>>>;
+  /** Every step of the run, ordered by key. */
+  listRunSteps(runId: string): Promise<StepRecord[]>;
+  insertSteps(steps: readonly NewStep[]): Promise<void>;
+  /** Applies the patch if the row exists and matches the guard; tells whether it did. */
+  updateStep(runId: string, key: string, patch: StepPatch, guard?: StepGuard): Promise<boolean>;
+  appendEvents(events: readonly NewRunEvent[]): Promise<void>;
+}
+
+export interface StorePort {
+  /** Brings the schema to the newest version; safe to call on every start. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Runs `fn` as one atomic unit; if it throws, nothing it wrote is kept and the error is rethrown. */
+  atomically<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  /**
+   * Stores a workflow document as the newest version of `name`, unless the newest version already
+   * has this hash, in which case that version is returned with `created: false`.
+   */
+  putWorkflowVersion(
+    name: string,
+    document: unknown,
+    hash: string,
+    now: number,
+  ): Promise<WorkflowVersionRecord & { created: boolean }>;
+  /** By workflow id or name; the newest version unless `version` is given. */
+  getWorkflowVersion(idOrName: string, version?: number): Promise<WorkflowVersionRecord | undefined>;
+
+  /**
+   * Claims up to `limit` steps that are due (`ready`, `retrying` or `waiting` with `dueAt <= now`),
+   * oldest `dueAt` first, optionally only of one run. Each claimed row becomes `running` with a new
+   * lease (`leaseToken` unique per claim, `leaseExpiresAt = now + leaseMs`), `dueAt` null,
+   * `startedAt` set if it was null, and `attempt + 1` unless the row is resuming (it was `waiting`,
+   * or its `resume` is set). A `waiting` row claimed because its time came gets `resume = {reason:'timer'}`.
+   * Two concurrent callers never claim the same row.
+   */
+  claimDue(options: {
+    owner: string;
+    now: number;
+    limit: number;
+    leaseMs: number;
+    runId?: string;
+  }): Promise<ClaimedStep[]>;
+  /** Extends the leases still held by `owner`; returns the tokens it no longer holds. */
+  renewLeases(owner: string, tokens: readonly string[], expiresAt: number): Promise<string[]>;
+  /**
+   * Makes `running` steps whose lease expired at or before `now` (or, when `owners` is given,
+   * whose lease belongs to one of them) `ready` again, due at `now`, lease cleared. Returns them as
+   * they were before. Steps without a lease (groups waiting for children) are never touched.
+   */
+  releaseLeases(options: { now: number; owners?: readonly string[] }): Promise<StepRecord[]>;
+  /** The earliest time something becomes claimable: a `dueAt`, or a lease expiry. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Waiting steps that wait for the event `name`. */
+  findEventWaiters(name: string): Promise<StepRecord[]>;
+
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** The rows of `keys` that exist (any order); the same as StoreTx.getSteps, outside a unit. */
+  getSteps(runId: string, keys: readonly string[]): Promise<StepRecord[]>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  listSteps(runId: string): Promise<StepRecord[]>;
+  listEvents(runId: string, afterId?: number): Promise<RunEvent[]>;
+
+  cacheGet(key: string, now: number): Promise<{ value: unknown } | undefined>;
+  cacheSet(key: string, value: unknown, expiresAt: number): Promise<void>;
+  cacheCount(nodeType: string, outcome: 'hit' | 'miss'): Promise<void>;
+  cacheStats(): Promise<Record<string, { hits: number; misses: number }>>;
+
+  registerWorker(worker: WorkerRecord): Promise<void>;
+  heartbeatWorker(id: string, now: number): Promise<void>;
+  removeWorker(id: string): Promise<void>;
+  listWorkers(): Promise<WorkerRecord[]>;
+}

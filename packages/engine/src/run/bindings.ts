@@ -1,0 +1,83 @@
+/**
+ * Builds the expression bindings of one step instance (DESIGN §3): `$inputs`, `$trigger`,
+ * `$steps` (only the steps its expressions read, each seen from this instance, so inside a
+ * foreach `$steps.x` is this iteration's `x`), `$item`/`$index`, `$run`, `$vars`, `$secrets`.
+ */
+import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import { nearestIteration, resolveKey } from '../plan/step-keys.js';
+import type { RunRecord, StepRecord } from '../ports/store-port.js';
+import { type EngineServices, loadOutput } from './unit.js';
+
+export interface StepBindings {
+  inputs: unknown;
+  trigger: unknown;
+  steps: Record<string, { output: unknown; status: string; error: unknown }>;
+  item?: unknown;
+  index?: number;
+  run: { id: string; workflow: string; version: number; attempt: number };
+  vars: Record<string, string>;
+  secrets: Record<string, string>;
+  event?: unknown;
+  output?: unknown;
+}
+
+/** Reads step rows by key; inside a unit it is the transaction's, outside the store's. */
+export type StepReader = (runId: string, keys: readonly string[]) => Promise<StepRecord[]>;
+
+export interface BindingRequest {
+  wf: CompiledWorkflow;
+  run: RunRecord;
+  /** The instance the expressions belong to (for compensations: the instance being undone). */
+  key: string;
+  /** Step ids whose outputs are read. */
+  refs: readonly string[];
+  attempt: number;
+}
+
+export async function buildBindings(
+  services: EngineServices,
+  read: StepReader,
+  request: BindingRequest,
+): Promise<StepBindings> {
+  const { wf, run, key } = request;
+  const keyOf = new Map<string, string>();
+  for (const ref of request.refs) {
+    const def = wf.steps.get(ref);
+    if (def) keyOf.set(resolveKey(key, ref, def.ancestors), ref);
+  }
+  const iterationKey = nearestIteration(key);
+  const wanted = [...keyOf.keys()];
+  if (iterationKey !== undefined) wanted.push(iterationKey);
+  const rows = wanted.length === 0 ? [] : await read(run.id, wanted);
+  const steps: StepBindings['steps'] = {};
+  let iteration: StepRecord | undefined;
+  for (const row of rows) {
+    if (row.key === iterationKey) iteration = row;
+    const id = keyOf.get(row.key);
+    if (id === undefined) continue;
+    steps[id] = {
+      output: row.status === 'succeeded' ? await loadOutput(services.blobs, row.output) : null,
+      status: row.status,
+      error: row.error,
+    };
+  }
+  const { vars, secrets } = await services.secrets();
+  const bindings: StepBindings = {
+    inputs: run.inputs ?? {},
+    trigger: run.trigger ?? {},
+    steps,
+    run: { id: run.id, workflow: run.workflowName, version: run.version, attempt: request.attempt },
+    vars,
+    secrets,
+  };
+  if (iteration) {
+    bindings.item = iteration.item;
+    bindings.index = iteration.index;
+  }
+  return bindings;
+}
+
+/** The refs a step's own `output` and `compensate` may need besides its declared refs: itself. */
+export function refsWithSelf(def: CompiledStep): string[] {
+  return def.refs.includes(def.id) ? def.refs : [...def.refs, def.id];
+}

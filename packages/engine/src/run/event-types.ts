@@ -1,0 +1,24 @@
+/**
+ * The types of entries in a run's event log (docs/engine.md lists their data). The log is the
+ * run's history and, later, the source of the live stream.
+ */
+export const RunEvents = {
+  runCreated: 'run.created',
+  runStarted: 'run.started',
+  runWaiting: 'run.waiting',
+  runCompensating: 'run.compensating',
+  runSucceeded: 'run.succeeded',
+  runFailed: 'run.failed',
+  runCancelled: 'run.cancelled',
+  stepReady: 'step.ready',
+  stepStarted: 'step.started',
+  stepSucceeded: 'step.succeeded',
+  stepFailed: 'step.failed',
+  stepRetrying: 'step.retrying',
+  stepSkipped: 'step.skipped',
+  stepWaiting: 'step.waiting',
+  stepWoken: 'step.woken',
+  stepExpanded: 'step.expanded',
+  stepCancelled: 'step.cancelled',
+  stepLeaseExpired: 'step.lease_expired',
+} as const;

@@ -1,0 +1,184 @@
+/**
+ * What happens in a scope after one of its steps changed (inside the same unit as the change):
+ * waiting steps whose needs are met become ready or skipped, a foreach tops up its running
+ * iterations, a compensation chain moves to its next action, and a scope whose steps have all
+ * ended completes its owner: a group or foreach step, or the run itself.
+ */
+
+import type { CompiledStep } from '@atom/spec';
+import { templateRefs } from '@atom/spec';
+import { planScope, scopeSettled } from '../plan/scope-plan.js';
+import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../plan/step-keys.js';
+import type { StepRecord, StepStatus } from '../ports/store-port.js';
+import { buildBindings } from './bindings.js';
+import { wakeParent } from './cancel.js';
+import { RunEvents } from './event-types.js';
+import { evaluate } from './expressions.js';
+import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
+import { emit, errorOf, loadOutput, stepDef, storableOutput, type Unit } from './unit.js';
+
+export async function settleScope(unit: Unit, scope: string): Promise<void> {
+  if (unit.run.status === 'succeeded' || unit.run.status === 'failed' || unit.run.status === 'cancelled') return;
+  if (scope === COMPENSATE_SCOPE) return settleCompensation(unit);
+  if (scope === ROOT_SCOPE) {
+    if (unit.run.phase === 'main') await settleDag(unit, scope, unit.wf.root.steps, null);
+    return;
+  }
+  if (scope === ON_FAILURE_SCOPE) return settleDag(unit, scope, unit.wf.onFailure?.steps ?? [], null);
+  const [container] = await unit.tx.getSteps(unit.run.id, [scope]);
+  if (container?.status !== 'running') return;
+  const def = stepDef(unit, container);
+  if (container.kind === 'step' && def.foreach) return settleForeach(unit, container, def);
+  return settleDag(unit, scope, def.children?.steps ?? [], container);
+}
+
+async function settleDag(
+  unit: Unit,
+  scope: string,
+  defs: readonly CompiledStep[],
+  container: StepRecord | null,
+): Promise<void> {
+  const { tx, run, now } = unit;
+  const rows = await tx.listScope(run.id, scope);
+  const statusOf = new Map<string, StepStatus>(rows.map((row) => [row.stepId, row.status]));
+  const decision = planScope(defs, statusOf);
+  for (const id of decision.ready) {
+    const key = childKey(scope, id);
+    await tx.updateStep(run.id, key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
+    emit(unit, RunEvents.stepReady, key);
+    statusOf.set(id, 'ready');
+  }
+  for (const id of decision.skipped) {
+    const key = childKey(scope, id);
+    await tx.updateStep(run.id, key, { status: 'skipped', finishedAt: now, updatedAt: now }, { statuses: ['pending'] });
+    emit(unit, RunEvents.stepSkipped, key, { reason: 'needs' });
+    statusOf.set(id, 'skipped');
+  }
+  if (!scopeSettled(statusOf.values())) return;
+  if (scope === ROOT_SCOPE) return finishRunSucceeded(unit);
+  if (scope === ON_FAILURE_SCOPE) return finishRunFailed(unit);
+  if (!container) return;
+  const output: Record<string, unknown> = {};
+  for (const row of rows) {
+    output[row.stepId] =
+      statusOf.get(row.stepId) === 'succeeded' ? await loadOutput(unit.services.blobs, row.output) : null;
+  }
+  await completeContainer(unit, container, output);
+}
+
+async function settleForeach(unit: Unit, container: StepRecord, def: CompiledStep): Promise<void> {
+  const { tx, run, now } = unit;
+  const counts = await tx.countScope(run.id, container.key);
+  let active = (counts.ready ?? 0) + (counts.running ?? 0) + (counts.retrying ?? 0) + (counts.waiting ?? 0);
+  const pending = counts.pending ?? 0;
+  if (pending > 0 && active < def.concurrency) {
+    const next = await tx.listScope(run.id, container.key, { statuses: ['pending'], limit: def.concurrency - active });
+    for (const row of next) {
+      await tx.updateStep(run.id, row.key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
+      emit(unit, RunEvents.stepReady, row.key);
+      active++;
+    }
+  }
+  if (active > 0 || pending > 0) return;
+  const iterations = await tx.listScope(run.id, container.key);
+  const outputs: unknown[] = [];
+  for (const row of iterations) {
+    outputs[row.index] = row.status === 'succeeded' ? await loadOutput(unit.services.blobs, row.output) : null;
+  }
+  await completeContainer(unit, container, outputs);
+}
+
+/**
+ * A group, a foreach, or one iteration of a foreach over a group has finished all its inner steps.
+ * Its `output` expression reshapes the result, except on a foreach container, whose iterations
+ * were already reshaped one by one.
+ */
+async function completeContainer(unit: Unit, container: StepRecord, raw: unknown): Promise<void> {
+  const { tx, run, now } = unit;
+  const def = stepDef(unit, container);
+  let stored: unknown;
+  try {
+    let output = raw;
+    if (def.output && !(container.kind === 'step' && def.foreach)) {
+      const bindings = await buildBindings(unit.services, (id, keys) => tx.getSteps(id, keys), {
+        wf: unit.wf,
+        run,
+        key: container.key,
+        refs: def.refs,
+        attempt: container.attempt,
+      });
+      output = await evaluate(unit.services, def.output, { ...bindings, output: raw });
+    }
+    stored = await storableOutput(unit.services, container.key, output);
+  } catch (error) {
+    const record = errorOf(error);
+    if (await markFailed(unit, container, record, { statuses: ['running'] })) {
+      await afterFailure(unit, container, record);
+    }
+    return;
+  }
+  const seq = await tx.nextSeq(run.id);
+  const done = await tx.updateStep(
+    run.id,
+    container.key,
+    { status: 'succeeded', output: stored, finishedAt: now, completedSeq: seq, wait: null, updatedAt: now },
+    { statuses: ['running'] },
+  );
+  if (!done) return;
+  emit(unit, RunEvents.stepSucceeded, container.key, { attempt: container.attempt });
+  await settleScope(unit, container.scope);
+}
+
+/** Compensations run one at a time, in reverse completion order; a failed one does not stop the rest. */
+export async function settleCompensation(unit: Unit): Promise<void> {
+  const { tx, run, now } = unit;
+  const rows = await tx.listScope(run.id, COMPENSATE_SCOPE);
+  if (rows.some((row) => ['ready', 'running', 'retrying', 'waiting'].includes(row.status))) return;
+  const next = rows.find((row) => row.status === 'pending');
+  if (!next) return startOnFailure(unit);
+  await tx.updateStep(run.id, next.key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
+  emit(unit, RunEvents.stepReady, next.key, { compensates: next.target });
+}
+
+export async function finishRunSucceeded(unit: Unit): Promise<void> {
+  const { tx, run, wf, now } = unit;
+  let outputs: unknown = null;
+  try {
+    if (wf.outputs) {
+      const bindings = await buildBindings(unit.services, (id, keys) => tx.getSteps(id, keys), {
+        wf,
+        run,
+        key: '',
+        refs: templateRefs(wf.outputs),
+        attempt: 1,
+      });
+      outputs = await storableOutput(unit.services, 'outputs', await evaluate(unit.services, wf.outputs, bindings));
+    }
+  } catch (error) {
+    return failRun(unit, errorOf(error));
+  }
+  await tx.updateRun(run.id, { status: 'succeeded', phase: 'ended', outputs, finishedAt: now, updatedAt: now });
+  Object.assign(unit.run, { status: 'succeeded', phase: 'ended', outputs, finishedAt: now });
+  emit(unit, RunEvents.runSucceeded, null, { outputs });
+  if (run.parentRunId && run.parentStepKey) {
+    const resume = { reason: 'child' as const, runId: run.id, status: 'succeeded' as const, outputs, error: null };
+    if (await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume)) unit.wokeOtherRuns = true;
+  }
+}
+
+export async function finishRunFailed(unit: Unit): Promise<void> {
+  const { tx, run, now } = unit;
+  await tx.updateRun(run.id, { status: 'failed', phase: 'ended', finishedAt: now, updatedAt: now });
+  Object.assign(unit.run, { status: 'failed', phase: 'ended', finishedAt: now });
+  emit(unit, RunEvents.runFailed, null, { error: run.error });
+  if (run.parentRunId && run.parentStepKey) {
+    const resume = {
+      reason: 'child' as const,
+      runId: run.id,
+      status: 'failed' as const,
+      outputs: null,
+      error: run.error,
+    };
+    if (await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume)) unit.wokeOtherRuns = true;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The units that record what happened to one claimed step. Each applies only while the caller
+ * still holds the step's lease (compare-and-set on status `running` and the lease token): a late
+ * worker whose lease expired, or whose run was cancelled, changes nothing. In the same unit the
+ * consequences are decided: next steps ready, retries scheduled, scopes and runs completed.
+ */
+import type { ErrorRecord } from '@atom/errors';
+import type { CompiledWorkflow } from '@atom/spec';
+import { retryDelayMs, shouldRetry } from '../plan/retry-delay.js';
+import { childKey, iterationKey } from '../plan/step-keys.js';
+import type { Suspension } from '../ports/node-registry.js';
+import type { ClaimedStep, StepGuard, StepPatch, WaitInfo } from '../ports/store-port.js';
+import { RunEvents } from './event-types.js';
+import { afterFailure, markFailed } from './failure.js';
+import { settleCompensation, settleScope } from './settle.js';
+import { insertRun } from './start-run.js';
+import { emit, stepDef, type Unit } from './unit.js';
+
+function held(claimed: ClaimedStep): StepGuard {
+  return { statuses: ['running'], leaseToken: claimed.leaseToken };
+}
+
+const RELEASED: StepPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
+
+async function settleAfter(unit: Unit, claimed: ClaimedStep): Promise<void> {
+  if (claimed.kind === 'compensation') await settleCompensation(unit);
+  else await settleScope(unit, claimed.scope);
+}
+
+export async function commitSuccess(
+  unit: Unit,
+  claimed: ClaimedStep,
+  input: unknown,
+  output: unknown,
+  details: { cached?: boolean } = {},
+): Promise<boolean> {
+  const { tx, run, now } = unit;
+  const seq = await tx.nextSeq(run.id);
+  const done = await tx.updateStep(
+    run.id,
+    claimed.key,
+    {
+      ...RELEASED,
+      status: 'succeeded',
+      input,
+      output,
+      error: null,
+      wait: null,
+      finishedAt: now,
+      completedSeq: seq,
+      updatedAt: now,
+    },
+    held(claimed),
+  );
+  if (!done) return false;
+  emit(unit, RunEvents.stepSucceeded, claimed.key, { attempt: claimed.attempt, ...details });
+  await settleAfter(unit, claimed);
+  return true;
+}
+
+/** A failed attempt: retried later under the step's policy, or failed for good. */
+export async function commitError(
+  unit: Unit,
+  claimed: ClaimedStep,
+  error: ErrorRecord,
+  input: unknown,
+): Promise<boolean> {
+  const { tx, run, now } = unit;
+  const policy = stepDef(unit, claimed).retry;
+  if (shouldRetry(policy, claimed.attempt, error.retryable)) {
+    const delayMs = retryDelayMs(policy, claimed.attempt, error.retryAfterMs, unit.services.random);
+    const done = await tx.updateStep(
+      run.id,
+      claimed.key,
+      { ...RELEASED, status: 'retrying', dueAt: now + delayMs, input, error, resume: null, updatedAt: now },
+      held(claimed),
+    );
+    if (done) emit(unit, RunEvents.stepRetrying, claimed.key, { attempt: claimed.attempt, delayMs, error });
+    return done;
+  }
+  const row = { ...claimed, input };
+  await tx.updateStep(run.id, claimed.key, { input }, held(claimed));
+  if (!(await markFailed(unit, row, error, held(claimed)))) return false;
+  await afterFailure(unit, row, error);
+  return true;
+}
+
+export async function commitSkip(unit: Unit, claimed: ClaimedStep): Promise<boolean> {
+  const { tx, run, now } = unit;
+  const done = await tx.updateStep(
+    run.id,
+    claimed.key,
+    { ...RELEASED, status: 'skipped', finishedAt: now, updatedAt: now },
+    held(claimed),
+  );
+  if (!done) return false;
+  emit(unit, RunEvents.stepSkipped, claimed.key, { reason: 'if' });
+  await settleScope(unit, claimed.scope);
+  return true;
+}
+
+/** The child run a `workflow.call` starts, prepared before the unit (its workflow is compiled). */
+export interface ChildRunPlan {
+  id: string;
+  workflowId: string;
+  version: number;
+  wf: CompiledWorkflow;
+  inputs: unknown;
+}
+
+export async function commitSuspend(
+  unit: Unit,
+  claimed: ClaimedStep,
+  input: unknown,
+  suspension: Suspension,
+  child: ChildRunPlan | null,
+): Promise<boolean> {
+  const { tx, run, now } = unit;
+  let wait: WaitInfo;
+  let dueAt: number | null = null;
+  if (suspension.kind === 'timer') {
+    wait = { kind: 'timer', until: suspension.until };
+    dueAt = suspension.until;
+  } else if (suspension.kind === 'event') {
+    wait = { kind: 'event', name: suspension.name, filter: suspension.filter, timeoutAt: suspension.timeoutAt };
+    dueAt = suspension.timeoutAt;
+  } else {
+    if (!child) throw new Error('a child suspension needs its prepared child run');
+    wait = { kind: 'child', runId: child.id };
+  }
+  const done = await tx.updateStep(
+    run.id,
+    claimed.key,
+    { ...RELEASED, status: 'waiting', dueAt, wait, input, resume: null, updatedAt: now },
+    held(claimed),
+  );
+  if (!done) return false;
+  emit(unit, RunEvents.stepWaiting, claimed.key, { wait });
+  if (child) {
+    await insertRun(
+      tx,
+      child.wf,
+      {
+        id: child.id,
+        workflowId: child.workflowId,
+        version: child.version,
+        inputs: child.inputs,
+        trigger: { kind: 'workflow.call', runId: run.id, step: claimed.key },
+        parentRunId: run.id,
+        parentStepKey: claimed.key,
+      },
+      now,
+      unit.events,
+    );
+  }
+  const open = (await tx.listRunSteps(run.id)).filter((row) =>
+    ['ready', 'running', 'retrying', 'pending'].includes(row.status),
+  );
+  if (open.every((row) => row.status === 'pending' || row.wait?.kind === 'children') && run.status === 'running') {
+    await tx.updateRun(run.id, { status: 'waiting', updatedAt: now });
+    unit.run.status = 'waiting';
+    emit(unit, RunEvents.runWaiting, null);
+  }
+  return true;
+}
+
+/** A foreach step (items given) or a group (items null) hands over to its inner steps. */
+export async function commitExpand(unit: Unit, claimed: ClaimedStep, items: unknown[] | null): Promise<boolean> {
+  const { tx, run, now } = unit;
+  const def = stepDef(unit, claimed);
+  if (items !== null && items.length === 0) return commitSuccess(unit, claimed, null, []);
+  const done = await tx.updateStep(
+    run.id,
+    claimed.key,
+    { ...RELEASED, wait: { kind: 'children' }, itemCount: items?.length ?? null, updatedAt: now },
+    held(claimed),
+  );
+  if (!done) return false;
+  if (items !== null) {
+    await tx.insertSteps(
+      items.map((item, index) => {
+        const ready = index < def.concurrency;
+        const key = iterationKey(claimed.key, index);
+        if (ready) emit(unit, RunEvents.stepReady, key);
+        return {
+          runId: run.id,
+          key,
+          stepId: def.id,
+          scope: claimed.key,
+          kind: 'iteration' as const,
+          index,
+          status: ready ? ('ready' as const) : ('pending' as const),
+          dueAt: ready ? now : null,
+          item,
+          target: null,
+          createdAt: now,
+        };
+      }),
+    );
+    emit(unit, RunEvents.stepExpanded, claimed.key, { items: items.length });
+    return true;
+  }
+  const children = def.children?.steps ?? [];
+  await tx.insertSteps(
+    children.map((step) => ({
+      runId: run.id,
+      key: childKey(claimed.key, step.id),
+      stepId: step.id,
+      scope: claimed.key,
+      kind: 'step' as const,
+      index: step.index,
+      status: 'pending' as const,
+      dueAt: null,
+      item: null,
+      target: null,
+      createdAt: now,
+    })),
+  );
+  emit(unit, RunEvents.stepExpanded, claimed.key, { steps: children.length });
+  await settleScope(unit, claimed.key);
+  return true;
+}

@@ -1,0 +1,92 @@
+/**
+ * One atomic unit of engine work: the store transaction, the run it concerns, its workflow, the
+ * time, and the events it produces (appended once, at the end, in the same transaction).
+ */
+import { AtomError, type ErrorRecord } from '@atom/errors';
+import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import type { EngineOptions } from '../engine-options.js';
+import type { BlobPort } from '../ports/blob-port.js';
+import type { NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export interface EngineServices {
+  blobs: BlobPort;
+  options: EngineOptions;
+  random: () => number;
+  secrets: () => Promise<{ vars: Record<string, string>; secrets: Record<string, string> }>;
+}
+
+export interface Unit {
+  tx: StoreTx;
+  run: RunRecord;
+  wf: CompiledWorkflow;
+  now: number;
+  services: EngineServices;
+  events: NewRunEvent[];
+  /** Set when the unit made a step of another run (a parent) ready, so its worker wakes. */
+  wokeOtherRuns: boolean;
+}
+
+export function emit(unit: Unit, type: string, stepKey: string | null, data: unknown = null, runId?: string): void {
+  unit.events.push({ runId: runId ?? unit.run.id, type, stepKey, data, at: unit.now });
+}
+
+/** The document step a row executes (for compensations: the step being undone). */
+export function stepDef(unit: Unit, row: Pick<StepRecord, 'stepId'>): CompiledStep {
+  const def = unit.wf.steps.get(row.stepId);
+  if (!def) {
+    throw new AtomError(
+      'ATOM_ERR_INTERNAL',
+      `run ${unit.run.id} has a step "${row.stepId}" that workflow ${unit.wf.name} does not define`,
+    );
+  }
+  return def;
+}
+
+export interface BlobRef {
+  $blob: string;
+  size: number;
+}
+
+export function isBlobRef(value: unknown): value is BlobRef {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { $blob?: unknown }).$blob === 'string' &&
+    Object.keys(value).length === 2
+  );
+}
+
+/**
+ * Applies the output size limits: small outputs stay inline, larger ones go to the blob store and
+ * are kept by reference, too large ones fail the step.
+ */
+export async function storableOutput(services: EngineServices, stepKey: string, output: unknown): Promise<unknown> {
+  const bytes = encoder.encode(JSON.stringify(output ?? null));
+  const size = bytes.length;
+  if (size > services.options.maxOutputBytes) {
+    throw new AtomError(
+      'ATOM_ERR_STEP_OUTPUT_TOO_LARGE',
+      `step ${stepKey} returned ${size} bytes; the limit is ${services.options.maxOutputBytes}`,
+      { data: { size, limit: services.options.maxOutputBytes } },
+    );
+  }
+  if (size <= services.options.inlineOutputBytes) return output ?? null;
+  const ref = await services.blobs.put(bytes);
+  return { $blob: ref, size } satisfies BlobRef;
+}
+
+/** Reads an output back, following a blob reference. */
+export async function loadOutput(blobs: BlobPort, output: unknown): Promise<unknown> {
+  if (!isBlobRef(output)) return output;
+  const bytes = await blobs.get(output.$blob);
+  return JSON.parse(decoder.decode(bytes));
+}
+
+export function errorOf(error: unknown): ErrorRecord {
+  if (error instanceof AtomError) return error.toRecord();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'ATOM_ERR_INTERNAL', message, retryable: false };
+}

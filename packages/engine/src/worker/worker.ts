@@ -1,0 +1,149 @@
+/**
+ * The worker loop: claims due steps under a lease (up to `concurrency` at once), runs them,
+ * renews the leases of running steps by heartbeat, returns expired leases of dead workers to the
+ * queue, and sleeps until the next due time or until a commit wakes it. An idle worker does not
+ * spin: it sleeps until the next known due time, checking for work from other processes every
+ * `pollMs`.
+ */
+
+import type { EngineCore } from '../engine-core.js';
+import type { ClaimedStep, RunRecord } from '../ports/store-port.js';
+
+export interface WorkerOptions {
+  /** Unique per process, e.g. `host/pid/start`. */
+  id: string;
+  concurrency?: number;
+  /** How often an idle worker looks for work committed by other processes (real time). */
+  pollMs?: number;
+}
+
+export interface RunLoopOptions {
+  /** Stop when this says so (checked after every change seen). */
+  until?: () => boolean;
+  signal?: AbortSignal;
+  /** Stop when nothing runs and nothing is due at any known time (the rest waits for events). */
+  stopWhenIdle?: boolean;
+}
+
+export class Worker {
+  readonly id: string;
+  readonly #core: EngineCore;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #inflight = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  #wake: () => void = () => {};
+  #nextReapAt = 0;
+
+  constructor(core: EngineCore, options: WorkerOptions) {
+    this.#core = core;
+    this.id = options.id;
+    this.#concurrency = options.concurrency ?? core.options.concurrency;
+    this.#pollMs = options.pollMs ?? 1_000;
+  }
+
+  /** Runs until `until()` is true or `signal` aborts, then lets running steps finish. */
+  async run(options: RunLoopOptions = {}): Promise<void> {
+    const unsubscribe = this.#core.onEvents(() => this.#wake());
+    const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, this.#core.options.leaseMs / 3));
+    heartbeat.unref?.();
+    const onAbort = () => this.#wake();
+    options.signal?.addEventListener('abort', onAbort);
+    try {
+      while (!options.signal?.aborted && !options.until?.()) {
+        const woken = new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
+        if (await this.#tick()) continue;
+        if (options.until?.()) break;
+        if (this.#inflight.size > 0) {
+          await woken;
+          continue;
+        }
+        if (await this.#idle(woken, options.stopWhenIdle === true)) break;
+      }
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      await Promise.allSettled([...this.#inflight.values()].map((entry) => entry.done));
+      clearInterval(heartbeat);
+      unsubscribe();
+    }
+  }
+
+  /** Claims and starts what is due; true when it started something. */
+  async #tick(): Promise<boolean> {
+    const core = this.#core;
+    const now = core.clock.now();
+    if (now >= this.#nextReapAt) {
+      this.#nextReapAt = now + Math.max(50, core.options.leaseMs / 2);
+      await core.releaseLeases({ now });
+    }
+    const free = this.#concurrency - this.#inflight.size;
+    if (free <= 0) return false;
+    const claimed = await core.store.claimDue({ owner: this.id, now, limit: free, leaseMs: core.options.leaseMs });
+    if (claimed.length === 0) return false;
+    const runs = await core.markStarted(claimed);
+    for (const step of claimed) {
+      const run = runs.get(step.runId);
+      if (run) this.#start(run, step);
+    }
+    return true;
+  }
+
+  #start(run: RunRecord, step: ClaimedStep): void {
+    const controller = new AbortController();
+    const done = this.#core
+      .execute(run, step, controller.signal)
+      .catch((error: unknown) =>
+        this.#core.log('error', 'step execution crashed', { step: step.key, error: String(error) }),
+      )
+      .finally(() => {
+        this.#inflight.delete(step.leaseToken);
+        this.#wake();
+      });
+    this.#inflight.set(step.leaseToken, { controller, done });
+  }
+
+  /** Sleeps until something may be due; true (without sleeping) when drained and asked to stop then. */
+  async #idle(woken: Promise<void>, stopWhenIdle: boolean): Promise<boolean> {
+    const core = this.#core;
+    const next = await core.store.nextDueAt();
+    const now = core.clock.now();
+    if (next !== undefined && next <= now) return false;
+    if (next === undefined && stopWhenIdle) return true;
+    const stop = new AbortController();
+    const sleeps = [woken, realSleep(this.#pollMs, stop.signal)];
+    if (next !== undefined) sleeps.push(core.clock.sleep(next - now, stop.signal));
+    await Promise.race(sleeps);
+    stop.abort();
+    return false;
+  }
+
+  async #heartbeat(): Promise<void> {
+    if (this.#inflight.size === 0) return;
+    const core = this.#core;
+    try {
+      const lost = await core.store.renewLeases(
+        this.id,
+        [...this.#inflight.keys()],
+        core.clock.now() + core.options.leaseMs,
+      );
+      for (const token of lost) this.#inflight.get(token)?.controller.abort();
+    } catch (error) {
+      core.log('warn', 'lease renewal failed', { error: String(error) });
+    }
+  }
+}
+
+function realSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

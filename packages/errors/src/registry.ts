@@ -1,0 +1,265 @@
+/**
+ * The one registry of every error a user can see. Codes are stable: never rename or reuse one.
+ * docs/errors.md is generated from this table (`npm run docs:errors`) and a test keeps both equal.
+ *
+ * `status` is the HTTP status the API answers with; `retryable` says whether the engine may run the
+ * failed step again under its `retry` policy.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly title: string;
+  readonly retryable: boolean;
+  readonly description: string;
+}
+
+export const ERROR_REGISTRY = {
+  ATOM_ERR_INTERNAL: {
+    status: 500,
+    title: 'Internal error',
+    retryable: false,
+    description: 'An unexpected failure inside Atom. The message says where; please report it.',
+  },
+  ATOM_ERR_CLI_USAGE: {
+    status: 400,
+    title: 'Bad command line',
+    retryable: false,
+    description: 'An unknown command, flag or a flag value of the wrong form.',
+  },
+  ATOM_ERR_FILE_READ: {
+    status: 400,
+    title: 'File cannot be read',
+    retryable: false,
+    description: 'A file named on the command line does not exist or cannot be read.',
+  },
+  ATOM_ERR_CONFIG_INVALID: {
+    status: 500,
+    title: 'Invalid configuration',
+    retryable: false,
+    description: 'An environment variable or flag has a value Atom cannot use; the message names it.',
+  },
+  ATOM_ERR_SPEC_YAML_SYNTAX: {
+    status: 400,
+    title: 'YAML syntax error',
+    retryable: false,
+    description: 'The document is not well-formed YAML or JSON; the error gives line and column.',
+  },
+  ATOM_ERR_SPEC_INVALID: {
+    status: 422,
+    title: 'Invalid workflow',
+    retryable: false,
+    description:
+      'The workflow document breaks the format; `errors` lists every problem with its path, line and column.',
+  },
+  ATOM_ERR_SPEC_SCHEMA: {
+    status: 422,
+    title: 'Field does not match the format',
+    retryable: false,
+    description: 'A field is missing, unknown, or of the wrong type or form.',
+  },
+  ATOM_ERR_SPEC_DUPLICATE_ID: {
+    status: 422,
+    title: 'Duplicate step id',
+    retryable: false,
+    description: 'Two steps share an id; ids are unique across the whole document.',
+  },
+  ATOM_ERR_SPEC_UNKNOWN_NEED: {
+    status: 422,
+    title: 'Unknown step in needs',
+    retryable: false,
+    description: '`needs` names a step that does not exist in the same group.',
+  },
+  ATOM_ERR_SPEC_CYCLE: {
+    status: 422,
+    title: 'Dependency cycle',
+    retryable: false,
+    description: 'Steps depend on each other in a cycle; the message lists it.',
+  },
+  ATOM_ERR_SPEC_UNKNOWN_NODE: {
+    status: 422,
+    title: 'Unknown node type',
+    retryable: false,
+    description: '`uses` names a node type that is not installed.',
+  },
+  ATOM_ERR_SPEC_NODE_INPUT: {
+    status: 422,
+    title: 'Invalid node input',
+    retryable: false,
+    description: "A step's `with` does not match the input schema of its node.",
+  },
+  ATOM_ERR_SPEC_EXPRESSION: {
+    status: 422,
+    title: 'Expression syntax error',
+    retryable: false,
+    description: 'A `{{ }}` expression does not compile; the error gives its position.',
+  },
+  ATOM_ERR_SPEC_STEP_REF: {
+    status: 422,
+    title: 'Bad step reference',
+    retryable: false,
+    description:
+      'An expression reads `$steps.x` where `x` does not exist or does not run before the step that reads it.',
+  },
+  ATOM_ERR_SPEC_LIMIT: {
+    status: 422,
+    title: 'Workflow too large',
+    retryable: false,
+    description: 'The document has more steps than the configured limit (1,000 by default).',
+  },
+  ATOM_ERR_EXPR_EVAL: {
+    status: 422,
+    title: 'Expression failed',
+    retryable: false,
+    description: 'An expression failed while it was evaluated; the error names the expression and its path.',
+  },
+  ATOM_ERR_EXPR_TIMEOUT: {
+    status: 422,
+    title: 'Expression took too long',
+    retryable: false,
+    description: 'An expression ran past its time limit.',
+  },
+  ATOM_ERR_EXPR_DEPTH: {
+    status: 422,
+    title: 'Expression too deep',
+    retryable: false,
+    description: 'An expression recursed past its depth limit.',
+  },
+  ATOM_ERR_RUN_INPUT_INVALID: {
+    status: 400,
+    title: 'Invalid run input',
+    retryable: false,
+    description: 'The inputs of a run do not match the workflow `inputs` schema.',
+  },
+  ATOM_ERR_RUN_NOT_FOUND: {
+    status: 404,
+    title: 'Run not found',
+    retryable: false,
+    description: 'No run has this id in this data folder or database.',
+  },
+  ATOM_ERR_RUN_CANCELLED: {
+    status: 409,
+    title: 'Run cancelled',
+    retryable: false,
+    description: 'The run was cancelled; its unfinished steps were cancelled with it.',
+  },
+  ATOM_ERR_WORKFLOW_NOT_FOUND: {
+    status: 404,
+    title: 'Workflow not found',
+    retryable: false,
+    description: 'No workflow (or no such version) has this name or id.',
+  },
+  ATOM_ERR_NODE_UNKNOWN: {
+    status: 422,
+    title: 'Node type not installed',
+    retryable: false,
+    description: 'A stored workflow uses a node type this process does not have.',
+  },
+  ATOM_ERR_NODE_INPUT: {
+    status: 422,
+    title: 'Invalid node input at run time',
+    retryable: false,
+    description: "After its expressions were evaluated, a step's input does not match its node's schema.",
+  },
+  ATOM_ERR_NODE_FAILED: {
+    status: 500,
+    title: 'Node failed',
+    retryable: false,
+    description: 'A node threw an error that did not say whether it can be retried; Atom does not retry it.',
+  },
+  ATOM_ERR_STEP_TIMEOUT: {
+    status: 504,
+    title: 'Step timed out',
+    retryable: true,
+    description: 'A step ran past its `timeout`; it is retried under its `retry` policy.',
+  },
+  ATOM_ERR_STEP_OUTPUT_TOO_LARGE: {
+    status: 413,
+    title: 'Step output too large',
+    retryable: false,
+    description: 'A step returned more than the maximum output size (16 MiB by default).',
+  },
+  ATOM_ERR_STEP_FAILED: {
+    status: 422,
+    title: 'Step failed on purpose',
+    retryable: false,
+    description: 'A `fail` step stopped the run with its own message.',
+  },
+  ATOM_ERR_FOREACH_ITEMS: {
+    status: 422,
+    title: 'Bad foreach items',
+    retryable: false,
+    description: '`foreach` did not evaluate to an array, or to more items than the limit (100,000 by default).',
+  },
+  ATOM_ERR_WAIT_TIMEOUT: {
+    status: 504,
+    title: 'Wait timed out',
+    retryable: false,
+    description: 'A `wait` step reached its timeout before a matching event arrived.',
+  },
+  ATOM_ERR_CHILD_RUN_FAILED: {
+    status: 422,
+    title: 'Sub-workflow failed',
+    retryable: false,
+    description: 'A `workflow.call` child run failed or was cancelled; its error is attached.',
+  },
+  ATOM_ERR_HTTP_BLOCKED_ADDRESS: {
+    status: 403,
+    title: 'Address not allowed',
+    retryable: false,
+    description:
+      '`http.request` refused a private, loopback or link-local address; list it in ATOM_HTTP_ALLOW to allow it.',
+  },
+  ATOM_ERR_HTTP_STATUS: {
+    status: 502,
+    title: 'HTTP error status',
+    retryable: false,
+    description: 'The remote server answered 4xx or 5xx; 5xx, 408 and 429 are retryable, other 4xx are not.',
+  },
+  ATOM_ERR_HTTP_CONNECTION: {
+    status: 502,
+    title: 'HTTP connection failed',
+    retryable: true,
+    description: 'The remote server could not be reached (DNS, refused, reset).',
+  },
+  ATOM_ERR_HTTP_TIMEOUT: {
+    status: 504,
+    title: 'HTTP request timed out',
+    retryable: true,
+    description: 'The remote server did not answer within the request timeout.',
+  },
+  ATOM_ERR_CODE_TIMEOUT: {
+    status: 422,
+    title: 'Code ran too long',
+    retryable: false,
+    description: 'A `code` step ran past its time limit and was stopped.',
+  },
+  ATOM_ERR_CODE_MEMORY: {
+    status: 422,
+    title: 'Code used too much memory',
+    retryable: false,
+    description: 'A `code` step went over its memory limit and was stopped.',
+  },
+  ATOM_ERR_CODE_ERROR: {
+    status: 422,
+    title: 'Code threw an error',
+    retryable: false,
+    description: 'A `code` step threw, or returned a value that is not JSON.',
+  },
+  ATOM_ERR_STORE_MIGRATION: {
+    status: 500,
+    title: 'Database migration failed',
+    retryable: false,
+    description: 'The database schema could not be brought to the version this Atom needs.',
+  },
+  ATOM_ERR_STORE_BUSY: {
+    status: 503,
+    title: 'Database busy',
+    retryable: true,
+    description: 'The database stayed locked past the busy timeout; try again.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_REGISTRY;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_REGISTRY, value);
+}

@@ -1,0 +1,16 @@
+export { type BuiltinConfig, builtinNodes } from './builtin/builtin-nodes.js';
+export { type CodeLimits, createCodeNode, DEFAULT_CODE_LIMITS } from './builtin/code.js';
+export { delayNode } from './builtin/delay.js';
+export { failNode } from './builtin/fail.js';
+export { createHttpRequestNode, type HttpRequestOptions } from './builtin/http-request.js';
+export { logNode } from './builtin/log.js';
+export { transformNode } from './builtin/transform.js';
+export { waitNode } from './builtin/wait.js';
+export { workflowCallNode } from './builtin/workflow-call.js';
+export { parseHttpAllow } from './http/allow-list.js';
+export { createNodeRegistry } from './kit/create-node-registry.js';
+export { type ConnectorSpec, defineConnector } from './kit/define-connector.js';
+export { defineNode, type InputSchema, type NodeSpec } from './kit/define-node.js';
+export { durationMs, durationSchema } from './kit/duration-schema.js';
+export { formatIssuePath, toInputIssues } from './kit/input-issues.js';
+export { type SuspendSignal, suspend } from './kit/suspend.js';

@@ -1,0 +1,54 @@
+/**
+ * Conformance cases for workflow versions: first version, same-hash shortcut, numbering, lookups.
+ */
+import { expect, it } from 'vitest';
+import { RICH_JSON, T0 } from './fixtures.js';
+import type { StoreHarness } from './store-conformance.js';
+
+export function workflowCases(h: StoreHarness): void {
+  it('creates a workflow and version 1 for a new name', async () => {
+    const doc = { name: 'orders', steps: [{ id: 'a', uses: 'http.request' }], meta: RICH_JSON };
+    const put = await h.store.putWorkflowVersion('orders', doc, 'h1', T0);
+    expect(put).toEqual({
+      workflowId: expect.any(String),
+      name: 'orders',
+      version: 1,
+      document: doc,
+      hash: 'h1',
+      createdAt: T0,
+      created: true,
+    });
+    const { created: _created, ...record } = put;
+    expect(await h.store.getWorkflowVersion('orders')).toEqual(record);
+    expect(await h.store.getWorkflowVersion(put.workflowId)).toEqual(record);
+  });
+
+  it('returns the newest version unchanged when the hash is the same', async () => {
+    const first = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0);
+    const same = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0 + 5);
+    expect(same).toEqual({ ...first, created: false });
+  });
+
+  it('numbers new documents max + 1 under the same workflow id', async () => {
+    const v1 = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0);
+    const v2 = await h.store.putWorkflowVersion('orders', { v: 2 }, 'h2', T0 + 1);
+    const v3 = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0 + 2);
+    expect([v2.version, v2.created, v3.version, v3.created]).toEqual([2, true, 3, true]);
+    expect(new Set([v1.workflowId, v2.workflowId, v3.workflowId]).size).toBe(1);
+    expect((await h.store.getWorkflowVersion('orders'))?.version).toBe(3);
+    expect((await h.store.getWorkflowVersion('orders', 2))?.document).toEqual({ v: 2 });
+    expect((await h.store.getWorkflowVersion(v1.workflowId, 1))?.hash).toBe('h1');
+    expect((await h.store.getWorkflowVersion(v1.workflowId, 1))?.createdAt).toBe(T0);
+    expect(await h.store.getWorkflowVersion('orders', 4)).toBeUndefined();
+  });
+
+  it('keeps workflows of different names apart', async () => {
+    const a = await h.store.putWorkflowVersion('a', { a: 1 }, 'same', T0);
+    const b = await h.store.putWorkflowVersion('b', { b: 1 }, 'same', T0);
+    expect(b.created).toBe(true);
+    expect(b.version).toBe(1);
+    expect(a.workflowId).not.toBe(b.workflowId);
+    expect((await h.store.getWorkflowVersion('b'))?.document).toEqual({ b: 1 });
+    expect(await h.store.getWorkflowVersion('c')).toBeUndefined();
+  });
+}

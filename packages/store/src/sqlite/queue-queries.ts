@@ -1,0 +1,125 @@
+/**
+ * The queue of claimable steps: claim under a lease, renew, release, the next due time, event
+ * waiters. A step is claimable when it is `ready`, `retrying` or `waiting` with `due_at <= now`.
+ *
+ * In: owner, times, tokens. Out: ClaimedStep / StepRecord rows, tokens no longer held.
+ * Writes that need a consistent read first (claim, release) run inside one IMMEDIATE unit, after a
+ * lock-free check so that idle polling never takes the write lock.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ClaimedStep, StepRecord, StepStatus } from '@atom/engine';
+import type { SqlExecutor } from './sql-executor.js';
+import { STEP_COLUMNS, type StepRow, toStepRecord } from './step-row.js';
+
+const CLAIMABLE = "status in ('ready', 'retrying', 'waiting')";
+const ORDER = 'order by due_at, created_at, rowid';
+const HAS_DUE = `select 1 from steps where ${CLAIMABLE} and due_at <= ? limit 1`;
+const HAS_DUE_IN_RUN = `select 1 from steps where ${CLAIMABLE} and due_at <= ? and run_id = ? limit 1`;
+const PICK = `select rowid as rid, status from steps where ${CLAIMABLE} and due_at <= ? ${ORDER} limit ?`;
+const PICK_IN_RUN = `select rowid as rid, status from steps where ${CLAIMABLE} and due_at <= ? and run_id = ? ${ORDER} limit ?`;
+// Parameters: owner, expiresAt, now, now, [[rowid, token], …]. A waiting row resumes (no new attempt).
+const CLAIM = `update steps set
+  status = 'running',
+  attempt = case when status = 'waiting' or resume is not null then attempt else attempt + 1 end,
+  resume = case when status = 'waiting' then '{"reason":"timer"}' else resume end,
+  lease_owner = ?, lease_token = c.value ->> 1, lease_expires_at = ?, due_at = null,
+  started_at = coalesce(started_at, ?), updated_at = ?
+  from json_each(?) as c where steps.rowid = c.value ->> 0
+  returning ${STEP_COLUMNS}`;
+
+const RENEW = `update steps set lease_expires_at = ?
+  where status = 'running' and lease_owner = ? and lease_token in (select value from json_each(?))
+  returning lease_token`;
+
+const EXPIRED = "status = 'running' and lease_token is not null and lease_expires_at <= ?";
+const OWNED = "status = 'running' and lease_token is not null and lease_owner in (select value from json_each(?))";
+const RELEASE = `update steps set status = 'ready', due_at = ?, lease_owner = null, lease_token = null,
+  lease_expires_at = null, updated_at = ? where rowid in (select value from json_each(?))`;
+
+const NEXT_DUE = `select min(t) as t from (
+  select min(due_at) as t from steps where ${CLAIMABLE}
+  union all
+  select min(lease_expires_at) from steps where status = 'running' and lease_token is not null)`;
+const EVENT_WAITERS = `select ${STEP_COLUMNS} from steps where wait_event = ? and status = 'waiting' order by created_at, rowid`;
+
+export interface ClaimOptions {
+  owner: string;
+  now: number;
+  limit: number;
+  leaseMs: number;
+  runId?: string;
+}
+
+/** Lock-free: is anything due? (`claimDue` skips the write unit when not.) */
+export async function hasDue(exec: SqlExecutor, now: number, runId?: string): Promise<boolean> {
+  const rows = runId === undefined ? await exec.all(HAS_DUE, [now]) : await exec.all(HAS_DUE_IN_RUN, [now, runId]);
+  return rows.length > 0;
+}
+
+/** Must run inside a write unit: picks the due rows, then claims exactly those. */
+export async function claimDue(exec: SqlExecutor, options: ClaimOptions): Promise<ClaimedStep[]> {
+  const { owner, now, limit, leaseMs, runId } = options;
+  if (limit <= 0) return [];
+  const picked =
+    runId === undefined
+      ? await exec.all<{ rid: number; status: StepStatus }>(PICK, [now, limit])
+      : await exec.all<{ rid: number; status: StepStatus }>(PICK_IN_RUN, [now, runId, limit]);
+  if (picked.length === 0) return [];
+  const claims = picked.map(({ rid, status }) => ({ rid, status, token: randomUUID() }));
+  const pairs = JSON.stringify(claims.map(({ rid, token }) => [rid, token]));
+  const rows = await exec.all<StepRow>(CLAIM, [owner, now + leaseMs, now, now, pairs]);
+  const byToken = new Map(rows.map((row) => [row.lease_token, row]));
+  const claimed: ClaimedStep[] = [];
+  for (const { token, status } of claims) {
+    const row = byToken.get(token);
+    if (row !== undefined) claimed.push({ ...(toStepRecord(row) as ClaimedStep), claimedFrom: status });
+  }
+  return claimed;
+}
+
+export async function renewLeases(
+  exec: SqlExecutor,
+  owner: string,
+  tokens: readonly string[],
+  expiresAt: number,
+): Promise<string[]> {
+  if (tokens.length === 0) return [];
+  const rows = await exec.all<{ lease_token: string }>(RENEW, [expiresAt, owner, JSON.stringify(tokens)]);
+  const held = new Set(rows.map((row) => row.lease_token));
+  return tokens.filter((token) => !held.has(token));
+}
+
+export interface ReleaseOptions {
+  now: number;
+  owners?: readonly string[];
+}
+
+/** The rows `releaseLeases` would release, as they are now, with their rowids. */
+export async function findReleasable(
+  exec: SqlExecutor,
+  { now, owners }: ReleaseOptions,
+): Promise<(StepRow & { rid: number })[]> {
+  if (owners !== undefined) {
+    if (owners.length === 0) return [];
+    return exec.all(`select rowid as rid, ${STEP_COLUMNS} from steps where ${OWNED}`, [JSON.stringify(owners)]);
+  }
+  return exec.all(`select rowid as rid, ${STEP_COLUMNS} from steps where ${EXPIRED}`, [now]);
+}
+
+/** Must run inside a write unit. */
+export async function releaseLeases(exec: SqlExecutor, options: ReleaseOptions): Promise<StepRecord[]> {
+  const rows = await findReleasable(exec, options);
+  if (rows.length === 0) return [];
+  await exec.run(RELEASE, [options.now, options.now, JSON.stringify(rows.map((row) => row.rid))]);
+  return rows.map(toStepRecord);
+}
+
+export async function nextDueAt(exec: SqlExecutor): Promise<number | undefined> {
+  const [row] = await exec.all<{ t: number | null }>(NEXT_DUE);
+  return row?.t ?? undefined;
+}
+
+export async function findEventWaiters(exec: SqlExecutor, name: string): Promise<StepRecord[]> {
+  const rows = await exec.all<StepRow>(EVENT_WAITERS, [name]);
+  return rows.map(toStepRecord);
+}

@@ -1,0 +1,26 @@
+/**
+ * The StoreTx handed to an `atomically` callback: the query functions bound to the unit's
+ * connection. In SQLite the unit holds the database's write lock from its first statement, so
+ * `getRun` needs no extra lock to serialise units that touch the same run.
+ */
+import type { StoreTx } from '@atom/engine';
+import { appendEvents } from './event-queries.js';
+import { getRun, insertRun, nextSeq, updateRun } from './run-queries.js';
+import type { SqlExecutor } from './sql-executor.js';
+import { countScope, getSteps, insertSteps, listRunSteps, listScope, updateStep } from './step-queries.js';
+
+export function createSqliteTx(exec: SqlExecutor): StoreTx {
+  return {
+    getRun: (runId) => getRun(exec, runId),
+    insertRun: (run) => insertRun(exec, run),
+    updateRun: (runId, patch) => updateRun(exec, runId, patch),
+    nextSeq: (runId) => nextSeq(exec, runId),
+    getSteps: (runId, keys) => getSteps(exec, runId, keys),
+    listScope: (runId, scope, options) => listScope(exec, runId, scope, options),
+    countScope: (runId, scope) => countScope(exec, runId, scope),
+    listRunSteps: (runId) => listRunSteps(exec, runId),
+    insertSteps: (steps) => insertSteps(exec, steps),
+    updateStep: (runId, key, patch, guard) => updateStep(exec, runId, key, patch, guard),
+    appendEvents: (events) => appendEvents(exec, events),
+  };
+}

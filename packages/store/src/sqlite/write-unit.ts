@@ -1,0 +1,41 @@
+/**
+ * A write unit: `BEGIN IMMEDIATE` on the store's one connection, the caller's work, then COMMIT
+ * (or ROLLBACK and rethrow). IMMEDIATE takes the write lock up front: a deferred transaction that
+ * reads and then writes can fail with SQLITE_BUSY without waiting when another process wrote in
+ * between. Waiting for the lock happens asynchronously (see busy.ts).
+ *
+ * In: the shared Kysely instance, the raw handle (to see whether a transaction is still open after
+ * an error), the busy timeout, and the work. Out: the work's result, committed.
+ */
+import type { Database } from 'better-sqlite3';
+import { isBusyError, retryWhileBusy, storeBusyError } from './busy.js';
+import type { StoreKysely } from './sql-executor.js';
+import { kyselyExecutor, type SqlExecutor } from './sql-executor.js';
+
+export interface WriteUnitContext {
+  db: StoreKysely;
+  raw: Database;
+  busyTimeoutMs: number;
+}
+
+/**
+ * Runs `work` inside one IMMEDIATE transaction. While it runs, every other call on the same store
+ * waits for the connection: `work` must use only the executor (or the StoreTx) it is given.
+ */
+export function writeUnit<T>(
+  { db, raw, busyTimeoutMs }: WriteUnitContext,
+  work: (exec: SqlExecutor, conn: StoreKysely) => Promise<T>,
+): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    const exec = kyselyExecutor(conn);
+    await retryWhileBusy(busyTimeoutMs, () => exec.run('begin immediate'));
+    try {
+      const result = await work(exec, conn);
+      await exec.run('commit');
+      return result;
+    } catch (error) {
+      if (raw.inTransaction) await exec.run('rollback');
+      throw isBusyError(error) ? storeBusyError(busyTimeoutMs, error) : error;
+    }
+  });
+}

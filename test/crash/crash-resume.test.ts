@@ -1,0 +1,167 @@
+/**
+ * Durability under kill -9 (DESIGN §1.1, §4), with real processes: `atom run` executes a 26-step
+ * workflow (two parallel branches, a foreach, a join, a tail) whose steps call a local counter
+ * server. The test SIGKILLs the process at random moments, several times, restarting it each time
+ * with `atom resume`, then checks that the run ended with the right outputs, that every step's
+ * result was committed exactly once, and that no step whose result was committed before a kill
+ * was executed again.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteStore } from '@atom/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, startCli } from '../support/cli-process.js';
+import { type CounterServer, startCounterServer } from '../support/counter-server.js';
+
+function hitStep(id: string, needs?: string[]): string {
+  return [
+    `  - id: ${id}`,
+    ...(needs ? [`    needs: [${needs.join(', ')}]`] : []),
+    '    uses: http.request',
+    '    with:',
+    '      url: "{{ $inputs.url }}"',
+    '      method: POST',
+    `      body: { step: ${id} }`,
+    '    output: "{{ $output.body.echo.step }}"',
+  ].join('\n');
+}
+
+const branchA = ['a1', 'a2', 'a3', 'a4'];
+const branchB = ['b1', 'b2', 'b3', 'b4'];
+const tail = ['t1', 't2', 't3', 't4', 't5', 't6'];
+const items = ['i0', 'i1', 'i2', 'i3', 'i4', 'i5', 'i6', 'i7'];
+
+const workflow = [
+  'atom: 1',
+  'name: crash-test',
+  'inputs: { type: object, properties: { url: { type: string } }, required: [url] }',
+  'steps:',
+  hitStep('init'),
+  ...branchA.map((id, i) => hitStep(id, [i === 0 ? 'init' : (branchA[i - 1] as string)])),
+  ...branchB.map((id, i) => hitStep(id, [i === 0 ? 'init' : (branchB[i - 1] as string)])),
+  '  - id: loop',
+  '    needs: [init]',
+  `    foreach: "{{ ${JSON.stringify(items).replaceAll('"', "'")} }}"`,
+  '    concurrency: 3',
+  '    uses: http.request',
+  '    with:',
+  '      url: "{{ $inputs.url }}"',
+  '      method: POST',
+  '      body: { step: "{{ $item }}" }',
+  '    output: "{{ $output.body.echo.step }}"',
+  hitStep('join', ['a4', 'b4', 'loop']),
+  ...tail.map((id, i) => hitStep(id, [i === 0 ? 'join' : (tail[i - 1] as string)])),
+  'outputs:',
+  '  a: "{{ $steps.a4.output }}"',
+  '  b: "{{ $steps.b4.output }}"',
+  '  loop: "{{ $steps.loop.output }}"',
+  '  last: "{{ $steps.t6.output }}"',
+].join('\n');
+
+describe('kill -9 and resume', () => {
+  let server: CounterServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    assertBuilt();
+    server = await startCounterServer(100);
+    dir = mkdtempSync(join(tmpdir(), 'atom-crash-'));
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finishes exactly where it stopped, committing each step once', async () => {
+    const file = join(dir, 'crash.yaml');
+    writeFileSync(file, workflow);
+    const data = join(dir, 'data');
+    const env = { ATOM_HTTP_ALLOW: '127.0.0.1' };
+    const committedAtKill: Array<Map<string, number>> = [];
+    let kills = 0;
+    let args = ['run', file, '--data', data, '--input', `url=${server.url}/hit`];
+    let finished = false;
+
+    for (let round = 0; round < 12 && !finished; round++) {
+      const { child, done } = startCli(args, env);
+      // The first rounds die at random moments; later rounds get to finish.
+      if (kills < 6) {
+        const wait = 300 + Math.floor(Math.random() * 700);
+        const timer = setTimeout(() => child.kill('SIGKILL'), wait);
+        const result = await done;
+        clearTimeout(timer);
+        if (result.signal === 'SIGKILL') {
+          kills++;
+          const { committed, runs } = await snapshot(data, server);
+          committedAtKill.push(committed);
+          // Killed before the run was even stored: start it again rather than resume nothing.
+          if (runs === 0) continue;
+        } else {
+          expect(result.code, result.stderr).toBe(0);
+          finished = true;
+        }
+      } else {
+        const result = await done;
+        expect(result.code, result.stderr).toBe(0);
+        finished = true;
+      }
+      args = ['resume', '--data', data];
+    }
+    expect(finished).toBe(true);
+    expect(kills).toBeGreaterThanOrEqual(3);
+
+    const store = createSqliteStore({ file: join(data, 'atom.db') });
+    try {
+      const [run] = await store.listRuns({});
+      expect(run?.status).toBe('succeeded');
+      expect(run?.outputs).toEqual({ a: 'a4', b: 'b4', loop: items, last: 't6' });
+      const steps = await store.listSteps(run?.id as string);
+      expect(steps).toHaveLength(1 + 8 + 1 + 8 + 1 + 6);
+      expect(steps.every((step) => step.status === 'succeeded')).toBe(true);
+
+      const succeeded = new Map<string, number>();
+      for (const event of await store.listEvents(run?.id as string)) {
+        if (event.type === 'step.succeeded' && event.stepKey) {
+          succeeded.set(event.stepKey, (succeeded.get(event.stepKey) ?? 0) + 1);
+        }
+      }
+      for (const step of steps) expect(succeeded.get(step.key), `commits of ${step.key}`).toBe(1);
+
+      // Every HTTP step ran at least once; a step committed before a kill never ran again.
+      const httpKeys = steps.filter((step) => step.key !== 'loop').map((step) => `${run?.id}/${step.key}`);
+      for (const key of httpKeys) expect(server.hits.get(key) ?? 0, key).toBeGreaterThanOrEqual(1);
+      for (const committed of committedAtKill) {
+        for (const [key, hits] of committed) expect(server.hits.get(key), `${key} re-executed`).toBe(hits);
+      }
+      const reruns = httpKeys.filter((key) => (server.hits.get(key) ?? 0) > 1).length;
+      console.log(
+        `crash test: ${kills} kills, ${committedAtKill.map((c) => c.size).join('/')} steps committed at each kill, ${reruns} in-flight steps ran again`,
+      );
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
+
+/** Hits per step key for the steps whose result was committed when the process died. */
+async function snapshot(
+  data: string,
+  server: CounterServer,
+): Promise<{ committed: Map<string, number>; runs: number }> {
+  const store = createSqliteStore({ file: join(data, 'atom.db') });
+  try {
+    await store.migrate();
+    const out = new Map<string, number>();
+    const runs = await store.listRuns({});
+    for (const run of runs) {
+      for (const step of await store.listSteps(run.id)) {
+        const key = `${run.id}/${step.key}`;
+        if (step.status === 'succeeded' && server.hits.has(key)) out.set(key, server.hits.get(key) as number);
+      }
+    }
+    return { committed: out, runs: runs.length };
+  } finally {
+    await store.close();
+  }
+}
