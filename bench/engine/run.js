@@ -4,7 +4,7 @@
 //    10-way fan-out joined by an 11th step, all started at once and executed by one worker.
 // 2. Overhead: runs of the linear workflow one at a time; the wall time of a run divided by its
 //    steps is the engine's cost per durable step (a `transform` does no work of its own).
-// 3. Ceiling: in the same process, with the same pragmas, one-row INSERT transactions per second
+// 3. Ceiling: in the same process, with the store's own pragmas (SQLITE_PRAGMAS), one-row INSERT transactions per second
 //    on a better-sqlite3 file: what any design on this disk could reach.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '@atom/engine';
 import { builtinNodes, createNodeRegistry } from '@atom/nodes';
-import { createFileBlobStore, createSqliteStore } from '@atom/store';
+import { createFileBlobStore, createSqliteStore, SQLITE_PRAGMAS } from '@atom/store';
 import Database from 'better-sqlite3';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
@@ -60,7 +60,9 @@ async function throughput(engine, document, runs) {
   for (let i = 0; i < runs; i++) {
     await engine.startRun({ workflow: registered.workflowId, version: registered.version, inputs: { n: i } });
   }
-  await engine.createWorker({ id: 'bench', concurrency: 64 }).run({ until: () => ended >= runs });
+  await engine
+    .createWorker({ id: 'bench', concurrency: Number(process.env.BENCH_CONCURRENCY ?? 64) })
+    .run({ until: () => ended >= runs });
   const seconds = (performance.now() - started) / 1000;
   unsubscribe();
   return { runsPerSecond: runs / seconds, stepsPerSecond: (runs * steps) / seconds, seconds };
@@ -91,8 +93,7 @@ async function overhead(engine, runs) {
 
 function sqliteCeiling(dir, count = 20_000) {
   const db = new Database(join(dir, 'ceiling.db'));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
   const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
   const begin = db.prepare('BEGIN IMMEDIATE');
@@ -118,7 +119,7 @@ try {
   const ceiling = sqliteCeiling(dir);
   const fmt = (n) => Math.round(n).toLocaleString('en-US');
   console.log(
-    `bench/engine on ${process.version}, ${RUNS} runs per workflow, embedded SQLite (WAL, synchronous=NORMAL)`,
+    `bench/engine on ${process.version}, ${RUNS} runs per workflow, embedded SQLite (${SQLITE_PRAGMAS.join(', ')})`,
   );
   console.log(
     `linear 10 steps : ${fmt(a.runsPerSecond)} runs/s, ${fmt(a.stepsPerSecond)} steps/s (${a.seconds.toFixed(2)} s)`,

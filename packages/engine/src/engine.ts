@@ -29,6 +29,7 @@ import {
 } from './ports/store-port.js';
 import { buildBindings } from './run/bindings.js';
 import { cancelRunCascade } from './run/cancel.js';
+import { CommitQueue } from './run/commit-queue.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
 import { validateRunInputs } from './run/run-inputs.js';
@@ -87,6 +88,7 @@ export class Engine implements EngineCore {
   readonly #workflows = new Map<string, CompiledWorkflow>();
   readonly #runs = new Map<string, RunRecord>();
   readonly #filters = new Map<string, CompiledTemplate>();
+  readonly #commits: CommitQueue;
 
   constructor(config: EngineConfig) {
     this.store = config.store;
@@ -102,6 +104,12 @@ export class Engine implements EngineCore {
       secrets: async () => ({ vars: await secrets.vars(), secrets: await secrets.secrets() }),
     };
     this.catalog = nodeCatalog(config.nodes);
+    this.#commits = new CommitQueue(
+      this.store,
+      this.#services,
+      () => this.clock.now(),
+      (events) => this.#publish(events),
+    );
   }
 
   /** Validates a document (YAML text or a parsed value) without storing it; never throws. */
@@ -278,25 +286,9 @@ export class Engine implements EngineCore {
     for (const listener of this.#listeners) listener(events);
   }
 
-  /** Runs `fn` as one unit on a run that has not ended; appends its events; tells listeners. */
-  async commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void> {
-    const events = await this.store.atomically(async (tx) => {
-      const run = await tx.getRun(runId);
-      if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return [];
-      const unit: Unit = {
-        tx,
-        run,
-        wf,
-        now: this.clock.now(),
-        services: this.#services,
-        events: [],
-        wokeOtherRuns: false,
-      };
-      await fn(unit);
-      if (unit.events.length > 0) await tx.appendEvents(unit.events);
-      return unit.events;
-    });
-    this.#publish(events);
+  /** Runs `fn` as one unit on a run that has not ended (group-committed with others); tells listeners. */
+  commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void> {
+    return this.#commits.commit(runId, wf, fn);
   }
 
   async markStarted(claimed: readonly ClaimedStep[]): Promise<Map<string, RunRecord>> {

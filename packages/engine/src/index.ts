@@ -28,6 +28,7 @@ export type {
   RunPhase,
   RunRecord,
   RunStatus,
+  ScopeEntry,
   SecretsPort,
   StepGuard,
   StepKind,

@@ -6,4 +6,5 @@
  */
 
 export { createFileBlobStore } from './blob/file-blob-store.js';
+export { SQLITE_PRAGMAS } from './sqlite/open-database.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -22,6 +22,7 @@ export type {
   RunPhase,
   RunRecord,
   RunStatus,
+  ScopeEntry,
   StepGuard,
   StepKind,
   StepPatch,

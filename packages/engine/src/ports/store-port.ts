@@ -200,6 +200,13 @@ export interface RunFilter {
   limit?: number;
 }
 
+export interface ScopeEntry {
+  key: string;
+  stepId: string;
+  index: number;
+  status: StepStatus;
+}
+
 /** The operations available inside one atomic unit. */
 export interface StoreTx {
   /** Reads the run (PostgreSQL: and locks it until the unit ends). */
@@ -215,6 +222,11 @@ export interface StoreTx {
     scope: string,
     options?: { statuses?: readonly StepStatus[]; limit?: number },
   ): Promise<StepRecord[]>;
+  /**
+   * The status of each step directly inside `scope`, ordered like listScope: the light read the
+   * planner needs after every step, without the steps' inputs and outputs.
+   */
+  scopeStatuses(runId: string, scope: string): Promise<ScopeEntry[]>;
   /** Number of steps directly inside `scope` per status (statuses with none are omitted). */
   countScope(runId: string, scope: string): Promise<Partial<Record<StepStatus, number>>>;
   /** Every step of the run, ordered by key. */

@@ -3,23 +3,13 @@
  * `$steps` (only the steps its expressions read, each seen from this instance, so inside a
  * foreach `$steps.x` is this iteration's `x`), `$item`/`$index`, `$run`, `$vars`, `$secrets`.
  */
-import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import type { CompiledStep, CompiledWorkflow, ExpressionBindings } from '@atom/spec';
 import { nearestIteration, resolveKey } from '../plan/step-keys.js';
 import type { RunRecord, StepRecord } from '../ports/store-port.js';
 import { type EngineServices, loadOutput } from './unit.js';
 
-export interface StepBindings {
-  inputs: unknown;
-  trigger: unknown;
-  steps: Record<string, { output: unknown; status: string; error: unknown }>;
-  item?: unknown;
-  index?: number;
-  run: { id: string; workflow: string; version: number; attempt: number };
-  vars: Record<string, string>;
-  secrets: Record<string, string>;
-  event?: unknown;
-  output?: unknown;
-}
+/** The bindings of one step instance: the format's `ExpressionBindings`. */
+export type StepBindings = ExpressionBindings;
 
 /** Reads step rows by key; inside a unit it is the transaction's, outside the store's. */
 export type StepReader = (runId: string, keys: readonly string[]) => Promise<StepRecord[]>;

@@ -10,6 +10,7 @@ import type { NewStep, StepGuard, StepRecord } from '../ports/store-port.js';
 import { cancelStep, cancelSteps, insideOf, isOpen } from './cancel.js';
 import { RunEvents } from './event-types.js';
 import { finishRunFailed, settleCompensation, settleScope } from './settle.js';
+import { pendingRows } from './start-run.js';
 import { emit, stepDef, type Unit } from './unit.js';
 
 const OPEN_GUARD: StepGuard = { statuses: ['pending', 'ready', 'running', 'retrying', 'waiting'] };
@@ -98,20 +99,6 @@ export async function startOnFailure(unit: Unit): Promise<void> {
   if (steps.length === 0) return finishRunFailed(unit);
   await tx.updateRun(run.id, { phase: 'on-failure', updatedAt: now });
   unit.run.phase = 'on-failure';
-  await tx.insertSteps(
-    steps.map((step) => ({
-      runId: run.id,
-      key: step.id,
-      stepId: step.id,
-      scope: ON_FAILURE_SCOPE,
-      kind: 'step' as const,
-      index: step.index,
-      status: 'pending' as const,
-      dueAt: null,
-      item: null,
-      target: null,
-      createdAt: now,
-    })),
-  );
+  await tx.insertSteps(pendingRows(run.id, ON_FAILURE_SCOPE, steps, (step) => step.id, now));
   await settleScope(unit, ON_FAILURE_SCOPE);
 }

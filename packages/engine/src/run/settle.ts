@@ -39,8 +39,8 @@ async function settleDag(
   container: StepRecord | null,
 ): Promise<void> {
   const { tx, run, now } = unit;
-  const rows = await tx.listScope(run.id, scope);
-  const statusOf = new Map<string, StepStatus>(rows.map((row) => [row.stepId, row.status]));
+  const entries = await tx.scopeStatuses(run.id, scope);
+  const statusOf = new Map<string, StepStatus>(entries.map((entry) => [entry.stepId, entry.status]));
   const decision = planScope(defs, statusOf);
   for (const id of decision.ready) {
     const key = childKey(scope, id);
@@ -59,7 +59,7 @@ async function settleDag(
   if (scope === ON_FAILURE_SCOPE) return finishRunFailed(unit);
   if (!container) return;
   const output: Record<string, unknown> = {};
-  for (const row of rows) {
+  for (const row of await tx.listScope(run.id, scope)) {
     output[row.stepId] =
       statusOf.get(row.stepId) === 'succeeded' ? await loadOutput(unit.services.blobs, row.output) : null;
   }

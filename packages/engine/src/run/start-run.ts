@@ -2,8 +2,8 @@
  * Creating a run inside a unit: the run row, one `pending` row per top-level step, the first
  * steps `ready`. Used for new runs and for the child runs of `workflow.call`.
  */
-import type { CompiledWorkflow } from '@atom/spec';
-import type { NewRunEvent, StoreTx } from '../ports/store-port.js';
+import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import type { NewRunEvent, NewStep, StoreTx } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
 
 export interface RunSpec {
@@ -61,4 +61,27 @@ export async function insertRun(
       };
     }),
   );
+}
+
+/** Rows for the steps of a scope, all `pending` (the planner makes the first ones ready). */
+export function pendingRows(
+  runId: string,
+  scope: string,
+  steps: readonly CompiledStep[],
+  keyOf: (step: CompiledStep) => string,
+  now: number,
+): NewStep[] {
+  return steps.map((step) => ({
+    runId,
+    key: keyOf(step),
+    stepId: step.id,
+    scope,
+    kind: 'step',
+    index: step.index,
+    status: 'pending',
+    dueAt: null,
+    item: null,
+    target: null,
+    createdAt: now,
+  }));
 }

@@ -13,7 +13,7 @@ import type { ClaimedStep, StepGuard, StepPatch, WaitInfo } from '../ports/store
 import { RunEvents } from './event-types.js';
 import { afterFailure, markFailed } from './failure.js';
 import { settleCompensation, settleScope } from './settle.js';
-import { insertRun } from './start-run.js';
+import { insertRun, pendingRows } from './start-run.js';
 import { emit, stepDef, type Unit } from './unit.js';
 
 function held(claimed: ClaimedStep): StepGuard {
@@ -201,21 +201,7 @@ export async function commitExpand(unit: Unit, claimed: ClaimedStep, items: unkn
     return true;
   }
   const children = def.children?.steps ?? [];
-  await tx.insertSteps(
-    children.map((step) => ({
-      runId: run.id,
-      key: childKey(claimed.key, step.id),
-      stepId: step.id,
-      scope: claimed.key,
-      kind: 'step' as const,
-      index: step.index,
-      status: 'pending' as const,
-      dueAt: null,
-      item: null,
-      target: null,
-      createdAt: now,
-    })),
-  );
+  await tx.insertSteps(pendingRows(run.id, claimed.key, children, (step) => childKey(claimed.key, step.id), now));
   emit(unit, RunEvents.stepExpanded, claimed.key, { steps: children.length });
   await settleScope(unit, claimed.key);
   return true;

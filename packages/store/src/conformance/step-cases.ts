@@ -149,6 +149,20 @@ export function stepCases(h: StoreHarness): void {
     expect(await scope('nothing')).toEqual([]);
   });
 
+  it('lists the statuses of a scope in scope order', async () => {
+    const run = await seedRun(h.store, {}, [
+      newStep('', 'b', { index: 1, status: 'pending' }),
+      newStep('', 'a', { index: 0, status: 'succeeded' }),
+      newStep('', 'loop[0]', { scope: 'loop', index: 0, status: 'ready' }),
+    ]);
+    const entries = await h.store.atomically((tx) => tx.scopeStatuses(run.id, ''));
+    expect(entries).toEqual([
+      { key: 'a', stepId: 'a', index: 0, status: 'succeeded' },
+      { key: 'b', stepId: 'b', index: 1, status: 'pending' },
+    ]);
+    expect(await h.store.atomically((tx) => tx.scopeStatuses(run.id, 'none'))).toEqual([]);
+  });
+
   it('counts a scope per status, leaving out statuses with none', async () => {
     const run = await seedRun(h.store, {}, [
       newStep('', 'loop', { status: 'waiting' }),

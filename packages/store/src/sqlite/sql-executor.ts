@@ -6,6 +6,7 @@
  * In: SQL text with `?` placeholders and the values. Out: rows, or the number of changed rows.
  */
 import { AtomError } from '@atom/errors';
+import type { Statement } from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
 
 export interface SqlExecutor {
@@ -54,6 +55,26 @@ export function closableExecutor(inner: SqlExecutor): SqlExecutor & { close(): v
     },
     close() {
       open = false;
+    },
+  };
+}
+
+/**
+ * Runs statements straight on the better-sqlite3 handle, skipping Kysely's per-query machinery
+ * (executor, plugins, connection mutex). Only for code that already holds the connection through
+ * Kysely — the body of a write unit — so nothing else can use the connection meanwhile. This is
+ * the engine's hot path: every step result is written through it.
+ */
+export function directExecutor(prepare: (sql: string) => Statement): SqlExecutor {
+  return {
+    async all<R>(sql: string, params = NO_PARAMS): Promise<R[]> {
+      const statement = prepare(sql);
+      if (statement.reader) return statement.all(params) as R[];
+      statement.run(params);
+      return [];
+    },
+    async run(sql: string, params = NO_PARAMS): Promise<number> {
+      return prepare(sql).run(params).changes;
     },
   };
 }

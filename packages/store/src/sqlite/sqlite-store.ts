@@ -9,6 +9,7 @@
  * fails with ATOM_ERR_STORE_BUSY (retryable).
  */
 import type { StorePort } from '@atom/engine';
+import type { Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { retryWhileBusy } from './busy.js';
 import { cacheCount, cacheGet, cacheSet, cacheStats } from './cache-queries.js';
@@ -50,8 +51,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const { file } = options;
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const raw = openDatabase(file, busyTimeoutMs);
-  const db: StoreKysely = new Kysely({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) });
-  const unit: WriteUnitContext = { db, raw, busyTimeoutMs };
+  const statements = cachedStatements(raw);
+  const db: StoreKysely = new Kysely({ dialect: new SqliteDialect({ database: statements }) });
+  const unit: WriteUnitContext = { db, raw, prepare: (sql) => statements.prepare(sql) as Statement, busyTimeoutMs };
   const shared = kyselyExecutor(db);
   /** One statement on the shared connection (reads, and writes that are a single statement). */
   const one = <T>(op: (exec: SqlExecutor) => Promise<T>): Promise<T> => retryWhileBusy(busyTimeoutMs, () => op(shared));

@@ -7,7 +7,15 @@ import type { StoreTx } from '@atom/engine';
 import { appendEvents } from './event-queries.js';
 import { getRun, insertRun, nextSeq, updateRun } from './run-queries.js';
 import type { SqlExecutor } from './sql-executor.js';
-import { countScope, getSteps, insertSteps, listRunSteps, listScope, updateStep } from './step-queries.js';
+import {
+  countScope,
+  getSteps,
+  insertSteps,
+  listRunSteps,
+  listScope,
+  scopeStatuses,
+  updateStep,
+} from './step-queries.js';
 
 export function createSqliteTx(exec: SqlExecutor): StoreTx {
   return {
@@ -17,6 +25,7 @@ export function createSqliteTx(exec: SqlExecutor): StoreTx {
     nextSeq: (runId) => nextSeq(exec, runId),
     getSteps: (runId, keys) => getSteps(exec, runId, keys),
     listScope: (runId, scope, options) => listScope(exec, runId, scope, options),
+    scopeStatuses: (runId, scope) => scopeStatuses(exec, runId, scope),
     countScope: (runId, scope) => countScope(exec, runId, scope),
     listRunSteps: (runId) => listRunSteps(exec, runId),
     insertSteps: (steps) => insertSteps(exec, steps),

@@ -2,7 +2,7 @@
  * Steps of one run: insert, read by key or scope, count, and the guarded patch (compare-and-set).
  * In: NewStep / StepPatch / StepGuard. Out: StepRecord (see step-row.ts) or whether a patch applied.
  */
-import type { NewStep, StepGuard, StepPatch, StepRecord, StepStatus } from '@atom/engine';
+import type { NewStep, ScopeEntry, StepGuard, StepPatch, StepRecord, StepStatus } from '@atom/engine';
 import { toJson } from './json-column.js';
 import { chunks, multiRowInsert } from './multi-row-insert.js';
 import { patchSql } from './patch-sql.js';
@@ -19,6 +19,7 @@ const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = ? and sco
 const SELECT_SCOPE_STATUSES =
   `select ${STEP_COLUMNS} from steps where run_id = ? and scope = ? ` +
   'and status in (select value from json_each(?)) order by idx, key limit ?';
+const SCOPE_STATUSES = 'select key, step_id, idx, status from steps where run_id = ? and scope = ? order by idx, key';
 const COUNT_SCOPE = 'select status, count(*) as n from steps where run_id = ? and scope = ? group by status';
 const SELECT_RUN_STEPS = `select ${STEP_COLUMNS} from steps where run_id = ? order by key`;
 
@@ -100,6 +101,14 @@ export async function listScope(
       ? await exec.all<StepRow>(SELECT_SCOPE, [runId, scope, limit])
       : await exec.all<StepRow>(SELECT_SCOPE_STATUSES, [runId, scope, JSON.stringify(options.statuses), limit]);
   return rows.map(toStepRecord);
+}
+
+export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: string): Promise<ScopeEntry[]> {
+  const rows = await exec.all<{ key: string; step_id: string; idx: number; status: StepStatus }>(SCOPE_STATUSES, [
+    runId,
+    scope,
+  ]);
+  return rows.map((row) => ({ key: row.key, stepId: row.step_id, index: row.idx, status: row.status }));
 }
 
 export async function countScope(

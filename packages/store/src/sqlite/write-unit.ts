@@ -7,14 +7,16 @@
  * In: the shared Kysely instance, the raw handle (to see whether a transaction is still open after
  * an error), the busy timeout, and the work. Out: the work's result, committed.
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { isBusyError, retryWhileBusy, storeBusyError } from './busy.js';
 import type { StoreKysely } from './sql-executor.js';
-import { kyselyExecutor, type SqlExecutor } from './sql-executor.js';
+import { directExecutor, type SqlExecutor } from './sql-executor.js';
 
 export interface WriteUnitContext {
   db: StoreKysely;
   raw: Database;
+  /** The cached prepared statements of `raw` (shared with Kysely's driver). */
+  prepare: (sql: string) => Statement;
   busyTimeoutMs: number;
 }
 
@@ -23,11 +25,12 @@ export interface WriteUnitContext {
  * waits for the connection: `work` must use only the executor (or the StoreTx) it is given.
  */
 export function writeUnit<T>(
-  { db, raw, busyTimeoutMs }: WriteUnitContext,
+  { db, raw, prepare, busyTimeoutMs }: WriteUnitContext,
   work: (exec: SqlExecutor, conn: StoreKysely) => Promise<T>,
 ): Promise<T> {
   return db.connection().execute(async (conn) => {
-    const exec = kyselyExecutor(conn);
+    // Kysely hands us the one connection; while we hold it, statements run directly on it.
+    const exec = directExecutor(prepare);
     await retryWhileBusy(busyTimeoutMs, () => exec.run('begin immediate'));
     try {
       const result = await work(exec, conn);

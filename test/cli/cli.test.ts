@@ -1,0 +1,120 @@
+/**
+ * The `atom` command as users meet it: exit codes, error lines with their place, the schema, and
+ * parking a run on an event then resuming it from another process.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from '../support/cli-process.js';
+import { useTempDir } from '../support/temp-dir.js';
+
+const tempDir = useTempDir('atom-cli-');
+
+const data = () => join(tempDir(), 'data');
+
+function write(name: string, text: string): string {
+  const file = join(tempDir(), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('atom CLI', () => {
+  beforeAll(() => assertBuilt());
+
+  it('validate lists every error as file:line:column path: message [code] and exits 1', async () => {
+    const file = write(
+      'bad.yaml',
+      [
+        'atom: 1',
+        'name: Bad Name',
+        'steps:',
+        '  - id: a',
+        '    uses: nope.node',
+        '  - id: b',
+        '    needs: [c]',
+        '    uses: transform',
+        '    with: { v: "{{ $steps.zz.output }}" }',
+        '  - id: c',
+        '    needs: [b]',
+        '    uses: transform',
+        '    with: { v: "{{ 1 + }}" }',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCli(['validate', file]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${file}:2:7 name:`);
+    expect(stdout).toMatch(/:5:11 steps\[0\]\.uses: .*\[ATOM_ERR_SPEC_UNKNOWN_NODE\]/);
+    expect(stdout).toMatch(/\[ATOM_ERR_SPEC_CYCLE\]/);
+    expect(stdout).toMatch(/steps\[1\]\.with\.v: .*zz.*\[ATOM_ERR_SPEC_STEP_REF\]/);
+    expect(stdout).toMatch(/:13:\d+ steps\[2\]\.with\.v: .*\[ATOM_ERR_SPEC_EXPRESSION\]/);
+  });
+
+  it('validate reports YAML syntax errors with their position', async () => {
+    const file = write('syntax.yaml', 'atom: 1\nname: x\nsteps: [\n');
+    const { code, stdout } = await runCli(['validate', file]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/syntax\.yaml:\d+:\d+ .*\[ATOM_ERR_SPEC_YAML_SYNTAX\]/);
+  });
+
+  it('run refuses invalid documents, inputs and files with exit 2 and stores nothing', async () => {
+    const bad = await runCli(['run', write('bad2.yaml', 'atom: 1\nname: x\nsteps: []\n'), '--data', data()]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ATOM_ERR_SPEC_INVALID');
+    const missing = await runCli(['run', join(tempDir(), 'missing.yaml'), '--data', data()]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('ATOM_ERR_FILE_READ');
+    const typed = write(
+      'typed.yaml',
+      'atom: 1\nname: typed\ninputs: { type: object, properties: { n: { type: number } }, required: [n] }\nsteps:\n  - id: a\n    uses: transform\n    with: { n: "{{ $inputs.n }}" }\n',
+    );
+    const wrong = await runCli(['run', typed, '--data', data(), '--input', 'n=abc']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/ATOM_ERR_RUN_INPUT_INVALID[\s\S]*inputs\.n/);
+    const json = await runCli(['run', typed, '--data', data(), '--input-json', '{not json']);
+    expect(json.code).toBe(2);
+    const ok = await runCli(['run', typed, '--data', data(), '--input-json', '{"n": 1}', '--input', 'n=41', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).steps).toHaveLength(1);
+  });
+
+  it('run exits 1 when the run fails, naming the step and code', async () => {
+    const file = write(
+      'fails.yaml',
+      'atom: 1\nname: fails\nsteps:\n  - id: boom\n    uses: fail\n    with: { message: no luck }\n',
+    );
+    const { code, stderr } = await runCli(['run', file, '--data', data()]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/failed.*ATOM_ERR_STEP_FAILED no luck \(step boom\)/);
+  });
+
+  it('schema prints the committed JSON Schema', async () => {
+    const { code, stdout } = await runCli(['schema']);
+    expect(code).toBe(0);
+    const committed = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'workflow.schema.json'), 'utf8');
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(committed));
+  });
+
+  it('a waiting run exits 3; an event from another process wakes it and resume finishes it', async () => {
+    const file = write(
+      'approval.yaml',
+      'atom: 1\nname: waits\nsteps:\n  - id: paid\n    uses: wait\n    with: { event: invoice.paid }\n  - id: done\n    uses: transform\n    with: { amount: "{{ $steps.paid.output.amount }}" }\noutputs: { amount: "{{ $steps.done.output.amount }}" }\n',
+    );
+    const first = await runCli(['run', file, '--data', data(), '--json']);
+    expect(first.code).toBe(3);
+    const runId = JSON.parse(first.stdout).id;
+    expect(JSON.parse(first.stdout).status).toBe('waiting');
+    const event = await runCli(['event', 'invoice.paid', '--payload', '{"amount": 12}', '--data', data()]);
+    expect(event.code).toBe(0);
+    expect(event.stdout).toContain('woke 1 waiting step');
+    const resumed = await runCli(['resume', runId, '--data', data(), '--json']);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout).outputs).toEqual({ amount: 12 });
+  });
+
+  it('resume of an unknown run exits 2; bad flags exit 2', async () => {
+    expect((await runCli(['resume', 'no-such-run', '--data', data()])).code).toBe(2);
+    const usage = await runCli(['run']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('ATOM_ERR_CLI_USAGE');
+  });
+});
