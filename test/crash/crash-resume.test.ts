@@ -87,7 +87,7 @@ describe('kill -9 and resume', () => {
       const { child, done } = startCli(args, env);
       // The first rounds die at random moments; later rounds get to finish.
       if (kills < 6) {
-        const wait = 300 + Math.floor(Math.random() * 700);
+        const wait = 300 + Math.floor(Math.random() * 350);
         const timer = setTimeout(() => child.kill('SIGKILL'), wait);
         const result = await done;
         clearTimeout(timer);

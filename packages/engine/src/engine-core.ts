@@ -1,6 +1,7 @@
 import type { EngineOptions } from './engine-options.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StorePort } from './ports/store-port.js';
+import type { EagerDispatch } from './run/dispatch.js';
 
 /** What a worker needs from the engine (the Engine class provides it). */
 export interface EngineCore {
@@ -10,7 +11,8 @@ export interface EngineCore {
   onEvents(listener: (events: readonly NewRunEvent[]) => void): () => void;
   /** Records that claimed steps started (and their runs, if they were queued or waiting). */
   markStarted(claimed: readonly ClaimedStep[]): Promise<Map<string, RunRecord>>;
-  execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal): Promise<void>;
+  /** Runs a claimed step; `dispatch` lets its commit claim the next steps for the same worker. */
+  execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void>;
   /** Returns expired leases (or those of the given dead workers) to the queue. */
   releaseLeases(options: { now: number; owners?: readonly string[] }): Promise<number>;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>): void;

@@ -30,6 +30,7 @@ import {
 import { buildBindings } from './run/bindings.js';
 import { cancelRunCascade } from './run/cancel.js';
 import { CommitQueue } from './run/commit-queue.js';
+import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
 import { validateRunInputs } from './run/run-inputs.js';
@@ -287,8 +288,13 @@ export class Engine implements EngineCore {
   }
 
   /** Runs `fn` as one unit on a run that has not ended (group-committed with others); tells listeners. */
-  commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void> {
-    return this.#commits.commit(runId, wf, fn);
+  commit(
+    runId: string,
+    wf: CompiledWorkflow,
+    fn: (unit: Unit) => Promise<unknown>,
+    dispatch: EagerDispatch | null = null,
+  ): Promise<void> {
+    return this.#commits.commit(runId, wf, fn, dispatch);
   }
 
   async markStarted(claimed: readonly ClaimedStep[]): Promise<Map<string, RunRecord>> {
@@ -326,7 +332,7 @@ export class Engine implements EngineCore {
     return runs;
   }
 
-  execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal): Promise<void> {
+  execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void> {
     return executeStep(
       {
         store: this.store,
@@ -335,7 +341,7 @@ export class Engine implements EngineCore {
         now: () => this.clock.now(),
         workflow: (id, version) => this.workflow(id, version),
         workflowByName: (name, version) => this.workflowByName(name, version),
-        commit: (runId, wf, fn) => this.commit(runId, wf, fn),
+        commit: (runId, wf, fn) => this.commit(runId, wf, fn, dispatch),
         log: this.#log,
       },
       run,

@@ -6,17 +6,27 @@
  * bad unit cannot take the others down with it.
  */
 import type { CompiledWorkflow } from '@atom/spec';
-import type { NewRunEvent, StorePort, StoreTx } from '../ports/store-port.js';
+import type { ClaimedStep, NewRunEvent, RunRecord, StorePort, StoreTx } from '../ports/store-port.js';
 import { TERMINAL_RUN_STATUSES } from '../ports/store-port.js';
+import type { EagerDispatch } from './dispatch.js';
 import type { EngineServices, Unit } from './unit.js';
 
 interface PendingUnit {
   runId: string;
   wf: CompiledWorkflow;
   fn: (unit: Unit) => Promise<unknown>;
+  dispatch: EagerDispatch | null;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+/** What one unit produced: its events, and the steps it claimed for its worker. */
+interface Applied {
+  events: NewRunEvent[];
+  handover: { run: RunRecord; steps: ClaimedStep[] } | null;
+}
+
+const NOTHING: Applied = { events: [], handover: null };
 
 const MAX_BATCH = 256;
 
@@ -41,9 +51,14 @@ export class CommitQueue {
   }
 
   /** Runs `fn` as one unit on a run that has not ended; resolves once it is durable. */
-  commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void> {
+  commit(
+    runId: string,
+    wf: CompiledWorkflow,
+    fn: (unit: Unit) => Promise<unknown>,
+    dispatch: EagerDispatch | null = null,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ runId, wf, fn, resolve, reject });
+      this.#pending.push({ runId, wf, fn, dispatch, resolve, reject });
       if (!this.#writing) {
         this.#writing = true;
         setImmediate(() => void this.#drain());
@@ -54,16 +69,19 @@ export class CommitQueue {
   async #drain(): Promise<void> {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, MAX_BATCH);
+      const units: Unit[] = [];
       try {
-        const events = await this.#store.atomically(async (tx) => {
-          const all: NewRunEvent[] = [];
-          for (const pending of batch) all.push(...(await this.#apply(tx, pending)));
-          if (all.length > 0) await tx.appendEvents(all);
-          return all;
+        const applied = await this.#store.atomically(async (tx) => {
+          const applied: Applied[] = [];
+          for (const pending of batch) applied.push(await this.#apply(tx, pending, units));
+          const events = applied.flatMap((one) => one.events);
+          if (events.length > 0) await tx.appendEvents(events);
+          return applied;
         });
-        for (const pending of batch) pending.resolve();
-        this.#publish(events);
+        this.#publish(applied.flatMap((one) => one.events));
+        for (const [i, pending] of batch.entries()) this.#finish(pending, applied[i] ?? NOTHING);
       } catch {
+        for (const unit of units) unit.dispatch?.giveBack(unit.claimed.length);
         for (const pending of batch) await this.#alone(pending);
       }
     }
@@ -71,22 +89,30 @@ export class CommitQueue {
   }
 
   async #alone(pending: PendingUnit): Promise<void> {
+    const units: Unit[] = [];
     try {
-      const events = await this.#store.atomically(async (tx) => {
-        const events = await this.#apply(tx, pending);
-        if (events.length > 0) await tx.appendEvents(events);
-        return events;
+      const applied = await this.#store.atomically(async (tx) => {
+        const applied = await this.#apply(tx, pending, units);
+        if (applied.events.length > 0) await tx.appendEvents(applied.events);
+        return applied;
       });
-      pending.resolve();
-      this.#publish(events);
+      this.#publish(applied.events);
+      this.#finish(pending, applied);
     } catch (error) {
+      for (const unit of units) unit.dispatch?.giveBack(unit.claimed.length);
       pending.reject(error);
     }
   }
 
-  async #apply(tx: StoreTx, pending: PendingUnit): Promise<NewRunEvent[]> {
+  /** After the commit: hand claimed steps to their worker, then let the caller go on. */
+  #finish(pending: PendingUnit, applied: Applied): void {
+    if (applied.handover && pending.dispatch) pending.dispatch.deliver(applied.handover.run, applied.handover.steps);
+    pending.resolve();
+  }
+
+  async #apply(tx: StoreTx, pending: PendingUnit, units: Unit[]): Promise<Applied> {
     const run = await tx.getRun(pending.runId);
-    if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return [];
+    if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return NOTHING;
     const unit: Unit = {
       tx,
       run,
@@ -94,9 +120,15 @@ export class CommitQueue {
       now: this.#now(),
       services: this.#services,
       events: [],
-      wokeOtherRuns: false,
+      dispatch: pending.dispatch,
+      claimed: [],
     };
+    units.push(unit);
     await pending.fn(unit);
-    return unit.events;
+    if (unit.claimed.length === 0) return { events: unit.events, handover: null };
+    const rows = await tx.getSteps(run.id, unit.claimed);
+    unit.dispatch?.giveBack(unit.claimed.length - rows.length);
+    const steps = rows.map((row) => ({ ...row, claimedFrom: 'pending' as const }) as ClaimedStep);
+    return { events: unit.events, handover: { run: unit.run, steps } };
   }
 }

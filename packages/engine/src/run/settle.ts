@@ -12,6 +12,7 @@ import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../pla
 import type { StepRecord, StepStatus } from '../ports/store-port.js';
 import { buildBindings } from './bindings.js';
 import { wakeParent } from './cancel.js';
+import { makeStartable } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
@@ -43,9 +44,7 @@ async function settleDag(
   const statusOf = new Map<string, StepStatus>(entries.map((entry) => [entry.stepId, entry.status]));
   const decision = planScope(defs, statusOf);
   for (const id of decision.ready) {
-    const key = childKey(scope, id);
-    await tx.updateStep(run.id, key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
-    emit(unit, RunEvents.stepReady, key);
+    await makeStartable(unit, childKey(scope, id));
     statusOf.set(id, 'ready');
   }
   for (const id of decision.skipped) {
@@ -74,8 +73,7 @@ async function settleForeach(unit: Unit, container: StepRecord, def: CompiledSte
   if (pending > 0 && active < def.concurrency) {
     const next = await tx.listScope(run.id, container.key, { statuses: ['pending'], limit: def.concurrency - active });
     for (const row of next) {
-      await tx.updateStep(run.id, row.key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
-      emit(unit, RunEvents.stepReady, row.key);
+      await makeStartable(unit, row.key);
       active++;
     }
   }
@@ -136,8 +134,7 @@ export async function settleCompensation(unit: Unit): Promise<void> {
   if (rows.some((row) => ['ready', 'running', 'retrying', 'waiting'].includes(row.status))) return;
   const next = rows.find((row) => row.status === 'pending');
   if (!next) return startOnFailure(unit);
-  await tx.updateStep(run.id, next.key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
-  emit(unit, RunEvents.stepReady, next.key, { compensates: next.target });
+  await makeStartable(unit, next.key, { compensates: next.target });
 }
 
 export async function finishRunSucceeded(unit: Unit): Promise<void> {
@@ -162,7 +159,7 @@ export async function finishRunSucceeded(unit: Unit): Promise<void> {
   emit(unit, RunEvents.runSucceeded, null, { outputs });
   if (run.parentRunId && run.parentStepKey) {
     const resume = { reason: 'child' as const, runId: run.id, status: 'succeeded' as const, outputs, error: null };
-    if (await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume)) unit.wokeOtherRuns = true;
+    await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume);
   }
 }
 
@@ -179,6 +176,6 @@ export async function finishRunFailed(unit: Unit): Promise<void> {
       outputs: null,
       error: run.error,
     };
-    if (await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume)) unit.wokeOtherRuns = true;
+    await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume);
   }
 }

@@ -7,6 +7,7 @@ import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
 import type { EngineOptions } from '../engine-options.js';
 import type { BlobPort } from '../ports/blob-port.js';
 import type { NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
+import type { EagerDispatch } from './dispatch.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -25,8 +26,10 @@ export interface Unit {
   now: number;
   services: EngineServices;
   events: NewRunEvent[];
-  /** Set when the unit made a step of another run (a parent) ready, so its worker wakes. */
-  wokeOtherRuns: boolean;
+  /** The committing worker's offer to take startable steps at once (null: make them ready). */
+  dispatch: EagerDispatch | null;
+  /** Keys of the steps this unit claimed through `dispatch`. */
+  claimed: string[];
 }
 
 export function emit(unit: Unit, type: string, stepKey: string | null, data: unknown = null, runId?: string): void {

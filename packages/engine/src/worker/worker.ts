@@ -8,6 +8,7 @@
 
 import type { EngineCore } from '../engine-core.js';
 import type { ClaimedStep, RunRecord } from '../ports/store-port.js';
+import type { EagerDispatch } from '../run/dispatch.js';
 
 export interface WorkerOptions {
   /** Unique per process, e.g. `host/pid/start`. */
@@ -33,12 +34,34 @@ export class Worker {
   readonly #inflight = new Map<string, { controller: AbortController; done: Promise<void> }>();
   #wake: () => void = () => {};
   #nextReapAt = 0;
+  /** Slots promised to steps our own commits are claiming (eager dispatch). */
+  #reserved = 0;
+  #stopping = false;
+  readonly #dispatch: EagerDispatch;
 
   constructor(core: EngineCore, options: WorkerOptions) {
     this.#core = core;
     this.id = options.id;
     this.#concurrency = options.concurrency ?? core.options.concurrency;
     this.#pollMs = options.pollMs ?? 1_000;
+    this.#dispatch = {
+      owner: this.id,
+      leaseMs: core.options.leaseMs,
+      take: () => {
+        if (this.#stopping || this.#inflight.size + this.#reserved >= this.#concurrency) return false;
+        this.#reserved++;
+        return true;
+      },
+      giveBack: (count) => {
+        this.#reserved -= count;
+      },
+      deliver: (run, steps) => {
+        for (const step of steps) {
+          this.#reserved--;
+          this.#start(run, step);
+        }
+      },
+    };
   }
 
   /** Runs until `until()` is true or `signal` aborts, then lets running steps finish. */
@@ -48,6 +71,7 @@ export class Worker {
     heartbeat.unref?.();
     const onAbort = () => this.#wake();
     options.signal?.addEventListener('abort', onAbort);
+    this.#stopping = false;
     try {
       while (!options.signal?.aborted && !options.until?.()) {
         const woken = new Promise<void>((resolve) => {
@@ -63,7 +87,11 @@ export class Worker {
       }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      await Promise.allSettled([...this.#inflight.values()].map((entry) => entry.done));
+      this.#stopping = true;
+      // Steps already handed over by eager dispatch still run to their end.
+      while (this.#inflight.size > 0) {
+        await Promise.allSettled([...this.#inflight.values()].map((entry) => entry.done));
+      }
       clearInterval(heartbeat);
       unsubscribe();
     }
@@ -77,7 +105,7 @@ export class Worker {
       this.#nextReapAt = now + Math.max(50, core.options.leaseMs / 2);
       await core.releaseLeases({ now });
     }
-    const free = this.#concurrency - this.#inflight.size;
+    const free = this.#concurrency - this.#inflight.size - this.#reserved;
     if (free <= 0) return false;
     const claimed = await core.store.claimDue({ owner: this.id, now, limit: free, leaseMs: core.options.leaseMs });
     if (claimed.length === 0) return false;
@@ -92,7 +120,7 @@ export class Worker {
   #start(run: RunRecord, step: ClaimedStep): void {
     const controller = new AbortController();
     const done = this.#core
-      .execute(run, step, controller.signal)
+      .execute(run, step, controller.signal, this.#dispatch)
       .catch((error: unknown) =>
         this.#core.log('error', 'step execution crashed', { step: step.key, error: String(error) }),
       )
