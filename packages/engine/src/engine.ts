@@ -20,13 +20,7 @@ import type { BlobPort } from './ports/blob-port.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
-import {
-  type ClaimedStep,
-  type NewRunEvent,
-  type RunRecord,
-  type StorePort,
-  TERMINAL_RUN_STATUSES,
-} from './ports/store-port.js';
+import type { ClaimedStep, NewRunEvent, RunRecord, StorePort } from './ports/store-port.js';
 import { buildBindings } from './run/bindings.js';
 import { cancelRunCascade } from './run/cancel.js';
 import { CommitQueue } from './run/commit-queue.js';

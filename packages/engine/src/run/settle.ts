@@ -66,7 +66,7 @@ async function settleDag(
 }
 
 async function settleForeach(unit: Unit, container: StepRecord, def: CompiledStep): Promise<void> {
-  const { tx, run, now } = unit;
+  const { tx, run } = unit;
   const counts = await tx.countScope(run.id, container.key);
   let active = (counts.ready ?? 0) + (counts.running ?? 0) + (counts.retrying ?? 0) + (counts.waiting ?? 0);
   const pending = counts.pending ?? 0;
@@ -129,7 +129,7 @@ async function completeContainer(unit: Unit, container: StepRecord, raw: unknown
 
 /** Compensations run one at a time, in reverse completion order; a failed one does not stop the rest. */
 export async function settleCompensation(unit: Unit): Promise<void> {
-  const { tx, run, now } = unit;
+  const { tx, run } = unit;
   const rows = await tx.listScope(run.id, COMPENSATE_SCOPE);
   if (rows.some((row) => ['ready', 'running', 'retrying', 'waiting'].includes(row.status))) return;
   const next = rows.find((row) => row.status === 'pending');
