@@ -21,12 +21,13 @@ import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StorePort } from './ports/store-port.js';
-import { buildBindings } from './run/bindings.js';
+import { buildBindings, type StepReader } from './run/bindings.js';
 import { cancelRunCascade } from './run/cancel.js';
 import { CommitQueue } from './run/commit-queue.js';
 import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
+import { OutputMemo } from './run/output-memo.js';
 import { validateRunInputs } from './run/run-inputs.js';
 import { insertRun } from './run/start-run.js';
 import { executeStep, type StepLog } from './run/step-executor.js';
@@ -84,6 +85,8 @@ export class Engine implements EngineCore {
   readonly #runs = new Map<string, RunRecord>();
   readonly #filters = new Map<string, CompiledTemplate>();
   readonly #commits: CommitQueue;
+  readonly #memo = new OutputMemo();
+  readonly #readSteps: StepReader;
 
   constructor(config: EngineConfig) {
     this.store = config.store;
@@ -104,7 +107,9 @@ export class Engine implements EngineCore {
       this.#services,
       () => this.clock.now(),
       (events) => this.#publish(events),
+      this.#memo,
     );
+    this.#readSteps = this.#memo.reader(this.store);
   }
 
   /** Validates a document (YAML text or a parsed value) without storing it; never throws. */
@@ -214,7 +219,7 @@ export class Engine implements EngineCore {
       const filter = waiter.wait.filter;
       if (filter) {
         const def = wf.steps.get(waiter.stepId);
-        const bindings = await buildBindings(this.#services, (id, keys) => this.store.getSteps(id, keys), {
+        const bindings = await buildBindings(this.#services, this.#readSteps, {
           wf,
           run,
           key: waiter.key,
@@ -330,6 +335,7 @@ export class Engine implements EngineCore {
     return executeStep(
       {
         store: this.store,
+        readSteps: this.#readSteps,
         services: this.#services,
         nodes: this.nodes,
         now: () => this.clock.now(),

@@ -205,6 +205,7 @@ export interface ScopeEntry {
   stepId: string;
   index: number;
   status: StepStatus;
+  createdAt: number;
 }
 
 /** The operations available inside one atomic unit. */

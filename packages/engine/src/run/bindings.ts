@@ -11,8 +11,11 @@ import { type EngineServices, loadOutput } from './unit.js';
 /** The bindings of one step instance: the format's `ExpressionBindings`. */
 export type StepBindings = ExpressionBindings;
 
-/** Reads step rows by key; inside a unit it is the transaction's, outside the store's. */
-export type StepReader = (runId: string, keys: readonly string[]) => Promise<StepRecord[]>;
+/** The part of a step row that expressions see. */
+export type BindingRow = Pick<StepRecord, 'key' | 'status' | 'output' | 'error' | 'item' | 'index'>;
+
+/** Reads step rows by key; inside a unit the transaction's, outside the store's (or the output memo). */
+export type StepReader = (runId: string, keys: readonly string[]) => Promise<BindingRow[]>;
 
 export interface BindingRequest {
   wf: CompiledWorkflow;
@@ -40,7 +43,7 @@ export async function buildBindings(
   if (iterationKey !== undefined) wanted.push(iterationKey);
   const rows = wanted.length === 0 ? [] : await read(run.id, wanted);
   const steps: StepBindings['steps'] = {};
-  let iteration: StepRecord | undefined;
+  let iteration: BindingRow | undefined;
   for (const row of rows) {
     if (row.key === iterationKey) iteration = row;
     const id = keyOf.get(row.key);

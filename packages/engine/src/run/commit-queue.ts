@@ -8,7 +8,9 @@
 import type { CompiledWorkflow } from '@atom/spec';
 import type { ClaimedStep, NewRunEvent, RunRecord, StorePort, StoreTx } from '../ports/store-port.js';
 import { TERMINAL_RUN_STATUSES } from '../ports/store-port.js';
+import type { BindingRow } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
+import type { OutputMemo } from './output-memo.js';
 import type { EngineServices, Unit } from './unit.js';
 
 interface PendingUnit {
@@ -23,10 +25,11 @@ interface PendingUnit {
 /** What one unit produced: its events, and the steps it claimed for its worker. */
 interface Applied {
   events: NewRunEvent[];
+  succeeded: BindingRow[];
   handover: { run: RunRecord; steps: ClaimedStep[] } | null;
 }
 
-const NOTHING: Applied = { events: [], handover: null };
+const NOTHING: Applied = { events: [], succeeded: [], handover: null };
 
 const MAX_BATCH = 256;
 
@@ -35,6 +38,7 @@ export class CommitQueue {
   readonly #services: EngineServices;
   readonly #now: () => number;
   readonly #publish: (events: readonly NewRunEvent[]) => void;
+  readonly #memo: OutputMemo;
   #pending: PendingUnit[] = [];
   #writing = false;
 
@@ -43,7 +47,9 @@ export class CommitQueue {
     services: EngineServices,
     now: () => number,
     publish: (events: readonly NewRunEvent[]) => void,
+    memo: OutputMemo,
   ) {
+    this.#memo = memo;
     this.#store = store;
     this.#services = services;
     this.#now = now;
@@ -106,6 +112,7 @@ export class CommitQueue {
 
   /** After the commit: hand claimed steps to their worker, then let the caller go on. */
   #finish(pending: PendingUnit, applied: Applied): void {
+    for (const row of applied.succeeded) this.#memo.remember(pending.runId, row);
     if (applied.handover && pending.dispatch) pending.dispatch.deliver(applied.handover.run, applied.handover.steps);
     pending.resolve();
   }
@@ -122,13 +129,14 @@ export class CommitQueue {
       events: [],
       dispatch: pending.dispatch,
       claimed: [],
+      succeeded: [],
     };
     units.push(unit);
     await pending.fn(unit);
-    if (unit.claimed.length === 0) return { events: unit.events, handover: null };
-    const rows = await tx.getSteps(run.id, unit.claimed);
-    unit.dispatch?.giveBack(unit.claimed.length - rows.length);
-    const steps = rows.map((row) => ({ ...row, claimedFrom: 'pending' as const }) as ClaimedStep);
-    return { events: unit.events, handover: { run: unit.run, steps } };
+    return {
+      events: unit.events,
+      succeeded: unit.succeeded,
+      handover: unit.claimed.length === 0 ? null : { run: unit.run, steps: unit.claimed },
+    };
   }
 }

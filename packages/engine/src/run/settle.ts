@@ -12,7 +12,7 @@ import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../pla
 import type { StepRecord, StepStatus } from '../ports/store-port.js';
 import { buildBindings } from './bindings.js';
 import { wakeParent } from './cancel.js';
-import { makeStartable } from './dispatch.js';
+import { makeStartable, pendingRecord } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
@@ -44,7 +44,8 @@ async function settleDag(
   const statusOf = new Map<string, StepStatus>(entries.map((entry) => [entry.stepId, entry.status]));
   const decision = planScope(defs, statusOf);
   for (const id of decision.ready) {
-    await makeStartable(unit, childKey(scope, id));
+    const entry = entries.find((one) => one.stepId === id);
+    if (entry) await makeStartable(unit, pendingRecord(run.id, scope, entry));
     statusOf.set(id, 'ready');
   }
   for (const id of decision.skipped) {
@@ -73,7 +74,7 @@ async function settleForeach(unit: Unit, container: StepRecord, def: CompiledSte
   if (pending > 0 && active < def.concurrency) {
     const next = await tx.listScope(run.id, container.key, { statuses: ['pending'], limit: def.concurrency - active });
     for (const row of next) {
-      await makeStartable(unit, row.key);
+      await makeStartable(unit, row);
       active++;
     }
   }
@@ -124,6 +125,7 @@ async function completeContainer(unit: Unit, container: StepRecord, raw: unknown
   );
   if (!done) return;
   emit(unit, RunEvents.stepSucceeded, container.key, { attempt: container.attempt });
+  unit.succeeded.push({ ...container, status: 'succeeded', output: stored, error: null });
   await settleScope(unit, container.scope);
 }
 
@@ -134,7 +136,7 @@ export async function settleCompensation(unit: Unit): Promise<void> {
   if (rows.some((row) => ['ready', 'running', 'retrying', 'waiting'].includes(row.status))) return;
   const next = rows.find((row) => row.status === 'pending');
   if (!next) return startOnFailure(unit);
-  await makeStartable(unit, next.key, { compensates: next.target });
+  await makeStartable(unit, next, { compensates: next.target });
 }
 
 export async function finishRunSucceeded(unit: Unit): Promise<void> {

@@ -54,6 +54,14 @@ export async function commitSuccess(
   );
   if (!done) return false;
   emit(unit, RunEvents.stepSucceeded, claimed.key, { attempt: claimed.attempt, ...details });
+  unit.succeeded.push({
+    key: claimed.key,
+    status: 'succeeded',
+    output,
+    error: null,
+    item: claimed.item,
+    index: claimed.index,
+  });
   await settleAfter(unit, claimed);
   return true;
 }

@@ -8,7 +8,7 @@ import { type CompiledStep, type CompiledTemplate, type CompiledWorkflow, canoni
 import { newId } from '../ids.js';
 import type { NodeContext, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
 import type { ClaimedStep, RunRecord, StorePort } from '../ports/store-port.js';
-import { buildBindings, refsWithSelf, type StepBindings } from './bindings.js';
+import { buildBindings, refsWithSelf, type StepBindings, type StepReader } from './bindings.js';
 import { evaluate, evaluateIf } from './expressions.js';
 import {
   type ChildRunPlan,
@@ -28,6 +28,8 @@ export type StepLog = (
 
 export interface ExecutorDeps {
   store: StorePort;
+  /** Reads step rows for expressions (from the output memo when it can). */
+  readSteps: StepReader;
   services: EngineServices;
   nodes: NodeRegistry;
   now: () => number;
@@ -54,7 +56,7 @@ export async function executeStep(
   let input: unknown = null;
   try {
     if (!def) throw new AtomError('ATOM_ERR_INTERNAL', `workflow ${wf.name} has no step ${claimed.stepId}`);
-    const read = (runId: string, keys: readonly string[]) => deps.store.getSteps(runId, keys);
+    const read = deps.readSteps;
     if (claimed.kind === 'compensation') {
       const compensate = def.compensate;
       if (!compensate) throw new AtomError('ATOM_ERR_INTERNAL', `step ${def.id} has no compensate action`);

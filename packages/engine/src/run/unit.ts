@@ -6,7 +6,8 @@ import { AtomError, type ErrorRecord } from '@atom/errors';
 import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
 import type { EngineOptions } from '../engine-options.js';
 import type { BlobPort } from '../ports/blob-port.js';
-import type { NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
+import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
+import type { BindingRow } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
 
 const encoder = new TextEncoder();
@@ -28,8 +29,10 @@ export interface Unit {
   events: NewRunEvent[];
   /** The committing worker's offer to take startable steps at once (null: make them ready). */
   dispatch: EagerDispatch | null;
-  /** Keys of the steps this unit claimed through `dispatch`. */
-  claimed: string[];
+  /** Steps this unit claimed through `dispatch`, as they are after the claim. */
+  claimed: ClaimedStep[];
+  /** Outputs this unit committed (remembered in memory once the transaction commits). */
+  succeeded: BindingRow[];
 }
 
 export function emit(unit: Unit, type: string, stepKey: string | null, data: unknown = null, runId?: string): void {

@@ -37,31 +37,12 @@ export class Worker {
   /** Slots promised to steps our own commits are claiming (eager dispatch). */
   #reserved = 0;
   #stopping = false;
-  readonly #dispatch: EagerDispatch;
 
   constructor(core: EngineCore, options: WorkerOptions) {
     this.#core = core;
     this.id = options.id;
     this.#concurrency = options.concurrency ?? core.options.concurrency;
     this.#pollMs = options.pollMs ?? 1_000;
-    this.#dispatch = {
-      owner: this.id,
-      leaseMs: core.options.leaseMs,
-      take: () => {
-        if (this.#stopping || this.#inflight.size + this.#reserved >= this.#concurrency) return false;
-        this.#reserved++;
-        return true;
-      },
-      giveBack: (count) => {
-        this.#reserved -= count;
-      },
-      deliver: (run, steps) => {
-        for (const step of steps) {
-          this.#reserved--;
-          this.#start(run, step);
-        }
-      },
-    };
   }
 
   /** Runs until `until()` is true or `signal` aborts, then lets running steps finish. */
@@ -117,10 +98,39 @@ export class Worker {
     return true;
   }
 
+  /**
+   * The eager-dispatch offer of one execution: its commit may pass the execution's own slot to one
+   * step it makes startable (the slot is free as soon as the commit is done), and take more slots
+   * while the worker has room.
+   */
+  #dispatchFor(): EagerDispatch {
+    let ownSlot = true;
+    return {
+      owner: this.id,
+      leaseMs: this.#core.options.leaseMs,
+      take: () => {
+        if (this.#stopping) return false;
+        if (!ownSlot && this.#inflight.size + this.#reserved >= this.#concurrency) return false;
+        ownSlot = false;
+        this.#reserved++;
+        return true;
+      },
+      giveBack: (count) => {
+        this.#reserved -= count;
+      },
+      deliver: (run, steps) => {
+        for (const step of steps) {
+          this.#reserved--;
+          this.#start(run, step);
+        }
+      },
+    };
+  }
+
   #start(run: RunRecord, step: ClaimedStep): void {
     const controller = new AbortController();
     const done = this.#core
-      .execute(run, step, controller.signal, this.#dispatch)
+      .execute(run, step, controller.signal, this.#dispatchFor())
       .catch((error: unknown) =>
         this.#core.log('error', 'step execution crashed', { step: step.key, error: String(error) }),
       )

@@ -157,8 +157,8 @@ export function stepCases(h: StoreHarness): void {
     ]);
     const entries = await h.store.atomically((tx) => tx.scopeStatuses(run.id, ''));
     expect(entries).toEqual([
-      { key: 'a', stepId: 'a', index: 0, status: 'succeeded' },
-      { key: 'b', stepId: 'b', index: 1, status: 'pending' },
+      { key: 'a', stepId: 'a', index: 0, status: 'succeeded', createdAt: T0 },
+      { key: 'b', stepId: 'b', index: 1, status: 'pending', createdAt: T0 },
     ]);
     expect(await h.store.atomically((tx) => tx.scopeStatuses(run.id, 'none'))).toEqual([]);
   });

@@ -18,7 +18,13 @@ import { migrateSqlite } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import * as queue from './queue-queries.js';
 import { getRun, listRuns } from './run-queries.js';
-import { closableExecutor, kyselyExecutor, type SqlExecutor, type StoreKysely } from './sql-executor.js';
+import {
+  closableExecutor,
+  directExecutor,
+  kyselyExecutor,
+  type SqlExecutor,
+  type StoreKysely,
+} from './sql-executor.js';
 import { createSqliteTx } from './sqlite-tx.js';
 import { cachedStatements } from './statement-cache.js';
 import { getSteps, listRunSteps } from './step-queries.js';
@@ -53,10 +59,18 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   const raw = openDatabase(file, busyTimeoutMs);
   const statements = cachedStatements(raw);
   const db: StoreKysely = new Kysely({ dialect: new SqliteDialect({ database: statements }) });
-  const unit: WriteUnitContext = { db, raw, prepare: (sql) => statements.prepare(sql) as Statement, busyTimeoutMs };
-  const shared = kyselyExecutor(db);
-  /** One statement on the shared connection (reads, and writes that are a single statement). */
-  const one = <T>(op: (exec: SqlExecutor) => Promise<T>): Promise<T> => retryWhileBusy(busyTimeoutMs, () => op(shared));
+  const prepare = (sql: string) => statements.prepare(sql) as Statement;
+  const holder = { inUnit: false };
+  const unit: WriteUnitContext = { db, raw, prepare, busyTimeoutMs, holder };
+  const queued = kyselyExecutor(db);
+  const direct = directExecutor(prepare);
+  /**
+   * One statement on the shared connection (reads, and writes that are a single statement). When
+   * no unit holds the connection the statement runs at once (better-sqlite3 is synchronous, so
+   * nothing can interleave); otherwise it queues behind the unit, never reading its uncommitted writes.
+   */
+  const one = <T>(op: (exec: SqlExecutor) => Promise<T>): Promise<T> =>
+    retryWhileBusy(busyTimeoutMs, () => op(holder.inUnit ? queued : direct));
   let closed: Promise<void> | undefined;
 
   return {

@@ -19,7 +19,8 @@ const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = ? and sco
 const SELECT_SCOPE_STATUSES =
   `select ${STEP_COLUMNS} from steps where run_id = ? and scope = ? ` +
   'and status in (select value from json_each(?)) order by idx, key limit ?';
-const SCOPE_STATUSES = 'select key, step_id, idx, status from steps where run_id = ? and scope = ? order by idx, key';
+const SCOPE_STATUSES =
+  'select key, step_id, idx, status, created_at from steps where run_id = ? and scope = ? order by idx, key';
 const COUNT_SCOPE = 'select status, count(*) as n from steps where run_id = ? and scope = ? group by status';
 const SELECT_RUN_STEPS = `select ${STEP_COLUMNS} from steps where run_id = ? order by key`;
 
@@ -104,11 +105,17 @@ export async function listScope(
 }
 
 export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: string): Promise<ScopeEntry[]> {
-  const rows = await exec.all<{ key: string; step_id: string; idx: number; status: StepStatus }>(SCOPE_STATUSES, [
-    runId,
-    scope,
-  ]);
-  return rows.map((row) => ({ key: row.key, stepId: row.step_id, index: row.idx, status: row.status }));
+  const rows = await exec.all<{ key: string; step_id: string; idx: number; status: StepStatus; created_at: number }>(
+    SCOPE_STATUSES,
+    [runId, scope],
+  );
+  return rows.map((row) => ({
+    key: row.key,
+    stepId: row.step_id,
+    index: row.idx,
+    status: row.status,
+    createdAt: row.created_at,
+  }));
 }
 
 export async function countScope(

@@ -18,6 +18,8 @@ export interface WriteUnitContext {
   /** The cached prepared statements of `raw` (shared with Kysely's driver). */
   prepare: (sql: string) => Statement;
   busyTimeoutMs: number;
+  /** True while a unit holds the connection (reads outside units use it to skip Kysely's queue). */
+  holder: { inUnit: boolean };
 }
 
 /**
@@ -25,20 +27,23 @@ export interface WriteUnitContext {
  * waits for the connection: `work` must use only the executor (or the StoreTx) it is given.
  */
 export function writeUnit<T>(
-  { db, raw, prepare, busyTimeoutMs }: WriteUnitContext,
+  { db, raw, prepare, busyTimeoutMs, holder }: WriteUnitContext,
   work: (exec: SqlExecutor, conn: StoreKysely) => Promise<T>,
 ): Promise<T> {
   return db.connection().execute(async (conn) => {
     // Kysely hands us the one connection; while we hold it, statements run directly on it.
     const exec = directExecutor(prepare);
-    await retryWhileBusy(busyTimeoutMs, () => exec.run('begin immediate'));
+    holder.inUnit = true;
     try {
+      await retryWhileBusy(busyTimeoutMs, () => exec.run('begin immediate'));
       const result = await work(exec, conn);
       await exec.run('commit');
       return result;
     } catch (error) {
       if (raw.inTransaction) await exec.run('rollback');
       throw isBusyError(error) ? storeBusyError(busyTimeoutMs, error) : error;
+    } finally {
+      holder.inUnit = false;
     }
   });
 }
