@@ -1,5 +1,6 @@
 // bench/engine: engine throughput and overhead on the embedded store (npm run bench:engine).
 //
+// 0. Warm-up: 300 runs of each, not measured.
 // 1. Throughput: 1,000 runs of a 10-step linear workflow of `transform` steps, then 1,000 runs of a
 //    10-way fan-out joined by an 11th step, all started at once and executed by one worker.
 // 2. Overhead: runs of the linear workflow one at a time; the wall time of a run divided by its
@@ -17,6 +18,7 @@ import Database from 'better-sqlite3';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 200);
+const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS ?? 300);
 
 const linear = {
   atom: 1,
@@ -112,6 +114,9 @@ function sqliteCeiling(dir, count = 20_000) {
 const dir = mkdtempSync(join(tmpdir(), 'atom-bench-'));
 try {
   const { engine, store } = await openEngine(dir);
+  // Warm-up (not measured): lets the JIT compile the hot paths and SQLite fill its page cache.
+  await throughput(engine, linear, WARMUP_RUNS);
+  await throughput(engine, fanOut, WARMUP_RUNS);
   const a = await throughput(engine, linear, RUNS);
   const b = await throughput(engine, fanOut, RUNS);
   const lat = await overhead(engine, LATENCY_RUNS);
