@@ -2,7 +2,7 @@
  * The engine's public face: register workflows, start, cancel and signal runs, and create the
  * workers that execute them. It owns no connection: everything durable goes through StorePort.
  */
-import { AtomError } from '@atom/errors';
+import { AtomError, type ErrorRecord } from '@atom/errors';
 import {
   type CompiledTemplate,
   type CompiledWorkflow,
@@ -20,18 +20,26 @@ import type { BlobPort } from './ports/blob-port.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
-import type { ClaimedStep, NewRunEvent, RunRecord, StorePort } from './ports/store-port.js';
+import {
+  type ClaimedStep,
+  type NewRunEvent,
+  type RunRecord,
+  type StepRecord,
+  type StorePort,
+  TERMINAL_RUN_STATUSES,
+} from './ports/store-port.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
-import { cancelRunCascade } from './run/cancel.js';
+import { abandonRun, cancelRunCascade, cancelStep } from './run/cancel.js';
 import { CommitQueue } from './run/commit-queue.js';
 import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
+import { afterFailure, markFailed } from './run/failure.js';
 import { OutputMemo } from './run/output-memo.js';
 import { validateRunInputs } from './run/run-inputs.js';
 import { insertRun } from './run/start-run.js';
 import { executeStep, type StepLog } from './run/step-executor.js';
-import { type EngineServices, loadOutput, type Unit } from './run/unit.js';
+import { type EngineServices, emit, errorOf, loadOutput, type Unit } from './run/unit.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
 
 export interface EngineConfig {
@@ -209,30 +217,30 @@ export class Engine implements EngineCore {
     return done;
   }
 
-  /** Raises an event; wakes every `wait` step waiting for it whose filter matches. Returns how many. */
+  /**
+   * Raises an event; wakes every `wait` step waiting for it whose filter matches. Returns how many.
+   * A filter that fails fails its own step only; a wait whose timeout has passed is not woken (its
+   * timeout wins, even if no worker has claimed it yet).
+   */
   async raiseEvent(name: string, payload: unknown): Promise<number> {
     let woken = 0;
     for (const waiter of await this.store.findEventWaiters(name)) {
+      if (waiter.wait?.kind !== 'event') continue;
+      if (waiter.wait.timeoutAt !== null && waiter.wait.timeoutAt <= this.clock.now()) continue;
       const run = await this.store.getRun(waiter.runId);
-      if (!run || waiter.wait?.kind !== 'event') continue;
+      if (!run) continue;
       const wf = await this.workflow(run.workflowId, run.version);
-      const filter = waiter.wait.filter;
-      if (filter) {
-        const def = wf.steps.get(waiter.stepId);
-        const bindings = await buildBindings(this.#services, this.#readSteps, {
-          wf,
-          run,
-          key: waiter.key,
-          refs: def?.refs ?? [],
-          attempt: waiter.attempt,
-        });
-        if (!(await evaluateIf(this.#services, this.#filter(filter, waiter.key), { ...bindings, event: payload }))) {
-          continue;
-        }
+      let matches = true;
+      try {
+        if (waiter.wait.filter) matches = await this.#matches(wf, run, waiter, waiter.wait.filter, payload);
+      } catch (error) {
+        await this.#failWaiter(wf, waiter, errorOf(error));
+        continue;
       }
-      let matched = false;
+      if (!matches) continue;
+      let changed = false;
       await this.commit(run.id, wf, async (unit) => {
-        matched = await unit.tx.updateStep(
+        changed = await unit.tx.updateStep(
           run.id,
           waiter.key,
           {
@@ -244,18 +252,32 @@ export class Engine implements EngineCore {
           },
           { statuses: ['waiting'] },
         );
-        if (matched)
-          unit.events.push({
-            runId: run.id,
-            type: RunEvents.stepWoken,
-            stepKey: waiter.key,
-            data: { event: name },
-            at: unit.now,
-          });
+        if (changed) emit(unit, RunEvents.stepWoken, waiter.key, { event: name });
       });
-      if (matched) woken++;
+      if (changed) woken++;
     }
     return woken;
+  }
+
+  async #matches(wf: CompiledWorkflow, run: RunRecord, waiter: StepRecord, filter: string, payload: unknown) {
+    const def = wf.steps.get(waiter.stepId);
+    const bindings = await buildBindings(this.#services, this.#readSteps, {
+      wf,
+      run,
+      key: waiter.key,
+      refs: def?.refs ?? [],
+      attempt: waiter.attempt,
+    });
+    return evaluateIf(this.#services, this.#filter(filter, waiter.key), { ...bindings, event: payload });
+  }
+
+  /** A wait whose filter cannot be evaluated fails (like any expression error), alone. */
+  async #failWaiter(wf: CompiledWorkflow, waiter: StepRecord, error: ErrorRecord): Promise<void> {
+    await this.commit(waiter.runId, wf, async (unit) => {
+      const [row] = await unit.tx.getSteps(waiter.runId, [waiter.key]);
+      if (row?.status !== 'waiting') return;
+      if (await markFailed(unit, row, error, { statuses: ['waiting'] })) await afterFailure(unit, row, error);
+    });
   }
 
   #filter(text: string, key: string): CompiledTemplate {
@@ -283,7 +305,13 @@ export class Engine implements EngineCore {
 
   #publish(events: readonly NewRunEvent[]): void {
     if (events.length === 0) return;
-    for (const listener of this.#listeners) listener(events);
+    for (const listener of this.#listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.#log('error', 'an event listener threw', { error: String(error) });
+      }
+    }
   }
 
   /** Runs `fn` as one unit on a run that has not ended (group-committed with others); tells listeners. */
@@ -301,10 +329,14 @@ export class Engine implements EngineCore {
     const events: NewRunEvent[] = [];
     const runs = await this.store.atomically(async (tx) => {
       const runs = new Map<string, RunRecord>();
+      const ended = new Set<string>();
       for (const step of claimed) {
-        if (runs.has(step.runId)) continue;
+        if (runs.has(step.runId) || ended.has(step.runId)) continue;
         const run = await tx.getRun(step.runId);
-        if (!run) continue;
+        if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) {
+          ended.add(step.runId);
+          continue;
+        }
         if (run.status === 'queued' || run.status === 'waiting') {
           await tx.updateRun(run.id, { status: 'running', startedAt: run.startedAt ?? now, updatedAt: now });
           if (run.status === 'queued')
@@ -314,6 +346,11 @@ export class Engine implements EngineCore {
         runs.set(run.id, run);
       }
       for (const step of claimed) {
+        if (ended.has(step.runId)) {
+          // A step of a run that has ended must not run (nor come back after its lease expires).
+          await cancelStep(tx, step, now, events);
+          continue;
+        }
         events.push({
           runId: step.runId,
           type: RunEvents.stepStarted,
@@ -342,12 +379,22 @@ export class Engine implements EngineCore {
         workflow: (id, version) => this.workflow(id, version),
         workflowByName: (name, version) => this.workflowByName(name, version),
         commit: (runId, wf, fn) => this.commit(runId, wf, fn, dispatch),
+        abandon: (_run, claimed, error) => this.#abandon(claimed, error),
         log: this.#log,
       },
       run,
       step,
       signal,
     );
+  }
+
+  async #abandon(claimed: ClaimedStep, error: ErrorRecord): Promise<void> {
+    const events: NewRunEvent[] = [];
+    await this.store.atomically(async (tx) => {
+      await abandonRun(tx, claimed, error, this.clock.now(), events);
+      if (events.length > 0) await tx.appendEvents(events);
+    });
+    this.#publish(events);
   }
 
   async releaseLeases(options: { now: number; owners?: readonly string[] }): Promise<number> {

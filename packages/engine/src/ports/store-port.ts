@@ -232,6 +232,11 @@ export interface StoreTx {
   countScope(runId: string, scope: string): Promise<Partial<Record<StepStatus, number>>>;
   /** Every step of the run, ordered by key. */
   listRunSteps(runId: string): Promise<StepRecord[]>;
+  /**
+   * Steps of the run that are doing or about to do work: `ready`, `retrying`, or `running` under a
+   * lease (a group waiting for its inner steps holds no lease and does not count).
+   */
+  countActive(runId: string): Promise<number>;
   insertSteps(steps: readonly NewStep[]): Promise<void>;
   /** Applies the patch if the row exists and matches the guard; tells whether it did. */
   updateStep(runId: string, key: string, patch: StepPatch, guard?: StepGuard): Promise<boolean>;

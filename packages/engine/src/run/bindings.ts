@@ -34,11 +34,14 @@ export async function buildBindings(
 ): Promise<StepBindings> {
   const { wf, run, key } = request;
   const keyOf = new Map<string, string>();
+  const iterationKey = nearestIteration(key);
   for (const ref of request.refs) {
     const def = wf.steps.get(ref);
-    if (def) keyOf.set(resolveKey(key, ref, def.ancestors), ref);
+    if (!def) continue;
+    // Inside (or undoing) iteration `loop[2]`, `$steps.loop` is that iteration, not the whole loop.
+    const own = iterationKey !== undefined && iterationKey.replace(/^.*\./, '').replace(/\[\d+\]$/, '') === ref;
+    keyOf.set(own ? (iterationKey as string) : resolveKey(key, ref, def.ancestors), ref);
   }
-  const iterationKey = nearestIteration(key);
   const wanted = [...keyOf.keys()];
   if (iterationKey !== undefined) wanted.push(iterationKey);
   const rows = wanted.length === 0 ? [] : await read(run.id, wanted);
@@ -54,20 +57,27 @@ export async function buildBindings(
       error: row.error,
     };
   }
-  const { vars, secrets } = await services.secrets();
+  const { vars } = await services.secrets();
   const bindings: StepBindings = {
     inputs: run.inputs ?? {},
     trigger: run.trigger ?? {},
     steps,
     run: { id: run.id, workflow: run.workflowName, version: run.version, attempt: request.attempt },
     vars,
-    secrets,
+    // Secrets are bound only where a node's input is resolved (withSecrets), never elsewhere.
+    secrets: {},
   };
   if (iteration) {
     bindings.item = iteration.item;
     bindings.index = iteration.index;
   }
   return bindings;
+}
+
+/** The bindings for resolving a node's `with`: the only place `$secrets` is readable (DESIGN §3). */
+export async function withSecrets(services: EngineServices, bindings: StepBindings): Promise<StepBindings> {
+  const { secrets } = await services.secrets();
+  return { ...bindings, secrets };
 }
 
 /** The refs a step's own `output` and `compensate` may need besides its declared refs: itself. */

@@ -115,3 +115,56 @@ export async function wakeParent(
   }
   return woke;
 }
+
+/**
+ * Fails a claimed step and its whole run without the workflow's definition: the last resort when
+ * a failure cannot be recorded the normal way (a stored version that no longer compiles, a unit
+ * that keeps throwing). No compensation can run without the definition; the run ends `failed`
+ * with the error, so nothing is retried forever. Applies only while the caller holds the lease.
+ */
+export async function abandonRun(
+  tx: StoreTx,
+  claimed: Pick<StepRecord, 'runId' | 'key' | 'attempt'> & { leaseToken: string },
+  error: ErrorRecord,
+  now: number,
+  events: NewRunEvent[],
+): Promise<boolean> {
+  const held = await tx.updateStep(
+    claimed.runId,
+    claimed.key,
+    {
+      status: 'failed',
+      error,
+      finishedAt: now,
+      updatedAt: now,
+      leaseOwner: null,
+      leaseToken: null,
+      leaseExpiresAt: null,
+    },
+    { statuses: ['running'], leaseToken: claimed.leaseToken },
+  );
+  if (!held) return false;
+  events.push({
+    runId: claimed.runId,
+    type: RunEvents.stepFailed,
+    stepKey: claimed.key,
+    data: { attempt: claimed.attempt, error },
+    at: now,
+  });
+  const run = await tx.getRun(claimed.runId);
+  if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return true;
+  await cancelSteps(tx, run.id, now, events);
+  const runError: ErrorRecord = { ...error, data: { ...error.data, step: claimed.key } };
+  await tx.updateRun(run.id, { status: 'failed', phase: 'ended', error: runError, finishedAt: now, updatedAt: now });
+  events.push({ runId: run.id, type: RunEvents.runFailed, stepKey: null, data: { error: runError }, at: now });
+  if (run.parentRunId && run.parentStepKey) {
+    await wakeParent(tx, run.parentRunId, run.parentStepKey, now, events, {
+      reason: 'child',
+      runId: run.id,
+      status: 'failed',
+      outputs: null,
+      error: runError,
+    });
+  }
+  return true;
+}

@@ -10,8 +10,9 @@ import type { ClaimedStep, NewRunEvent, RunRecord, StorePort, StoreTx } from '..
 import { TERMINAL_RUN_STATUSES } from '../ports/store-port.js';
 import type { BindingRow } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
+import { RunEvents } from './event-types.js';
 import type { OutputMemo } from './output-memo.js';
-import type { EngineServices, Unit } from './unit.js';
+import { type EngineServices, emit, type Unit } from './unit.js';
 
 interface PendingUnit {
   runId: string;
@@ -76,37 +77,64 @@ export class CommitQueue {
     while (this.#pending.length > 0) {
       const batch = this.#pending.splice(0, MAX_BATCH);
       const units: Unit[] = [];
+      let applied: Applied[];
       try {
-        const applied = await this.#store.atomically(async (tx) => {
+        applied = await this.#store.atomically(async (tx) => {
           const applied: Applied[] = [];
           for (const pending of batch) applied.push(await this.#apply(tx, pending, units));
+          await this.#recheckHandovers(tx, batch, applied);
           const events = applied.flatMap((one) => one.events);
           if (events.length > 0) await tx.appendEvents(events);
           return applied;
         });
-        this.#publish(applied.flatMap((one) => one.events));
-        for (const [i, pending] of batch.entries()) this.#finish(pending, applied[i] ?? NOTHING);
       } catch {
         for (const unit of units) unit.dispatch?.giveBack(unit.claimed.length);
         for (const pending of batch) await this.#alone(pending);
+        continue;
       }
+      this.#publish(applied.flatMap((one) => one.events));
+      for (const [i, pending] of batch.entries()) this.#finish(pending, applied[i] ?? NOTHING);
     }
     this.#writing = false;
   }
 
   async #alone(pending: PendingUnit): Promise<void> {
     const units: Unit[] = [];
+    let applied: Applied;
     try {
-      const applied = await this.#store.atomically(async (tx) => {
+      applied = await this.#store.atomically(async (tx) => {
         const applied = await this.#apply(tx, pending, units);
         if (applied.events.length > 0) await tx.appendEvents(applied.events);
         return applied;
       });
-      this.#publish(applied.events);
-      this.#finish(pending, applied);
     } catch (error) {
       for (const unit of units) unit.dispatch?.giveBack(unit.claimed.length);
       pending.reject(error);
+      return;
+    }
+    this.#publish(applied.events);
+    this.#finish(pending, applied);
+  }
+
+  /**
+   * A later unit of the same batch may have cancelled a step an earlier unit claimed (another step
+   * of that run failed). Before committing, keep only handovers still running under their lease.
+   */
+  async #recheckHandovers(tx: StoreTx, batch: PendingUnit[], applied: Applied[]): Promise<void> {
+    const perRun = new Map<string, number>();
+    for (const pending of batch) perRun.set(pending.runId, (perRun.get(pending.runId) ?? 0) + 1);
+    for (const [i, pending] of batch.entries()) {
+      const one = applied[i];
+      if (!one?.handover || (perRun.get(pending.runId) ?? 0) < 2) continue;
+      const rows = await tx.getSteps(
+        pending.runId,
+        one.handover.steps.map((step) => step.key),
+      );
+      const live = new Set(rows.filter((row) => row.status === 'running').map((row) => row.leaseToken));
+      const kept = one.handover.steps.filter((step) => live.has(step.leaseToken));
+      pending.dispatch?.giveBack(one.handover.steps.length - kept.length);
+      // In place: the unit's own list is the same array (a rollback gives back what is left).
+      one.handover.steps.splice(0, one.handover.steps.length, ...kept);
     }
   }
 
@@ -130,13 +158,28 @@ export class CommitQueue {
       dispatch: pending.dispatch,
       claimed: [],
       succeeded: [],
+      startedSomething: false,
     };
     units.push(unit);
     await pending.fn(unit);
+    await markWaitingIfIdle(unit);
     return {
       events: unit.events,
       succeeded: unit.succeeded,
       handover: unit.claimed.length === 0 ? null : { run: unit.run, steps: unit.claimed },
     };
   }
+}
+
+/**
+ * DESIGN §4: a run is `waiting` while nothing of it runs or is about to run (its remaining steps
+ * are parked, or wait for parked ones). Checked only when a unit started nothing new, so a busy run
+ * pays nothing; `markStarted` makes the run `running` again when a step of it is claimed.
+ */
+async function markWaitingIfIdle(unit: Unit): Promise<void> {
+  if (unit.run.status !== 'running' || unit.startedSomething) return;
+  if ((await unit.tx.countActive(unit.run.id)) > 0) return;
+  await unit.tx.updateRun(unit.run.id, { status: 'waiting', updatedAt: unit.now });
+  unit.run.status = 'waiting';
+  emit(unit, RunEvents.runWaiting, null);
 }

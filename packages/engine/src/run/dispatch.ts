@@ -32,6 +32,7 @@ export async function makeStartable(
 ): Promise<void> {
   const { tx, run, now, dispatch } = unit;
   const key = pending.key;
+  unit.startedSomething = true;
   if (dispatch && run.status === 'running' && dispatch.take()) {
     const patch = {
       status: 'running',
@@ -43,7 +44,14 @@ export async function makeStartable(
       dueAt: null,
       updatedAt: now,
     } satisfies StepPatch;
-    if (await tx.updateStep(run.id, key, patch, { statuses: ['pending'] })) {
+    let claimed = false;
+    try {
+      claimed = await tx.updateStep(run.id, key, patch, { statuses: ['pending'] });
+    } catch (error) {
+      dispatch.giveBack(1);
+      throw error;
+    }
+    if (claimed) {
       unit.claimed.push({ ...pending, ...patch, claimedFrom: 'pending' });
       emit(unit, RunEvents.stepStarted, key, { attempt: patch.attempt, eager: true, ...data });
       return;

@@ -47,7 +47,8 @@ export async function afterFailure(unit: Unit, row: StepRecord, error: ErrorReco
   const def = stepDef(unit, row);
   if (def.onError === 'continue') return settleScope(unit, row.scope);
   if (row.scope === ON_FAILURE_SCOPE) {
-    await cancelSteps(unit.tx, unit.run.id, unit.now, unit.events, (other) => other.scope === ON_FAILURE_SCOPE);
+    // An onFailure step failed: the run ends now; finishRunFailed cancels every step still open,
+    // those nested in other onFailure groups included.
     return finishRunFailed(unit);
   }
   if (row.scope === ROOT_SCOPE) {

@@ -11,7 +11,7 @@ import { planScope, scopeSettled } from '../plan/scope-plan.js';
 import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../plan/step-keys.js';
 import type { StepRecord, StepStatus } from '../ports/store-port.js';
 import { buildBindings } from './bindings.js';
-import { wakeParent } from './cancel.js';
+import { cancelSteps, wakeParent } from './cancel.js';
 import { makeStartable, pendingRecord } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
@@ -167,6 +167,8 @@ export async function finishRunSucceeded(unit: Unit): Promise<void> {
 
 export async function finishRunFailed(unit: Unit): Promise<void> {
   const { tx, run, now } = unit;
+  // Whatever is still open (an onFailure group's inner steps when a sibling failed) ends with the run.
+  await cancelSteps(tx, run.id, now, unit.events);
   await tx.updateRun(run.id, { status: 'failed', phase: 'ended', finishedAt: now, updatedAt: now });
   Object.assign(unit.run, { status: 'failed', phase: 'ended', finishedAt: now });
   emit(unit, RunEvents.runFailed, null, { error: run.error });

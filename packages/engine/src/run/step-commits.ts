@@ -161,14 +161,6 @@ export async function commitSuspend(
       unit.events,
     );
   }
-  const open = (await tx.listRunSteps(run.id)).filter((row) =>
-    ['ready', 'running', 'retrying', 'pending'].includes(row.status),
-  );
-  if (open.every((row) => row.status === 'pending' || row.wait?.kind === 'children') && run.status === 'running') {
-    await tx.updateRun(run.id, { status: 'waiting', updatedAt: now });
-    unit.run.status = 'waiting';
-    emit(unit, RunEvents.runWaiting, null);
-  }
   return true;
 }
 

@@ -3,13 +3,15 @@
  * under a timeout), then records the outcome in one unit. Nothing here writes directly: every
  * change goes through the guarded commits of step-commits.ts.
  */
-import { AtomError } from '@atom/errors';
+import { AtomError, type ErrorRecord } from '@atom/errors';
 import { type CompiledStep, type CompiledTemplate, type CompiledWorkflow, canonicalHash } from '@atom/spec';
 import { newId } from '../ids.js';
 import type { NodeContext, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
 import type { ClaimedStep, RunRecord, StorePort } from '../ports/store-port.js';
-import { buildBindings, refsWithSelf, type StepBindings, type StepReader } from './bindings.js';
+import { buildBindings, refsWithSelf, type StepBindings, type StepReader, withSecrets } from './bindings.js';
 import { evaluate, evaluateIf } from './expressions.js';
+import { redact, redactError, secretValues } from './redact.js';
+import { validateRunInputs } from './run-inputs.js';
 import {
   type ChildRunPlan,
   commitError,
@@ -18,7 +20,7 @@ import {
   commitSuccess,
   commitSuspend,
 } from './step-commits.js';
-import { type EngineServices, errorOf, storableOutput, type Unit } from './unit.js';
+import { type EngineServices, errorOf, loadOutput, storableOutput, type Unit } from './unit.js';
 
 export type StepLog = (
   level: 'debug' | 'info' | 'warn' | 'error',
@@ -42,6 +44,11 @@ export interface ExecutorDeps {
   ): Promise<{ workflowId: string; version: number; wf: CompiledWorkflow }>;
   /** Runs `fn` as one unit on the run; does nothing if the run has ended meanwhile. */
   commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void>;
+  /**
+   * Last resort when a failure cannot be recorded the normal way (the workflow no longer compiles,
+   * a unit keeps throwing): fails the step and its run without the workflow's definition.
+   */
+  abandon(run: RunRecord, claimed: ClaimedStep, error: ErrorRecord): Promise<void>;
   log: StepLog;
 }
 
@@ -51,10 +58,11 @@ export async function executeStep(
   claimed: ClaimedStep,
   signal: AbortSignal,
 ): Promise<void> {
-  const wf = await deps.workflow(run.workflowId, run.version);
-  const def = wf.steps.get(claimed.stepId);
+  let wf: CompiledWorkflow | undefined;
   let input: unknown = null;
   try {
+    wf = await deps.workflow(run.workflowId, run.version);
+    const def = wf.steps.get(claimed.stepId);
     if (!def) throw new AtomError('ATOM_ERR_INTERNAL', `workflow ${wf.name} has no step ${claimed.stepId}`);
     const read = deps.readSteps;
     if (claimed.kind === 'compensation') {
@@ -67,7 +75,7 @@ export async function executeStep(
         refs: refsWithSelf(def),
         attempt: claimed.attempt,
       });
-      input = await evaluate(deps.services, compensate.with, bindings);
+      input = await evaluate(deps.services, compensate.with, await withSecrets(deps.services, bindings));
       await runNode(deps, { run, wf, def, claimed, type: compensate.uses, input, bindings: null, signal });
       return;
     }
@@ -93,11 +101,23 @@ export async function executeStep(
       await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, null));
       return;
     }
-    input = await evaluate(deps.services, def.with, bindings);
+    input = await evaluate(deps.services, def.with, await withSecrets(deps.services, bindings));
     await runNode(deps, { run, wf, def, claimed, type: def.uses ?? '', input, bindings, signal });
   } catch (error) {
-    const record = errorOf(error);
-    await deps.commit(run.id, wf, (unit) => commitError(unit, claimed, record, input));
+    const secrets = secretValues((await deps.services.secrets()).secrets);
+    const record = redactError(errorOf(error), secrets);
+    try {
+      if (!wf) throw error;
+      const definition = wf;
+      await deps.commit(run.id, definition, (unit) => commitError(unit, claimed, record, redact(input, secrets)));
+    } catch (unrecordable) {
+      const cause = errorOf(unrecordable);
+      deps.log('error', `step ${claimed.key} failed and could not be recorded: ${cause.message}`, {
+        runId: run.id,
+        step: claimed.key,
+      });
+      await deps.abandon(run, claimed, redactError(cause.code === 'ATOM_ERR_INTERNAL' ? record : cause, secrets));
+    }
   }
 }
 
@@ -154,8 +174,10 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     const hit = await deps.store.cacheGet(cacheKey, deps.now());
     await deps.store.cacheCount(call.type, hit ? 'hit' : 'miss');
     if (hit) {
-      const output = await finalOutput(deps, call, hit.value);
-      await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, call.input, output, { cached: true }));
+      const secrets = await secretsOf(deps);
+      const output = redact(await finalOutput(deps, call, hit.value), secrets);
+      const stored = redact(call.input, secrets);
+      await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, stored, output, { cached: true }));
       return;
     }
   }
@@ -164,10 +186,12 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     let child: ChildRunPlan | null = null;
     if (outcome.suspension.kind === 'child') {
       const target = await deps.workflowByName(outcome.suspension.workflow, outcome.suspension.version);
-      child = { id: newId(deps.now()), ...target, inputs: outcome.suspension.inputs };
+      validateRunInputs(target.wf, outcome.suspension.inputs ?? {});
+      child = { id: newId(deps.now()), ...target, inputs: outcome.suspension.inputs ?? {} };
     }
     const suspension = outcome.suspension;
-    await deps.commit(run.id, wf, (unit) => commitSuspend(unit, claimed, call.input, suspension, child));
+    const stored = redact(call.input, await secretsOf(deps));
+    await deps.commit(run.id, wf, (unit) => commitSuspend(unit, claimed, stored, suspension, child));
     return;
   }
   if (caching && def.cache) {
@@ -176,8 +200,25 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
       await deps.store.cacheSet(cacheKey, outcome.output ?? null, deps.now() + def.cache.ttlMs);
     }
   }
-  const output = await finalOutput(deps, call, outcome.output);
-  await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, call.input, output));
+  const secrets = await secretsOf(deps);
+  const output = redact(await finalOutput(deps, call, outcome.output), secrets);
+  await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, redact(call.input, secrets), output));
+}
+
+/** A node that throws something else than an AtomError did not say it may be retried (ADR 0003). */
+function asNodeError(error: unknown): never {
+  if (error instanceof AtomError) throw error;
+  throw new AtomError('ATOM_ERR_NODE_FAILED', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** A child run's outputs may be kept as a blob; the node gets the data itself. */
+async function resumeWithData(deps: ExecutorDeps, resume: ClaimedStep['resume']): Promise<ClaimedStep['resume']> {
+  if (resume?.reason !== 'child') return resume;
+  return { ...resume, outputs: await loadOutput(deps.services.blobs, resume.outputs) };
+}
+
+async function secretsOf(deps: ExecutorDeps): Promise<string[]> {
+  return secretValues((await deps.services.secrets()).secrets);
 }
 
 /** Applies the step's `output` expression, then the size limits. */
@@ -230,10 +271,10 @@ async function invoke(
     now: deps.now,
     log: (level, message, data) =>
       deps.log(level, message, { runId: call.run.id, step: call.claimed.key, ...(data === undefined ? {} : { data }) }),
-    resume: call.claimed.resume,
+    resume: await resumeWithData(deps, call.claimed.resume),
   };
   try {
-    return await Promise.race([run(ctx), timedOut, aborted]);
+    return await Promise.race([run(ctx).catch(asNodeError), timedOut, aborted]);
   } finally {
     clearTimeout(timer);
     call.signal.removeEventListener('abort', abortFromOutside);

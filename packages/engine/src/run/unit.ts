@@ -33,6 +33,8 @@ export interface Unit {
   claimed: ClaimedStep[];
   /** Outputs this unit committed (remembered in memory once the transaction commits). */
   succeeded: BindingRow[];
+  /** Set when the unit made a step ready or claimed it: the run is certainly still busy. */
+  startedSomething: boolean;
 }
 
 export function emit(unit: Unit, type: string, stepKey: string | null, data: unknown = null, runId?: string): void {

@@ -58,13 +58,20 @@ export class Worker {
         const woken = new Promise<void>((resolve) => {
           this.#wake = resolve;
         });
-        if (await this.#tick()) continue;
-        if (options.until?.()) break;
-        if (this.#inflight.size > 0) {
-          await woken;
-          continue;
+        try {
+          if (await this.#tick()) continue;
+          if (options.until?.()) break;
+          if (this.#inflight.size > 0) {
+            await woken;
+            continue;
+          }
+          if (await this.#idle(woken, options.stopWhenIdle === true)) break;
+        } catch (error) {
+          // The store failed (busy past its timeout, a lost connection): keep the worker alive and
+          // try again shortly; running steps go on and their leases are renewed.
+          this.#core.log('error', 'worker loop failed; retrying', { error: String(error) });
+          await realSleep(ERROR_PAUSE_MS, options.signal ?? new AbortController().signal);
         }
-        if (await this.#idle(woken, options.stopWhenIdle === true)) break;
       }
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -171,6 +178,8 @@ export class Worker {
     }
   }
 }
+
+const ERROR_PAUSE_MS = 250;
 
 function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

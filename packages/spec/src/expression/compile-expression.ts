@@ -1,7 +1,7 @@
 import { AtomError } from '@atom/errors';
 import jsonata from 'jsonata';
 import { installGuard } from './expression-guard.js';
-import { expressionRefs } from './expression-refs.js';
+import { expressionRefs, expressionVariables } from './expression-refs.js';
 
 /** One compiled `{{ }}` expression. */
 export interface CompiledExpression {
@@ -11,6 +11,8 @@ export interface CompiledExpression {
   readonly path: string;
   /** Step ids read through `$steps.<id>`. */
   readonly refs: readonly string[];
+  /** Variables it reads (`inputs`, `steps`, `secrets`, …). */
+  readonly variables: readonly string[];
   /** @internal The compiled JSONata; evaluate through `evaluateTemplate`, which applies the limits. */
   readonly evaluator: jsonata.Expression;
 }
@@ -37,7 +39,8 @@ export function compileExpression(source: string, path: string, column = 1): Com
     throw syntaxError(path, `${message} in "{{ ${text} }}"`, at);
   }
   installGuard(evaluator);
-  return { source: text, path, refs: expressionRefs(evaluator.ast()), evaluator };
+  const ast = evaluator.ast();
+  return { source: text, path, refs: expressionRefs(ast), variables: expressionVariables(ast), evaluator };
 }
 
 function syntaxError(path: string, message: string, column: number): AtomError {

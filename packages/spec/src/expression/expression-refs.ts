@@ -28,3 +28,19 @@ function stepsRef(node: jsonata.ExprNode): string | null {
   if (second?.type !== 'name' || typeof second.value !== 'string') return null;
   return second.value;
 }
+
+/** Names of the variables an expression reads (`$secrets` → `secrets`), built-in functions included. */
+export function expressionVariables(ast: jsonata.ExprNode): string[] {
+  const names = new Set<string>();
+  const pending: unknown[] = [ast];
+  const seen = new Set<unknown>();
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    const { type, value } = node as jsonata.ExprNode;
+    if (type === 'variable' && typeof value === 'string') names.add(value);
+    for (const child of Object.values(node)) pending.push(child);
+  }
+  return [...names];
+}

@@ -3,7 +3,7 @@
  * kept for the reference check and for the compiled workflow.
  */
 import { AtomError } from '@atom/errors';
-import { type CompiledTemplate, compileTemplate } from '../expression/template.js';
+import { type CompiledTemplate, collectExpressions, compileTemplate } from '../expression/template.js';
 import { isPlainObject } from '../model/json-value-schema.js';
 import { formatPath, type PathSegment, parsePath } from '../path.js';
 import type { NodeCatalog } from './node-catalog.js';
@@ -37,6 +37,7 @@ export function compileTemplates(
   for (const step of tree.all) steps.set(step, compileStep(step, catalog, compiler));
   const doc = isPlainObject(document) ? document : {};
   const outputs = isPlainObject(doc.outputs) ? compiler.compile(doc.outputs, ['outputs']) : null;
+  compiler.noSecrets(outputs);
   const triggers = compileTriggers(doc.triggers, compiler);
   return { templates: { steps, outputs, triggers }, problems };
 }
@@ -45,7 +46,7 @@ function compileStep(step: StepNode, catalog: NodeCatalog, compiler: TemplateCom
   const { raw, path } = step;
   const compensate = isPlainObject(raw.compensate) ? raw.compensate : null;
   const cache = isPlainObject(raw.cache) ? raw.cache : null;
-  return {
+  const templates = {
     with: isPlainObject(raw.with) ? compiler.compile(raw.with, [...path, 'with'], deferredOf(raw.uses, catalog)) : null,
     if: typeof raw.if === 'string' ? compiler.compileCondition(raw.if, [...path, 'if']) : null,
     foreach:
@@ -60,6 +61,8 @@ function compileStep(step: StepNode, catalog: NodeCatalog, compiler: TemplateCom
       ? compiler.compile(compensate.with, [...path, 'compensate', 'with'], deferredOf(compensate.uses, catalog))
       : null,
   };
+  for (const field of ['if', 'foreach', 'cacheKey', 'output'] as const) compiler.noSecrets(templates[field]);
+  return templates;
 }
 
 function compileTriggers(triggers: unknown, compiler: TemplateCompiler): CompiledTemplate[] {
@@ -72,7 +75,9 @@ function compileTriggers(triggers: unknown, compiler: TemplateCompiler): Compile
       compiled.push(compiler.compile(webhook.verify.secret, ['triggers', index, 'webhook', 'verify', 'secret']));
     }
     if (isPlainObject(event) && typeof event.if === 'string') {
-      compiled.push(compiler.compileCondition(event.if, ['triggers', index, 'event', 'if']));
+      const filter = compiler.compileCondition(event.if, ['triggers', index, 'event', 'if']);
+      compiler.noSecrets(filter);
+      compiled.push(filter);
     }
   });
   return compiled.filter((template) => template !== null);
@@ -87,6 +92,11 @@ interface TemplateCompiler {
   compile(value: unknown, path: PathSegment[], deferredKeys?: readonly string[]): CompiledTemplate | null;
   /** `if`, `foreach` and event filters are one `{{ }}`: a plain string there would always be true. */
   compileCondition(text: string, path: PathSegment[]): CompiledTemplate | null;
+  /**
+   * `$secrets` is bound only where a node's input is resolved (`with`, `compensate.with`, a
+   * webhook's `verify.secret`), so that secret values never flow into stored outputs or decisions.
+   */
+  noSecrets(template: CompiledTemplate | null): void;
 }
 
 /** Compiles templates, turning syntax errors into problems (null template) instead of throwing. */
@@ -117,5 +127,16 @@ function templateCompiler(problems: Problem[]): TemplateCompiler {
     });
     return null;
   };
-  return { compile, compileCondition };
+  const noSecrets: TemplateCompiler['noSecrets'] = (template) => {
+    if (template === null) return;
+    for (const expression of collectExpressions(template)) {
+      if (!expression.variables.includes('secrets')) continue;
+      problems.push({
+        path: parsePath(expression.path),
+        message: `$secrets can be read only in a step's with (or compensate.with), not in "{{ ${expression.source} }}"`,
+        code: 'ATOM_ERR_SPEC_EXPRESSION',
+      });
+    }
+  };
+  return { compile, compileCondition, noSecrets };
 }

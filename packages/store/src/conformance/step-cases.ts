@@ -163,6 +163,22 @@ export function stepCases(h: StoreHarness): void {
     expect(await h.store.atomically((tx) => tx.scopeStatuses(run.id, 'none'))).toEqual([]);
   });
 
+  it('counts the steps of a run that are doing or about to do work', async () => {
+    const run = await seedRun(h.store, {}, [
+      newStep('', 'a', { status: 'ready' }),
+      newStep('', 'b', { status: 'retrying' }),
+      newStep('', 'c', { status: 'running' }),
+      newStep('', 'grp', { status: 'running' }),
+      newStep('', 'd', { status: 'waiting' }),
+      newStep('', 'e', { status: 'pending' }),
+      newStep('', 'f', { status: 'succeeded' }),
+    ]);
+    await h.store.atomically((tx) => tx.updateStep(run.id, 'c', { leaseToken: 'lease-c', leaseOwner: 'w' }));
+    expect(await h.store.atomically((tx) => tx.countActive(run.id))).toBe(3);
+    await h.store.atomically((tx) => tx.updateStep(run.id, 'a', { status: 'waiting' }));
+    expect(await h.store.atomically((tx) => tx.countActive(run.id))).toBe(2);
+  });
+
   it('counts a scope per status, leaving out statuses with none', async () => {
     const run = await seedRun(h.store, {}, [
       newStep('', 'loop', { status: 'waiting' }),

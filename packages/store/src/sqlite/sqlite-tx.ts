@@ -8,6 +8,7 @@ import { appendEvents } from './event-queries.js';
 import { getRun, insertRun, nextSeq, updateRun } from './run-queries.js';
 import type { SqlExecutor } from './sql-executor.js';
 import {
+  countActive,
   countScope,
   getSteps,
   insertSteps,
@@ -27,6 +28,7 @@ export function createSqliteTx(exec: SqlExecutor): StoreTx {
     listScope: (runId, scope, options) => listScope(exec, runId, scope, options),
     scopeStatuses: (runId, scope) => scopeStatuses(exec, runId, scope),
     countScope: (runId, scope) => countScope(exec, runId, scope),
+    countActive: (runId) => countActive(exec, runId),
     listRunSteps: (runId) => listRunSteps(exec, runId),
     insertSteps: (steps) => insertSteps(exec, steps),
     updateStep: (runId, key, patch, guard) => updateStep(exec, runId, key, patch, guard),

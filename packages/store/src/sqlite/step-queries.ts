@@ -21,6 +21,8 @@ const SELECT_SCOPE_STATUSES =
   'and status in (select value from json_each(?)) order by idx, key limit ?';
 const SCOPE_STATUSES =
   'select key, step_id, idx, status, created_at from steps where run_id = ? and scope = ? order by idx, key';
+const COUNT_ACTIVE =
+  "select count(*) as n from steps where run_id = ? and (status in ('ready', 'retrying') or (status = 'running' and lease_token is not null))";
 const COUNT_SCOPE = 'select status, count(*) as n from steps where run_id = ? and scope = ? group by status';
 const SELECT_RUN_STEPS = `select ${STEP_COLUMNS} from steps where run_id = ? order by key`;
 
@@ -116,6 +118,11 @@ export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: str
     status: row.status,
     createdAt: row.created_at,
   }));
+}
+
+export async function countActive(exec: SqlExecutor, runId: string): Promise<number> {
+  const [row] = await exec.all<{ n: number }>(COUNT_ACTIVE, [runId]);
+  return row?.n ?? 0;
 }
 
 export async function countScope(
