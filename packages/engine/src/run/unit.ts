@@ -53,18 +53,29 @@ export function stepDef(unit: Unit, row: Pick<StepRecord, 'stepId'>): CompiledSt
   return def;
 }
 
+/**
+ * How stored outputs are encoded. A large output is kept as a blob and stored as `{ $blob, size }`.
+ * So that no user value can pass for one, an output that would look like an encoded form (an object
+ * whose keys are exactly `$blob` and `size`, or exactly `$inline`) is stored wrapped as
+ * `{ $inline: value }`, and unwrapped when read.
+ */
 export interface BlobRef {
   $blob: string;
   size: number;
 }
 
+function keysAre(value: unknown, ...keys: string[]): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((key) => own.includes(key));
+}
+
 export function isBlobRef(value: unknown): value is BlobRef {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { $blob?: unknown }).$blob === 'string' &&
-    Object.keys(value).length === 2
-  );
+  return keysAre(value, '$blob', 'size') && typeof value.$blob === 'string';
+}
+
+function escaped(value: unknown): unknown {
+  return keysAre(value, '$blob', 'size') || keysAre(value, '$inline') ? { $inline: value } : value;
 }
 
 /**
@@ -72,8 +83,10 @@ export function isBlobRef(value: unknown): value is BlobRef {
  * are kept by reference, too large ones fail the step.
  */
 export async function storableOutput(services: EngineServices, stepKey: string, output: unknown): Promise<unknown> {
-  const bytes = encoder.encode(JSON.stringify(output ?? null));
-  const size = bytes.length;
+  const value = output ?? null;
+  const json = JSON.stringify(value);
+  // Byte length only matters near the limits; UTF-8 is at most 3 bytes per UTF-16 unit.
+  const size = json.length * 3 <= services.options.inlineOutputBytes ? json.length : encoder.encode(json).length;
   if (size > services.options.maxOutputBytes) {
     throw new AtomError(
       'ATOM_ERR_STEP_OUTPUT_TOO_LARGE',
@@ -81,13 +94,14 @@ export async function storableOutput(services: EngineServices, stepKey: string, 
       { data: { size, limit: services.options.maxOutputBytes } },
     );
   }
-  if (size <= services.options.inlineOutputBytes) return output ?? null;
-  const ref = await services.blobs.put(bytes);
+  if (size <= services.options.inlineOutputBytes) return escaped(value);
+  const ref = await services.blobs.put(encoder.encode(json));
   return { $blob: ref, size } satisfies BlobRef;
 }
 
-/** Reads an output back, following a blob reference. */
+/** Reads an output back: follows a blob reference, unwraps an escaped value. */
 export async function loadOutput(blobs: BlobPort, output: unknown): Promise<unknown> {
+  if (keysAre(output, '$inline')) return output.$inline;
   if (!isBlobRef(output)) return output;
   const bytes = await blobs.get(output.$blob);
   return JSON.parse(decoder.decode(bytes));
