@@ -25,9 +25,17 @@ function needState(def: CompiledStep | undefined, status: StepStatus | undefined
   return 'open';
 }
 
-export function planScope(steps: readonly CompiledStep[], statusOf: ReadonlyMap<string, StepStatus>): ScopeDecision {
+/**
+ * @param steps the steps to decide (a whole scope, or some of its steps)
+ * @param statusOf the status of those steps and of their needs
+ * @param byId every step of the scope by id (defaults to `steps`), to read the needs' `onError`
+ */
+export function planScope(
+  steps: readonly CompiledStep[],
+  statusOf: ReadonlyMap<string, StepStatus>,
+  byId: ReadonlyMap<string, CompiledStep> = new Map(steps.map((s) => [s.id, s])),
+): ScopeDecision {
   const status = new Map(statusOf);
-  const byId = new Map(steps.map((s) => [s.id, s]));
   const decision: ScopeDecision = { ready: [], skipped: [] };
   let changed = true;
   while (changed) {

@@ -228,6 +228,8 @@ export interface StoreTx {
    * planner needs after every step, without the steps' inputs and outputs.
    */
   scopeStatuses(runId: string, scope: string): Promise<ScopeEntry[]>;
+  /** The same light entries for the rows of `keys` that exist (any order). */
+  statusesOf(runId: string, keys: readonly string[]): Promise<ScopeEntry[]>;
   /** Number of steps directly inside `scope` per status (statuses with none are omitted). */
   countScope(runId: string, scope: string): Promise<Partial<Record<StepStatus, number>>>;
   /** Every step of the run, ordered by key. */

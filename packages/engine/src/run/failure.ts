@@ -45,7 +45,7 @@ export async function markFailed(
 export async function afterFailure(unit: Unit, row: StepRecord, error: ErrorRecord): Promise<void> {
   if (row.kind === 'compensation') return settleCompensation(unit);
   const def = stepDef(unit, row);
-  if (def.onError === 'continue') return settleScope(unit, row.scope);
+  if (def.onError === 'continue') return settleScope(unit, row.scope, row.kind === 'step' ? row.stepId : null);
   if (row.scope === ON_FAILURE_SCOPE) {
     // An onFailure step failed: the run ends now; finishRunFailed cancels every step still open,
     // those nested in other onFailure groups included.

@@ -18,19 +18,90 @@ import { evaluate } from './expressions.js';
 import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
 import { emit, errorOf, loadOutput, stepDef, storableOutput, type Unit } from './unit.js';
 
-export async function settleScope(unit: Unit, scope: string): Promise<void> {
+/**
+ * Settles `scope` after a change in it. `changed` names the step (document id) that just ended, when
+ * there is one: then only its dependents are looked at, unless that cannot decide the scope.
+ */
+export async function settleScope(unit: Unit, scope: string, changed: string | null = null): Promise<void> {
   if (unit.run.status === 'succeeded' || unit.run.status === 'failed' || unit.run.status === 'cancelled') return;
   if (scope === COMPENSATE_SCOPE) return settleCompensation(unit);
   if (scope === ROOT_SCOPE) {
-    if (unit.run.phase === 'main') await settleDag(unit, scope, unit.wf.root.steps, null);
+    if (unit.run.phase === 'main') await settleDag(unit, scope, unit.wf.root.steps, null, changed);
     return;
   }
-  if (scope === ON_FAILURE_SCOPE) return settleDag(unit, scope, unit.wf.onFailure?.steps ?? [], null);
+  if (scope === ON_FAILURE_SCOPE) return settleDag(unit, scope, unit.wf.onFailure?.steps ?? [], null, changed);
   const [container] = await unit.tx.getSteps(unit.run.id, [scope]);
   if (container?.status !== 'running') return;
   const def = stepDef(unit, container);
   if (container.kind === 'step' && def.foreach) return settleForeach(unit, container, def);
-  return settleDag(unit, scope, def.children?.steps ?? [], container);
+  return settleDag(unit, scope, def.children?.steps ?? [], container, changed);
+}
+
+/**
+ * The fast path of settleDag: reads only the changed step's dependents and their needs. It decides
+ * when a dependent stays pending or becomes ready (the scope is then certainly not finished); when a
+ * skip would cascade, or no dependent is pending, it returns false and the whole scope is read.
+ */
+async function settleDependents(
+  unit: Unit,
+  scope: string,
+  defs: readonly CompiledStep[],
+  changed: string,
+): Promise<boolean> {
+  const { tx, run } = unit;
+  const dependents = dependentsIn(defs).get(changed) ?? [];
+  if (dependents.length === 0) return false;
+  const ids = new Set<string>();
+  for (const dependent of dependents) {
+    ids.add(dependent.id);
+    for (const need of dependent.needs) ids.add(need);
+  }
+  // Reading most of the scope by key costs more than reading it whole.
+  if (ids.size * 2 > defs.length) return false;
+  const entries = await tx.statusesOf(
+    run.id,
+    [...ids].map((id) => childKey(scope, id)),
+  );
+  const statusOf = new Map<string, StepStatus>(entries.map((entry) => [entry.stepId, entry.status]));
+  if (!dependents.some((dependent) => statusOf.get(dependent.id) === 'pending')) return false;
+  const decision = planScope(dependents, statusOf, defsById(defs));
+  if (decision.skipped.length > 0) return false;
+  for (const id of decision.ready) {
+    const entry = entries.find((one) => one.stepId === id);
+    if (entry) await makeStartable(unit, pendingRecord(run.id, scope, entry));
+  }
+  return true;
+}
+
+/** Ready, retrying, or running a node (a running group or foreach may only be waiting for parked steps). */
+function isActive(status: StepStatus, def: CompiledStep | undefined): boolean {
+  if (status === 'ready' || status === 'retrying') return true;
+  return status === 'running' && def !== undefined && def.children === null && def.foreach === null;
+}
+
+const dependentsCache = new WeakMap<readonly CompiledStep[], Map<string, CompiledStep[]>>();
+const byIdCache = new WeakMap<readonly CompiledStep[], Map<string, CompiledStep>>();
+
+/** For each step of a scope, the steps of the scope that need it (computed once per scope). */
+function dependentsIn(defs: readonly CompiledStep[]): Map<string, CompiledStep[]> {
+  let map = dependentsCache.get(defs);
+  if (!map) {
+    map = new Map();
+    for (const step of defs) {
+      for (const need of step.needs) map.set(need, [...(map.get(need) ?? []), step]);
+    }
+    dependentsCache.set(defs, map);
+  }
+  return map;
+}
+
+function defsById(defs: readonly CompiledStep[]): Map<string, CompiledStep> {
+  let map = byIdCache.get(defs);
+  if (!map) {
+    map = new Map(defs.map((step) => [step.id, step]));
+    byIdCache.set(defs, map);
+  }
+  return map;
 }
 
 async function settleDag(
@@ -38,11 +109,14 @@ async function settleDag(
   scope: string,
   defs: readonly CompiledStep[],
   container: StepRecord | null,
+  changed: string | null = null,
 ): Promise<void> {
   const { tx, run, now } = unit;
+  if (changed !== null && (await settleDependents(unit, scope, defs, changed))) return;
   const entries = await tx.scopeStatuses(run.id, scope);
   const statusOf = new Map<string, StepStatus>(entries.map((entry) => [entry.stepId, entry.status]));
-  const decision = planScope(defs, statusOf);
+  if (entries.some((entry) => isActive(entry.status, defsById(defs).get(entry.stepId)))) unit.startedSomething = true;
+  const decision = planScope(defs, statusOf, defsById(defs));
   for (const id of decision.ready) {
     const entry = entries.find((one) => one.stepId === id);
     if (entry) await makeStartable(unit, pendingRecord(run.id, scope, entry));
@@ -126,7 +200,7 @@ async function completeContainer(unit: Unit, container: StepRecord, raw: unknown
   if (!done) return;
   emit(unit, RunEvents.stepSucceeded, container.key, { attempt: container.attempt });
   unit.succeeded.push({ ...container, status: 'succeeded', output: stored, error: null });
-  await settleScope(unit, container.scope);
+  await settleScope(unit, container.scope, container.stepId);
 }
 
 /** Compensations run one at a time, in reverse completion order; a failed one does not stop the rest. */

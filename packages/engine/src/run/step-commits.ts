@@ -24,7 +24,7 @@ const RELEASED: StepPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt
 
 async function settleAfter(unit: Unit, claimed: ClaimedStep): Promise<void> {
   if (claimed.kind === 'compensation') await settleCompensation(unit);
-  else await settleScope(unit, claimed.scope);
+  else await settleScope(unit, claimed.scope, claimed.kind === 'step' ? claimed.stepId : null);
 }
 
 export async function commitSuccess(
@@ -103,7 +103,7 @@ export async function commitSkip(unit: Unit, claimed: ClaimedStep): Promise<bool
   );
   if (!done) return false;
   emit(unit, RunEvents.stepSkipped, claimed.key, { reason: 'if' });
-  await settleScope(unit, claimed.scope);
+  await settleScope(unit, claimed.scope, claimed.stepId);
   return true;
 }
 

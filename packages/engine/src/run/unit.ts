@@ -33,7 +33,7 @@ export interface Unit {
   claimed: ClaimedStep[];
   /** Outputs this unit committed (remembered in memory once the transaction commits). */
   succeeded: BindingRow[];
-  /** Set when the unit made a step ready or claimed it: the run is certainly still busy. */
+  /** Set when the unit made a step ready or claimed it, or saw one active: the run is certainly busy. */
   startedSomething: boolean;
 }
 

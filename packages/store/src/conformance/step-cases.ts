@@ -161,6 +161,14 @@ export function stepCases(h: StoreHarness): void {
       { key: 'b', stepId: 'b', index: 1, status: 'pending', createdAt: T0 },
     ]);
     expect(await h.store.atomically((tx) => tx.scopeStatuses(run.id, 'none'))).toEqual([]);
+    const some = await h.store.atomically((tx) => tx.statusesOf(run.id, ['loop[0]', 'b', 'missing']));
+    expect(some.sort((x, y) => x.key.localeCompare(y.key))).toEqual([
+      { key: 'b', stepId: 'b', index: 1, status: 'pending', createdAt: T0 },
+      { key: 'loop[0]', stepId: 'loop', index: 0, status: 'ready', createdAt: T0 },
+    ]);
+    const many = Array.from({ length: 40 }, (_, i) => `k${i}`).concat(['a']);
+    expect((await h.store.atomically((tx) => tx.statusesOf(run.id, many))).map((e) => e.key)).toEqual(['a']);
+    expect(await h.store.atomically((tx) => tx.statusesOf(run.id, []))).toEqual([]);
   });
 
   it('counts the steps of a run that are doing or about to do work', async () => {

@@ -15,6 +15,7 @@ import {
   listRunSteps,
   listScope,
   scopeStatuses,
+  statusesOf,
   updateStep,
 } from './step-queries.js';
 
@@ -27,6 +28,7 @@ export function createSqliteTx(exec: SqlExecutor): StoreTx {
     getSteps: (runId, keys) => getSteps(exec, runId, keys),
     listScope: (runId, scope, options) => listScope(exec, runId, scope, options),
     scopeStatuses: (runId, scope) => scopeStatuses(exec, runId, scope),
+    statusesOf: (runId, keys) => statusesOf(exec, runId, keys),
     countScope: (runId, scope) => countScope(exec, runId, scope),
     countActive: (runId) => countActive(exec, runId),
     listRunSteps: (runId) => listRunSteps(exec, runId),

@@ -120,6 +120,36 @@ export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: str
   }));
 }
 
+const statusesSql = new Map<number, string>();
+
+/** `key in (?, ?, …)` with one cached statement per number of keys (small), json_each beyond. */
+function statusesOfSql(count: number): string {
+  const columns = 'select key, step_id, idx, status, created_at from steps where run_id = ? and key';
+  if (count > 32) return `${columns} in (select value from json_each(?))`;
+  let sql = statusesSql.get(count);
+  if (sql === undefined) {
+    sql = `${columns} in (${new Array(count).fill('?').join(', ')})`;
+    statusesSql.set(count, sql);
+  }
+  return sql;
+}
+
+export async function statusesOf(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<ScopeEntry[]> {
+  if (keys.length === 0) return [];
+  const params = keys.length > 32 ? [runId, JSON.stringify(keys)] : [runId, ...keys];
+  const rows = await exec.all<{ key: string; step_id: string; idx: number; status: StepStatus; created_at: number }>(
+    statusesOfSql(keys.length),
+    params,
+  );
+  return rows.map((row) => ({
+    key: row.key,
+    stepId: row.step_id,
+    index: row.idx,
+    status: row.status,
+    createdAt: row.created_at,
+  }));
+}
+
 export async function countActive(exec: SqlExecutor, runId: string): Promise<number> {
   const [row] = await exec.all<{ n: number }>(COUNT_ACTIVE, [runId]);
   return row?.n ?? 0;
