@@ -111,6 +111,16 @@ describe('atom CLI', () => {
     expect(JSON.parse(resumed.stdout).outputs).toEqual({ amount: 12 });
   });
 
+  it('refuses a bad environment variable with exit 2, naming it', async () => {
+    const file = write('ok.yaml', 'atom: 1\nname: ok\nsteps:\n  - id: a\n    uses: transform\n    with: {}\n');
+    const result = await runCli(['run', file, '--data', data()], { ATOM_HTTP_ALLOW: 'not a cidr/99' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/ATOM_ERR_CONFIG_INVALID: ATOM_HTTP_ALLOW/);
+    const memory = await runCli(['run', file, '--data', data()], { ATOM_CODE_MEMORY_MB: 'lots' });
+    expect(memory.code).toBe(2);
+    expect(memory.stderr).toMatch(/ATOM_CODE_MEMORY_MB=lots: expected a positive whole number/);
+  });
+
   it('resume of an unknown run exits 2; bad flags exit 2', async () => {
     expect((await runCli(['resume', 'no-such-run', '--data', data()])).code).toBe(2);
     const usage = await runCli(['run']);

@@ -2,6 +2,7 @@
  * The `atom` command line (docs/cli.md). Every command takes `--data DIR` (default ./data), the
  * folder holding the embedded database and blobs.
  */
+import { AtomError } from '@atom/errors';
 import { workflowJsonSchema } from '@atom/spec';
 import { Command, CommanderError } from 'commander';
 import { eventCommand } from './commands/event-command.js';
@@ -87,7 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
     printError(error);
-    return ExitCode.failed;
+    // A bad environment variable is bad input, like a bad flag.
+    return error instanceof AtomError && error.code === 'ATOM_ERR_CONFIG_INVALID' ? ExitCode.badInput : ExitCode.failed;
   }
   return code;
 }

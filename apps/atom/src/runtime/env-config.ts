@@ -3,9 +3,10 @@
  * command with ATOM_ERR_CONFIG_INVALID naming the variable and what was expected.
  */
 import { AtomError } from '@atom/errors';
+import { parseHttpAllow } from '@atom/nodes';
 
 export interface AtomConfig {
-  /** Hosts, IPs or CIDRs `http.request` may reach although they are private or loopback. */
+  /** Hosts (`*.suffix` too), IPs or CIDRs `http.request` may reach although private or loopback. */
   httpAllow: string[];
   codeMemoryBytes: number;
   codeTimeoutMs: number;
@@ -34,12 +35,8 @@ function prefixed(env: NodeJS.ProcessEnv, prefix: string): Record<string, string
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
-  const httpAllow = (env.ATOM_HTTP_ALLOW ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
   return {
-    httpAllow,
+    httpAllow: parseHttpAllow(env.ATOM_HTTP_ALLOW),
     codeMemoryBytes: positiveInt(env, 'ATOM_CODE_MEMORY_MB', 64) * 1024 * 1024,
     codeTimeoutMs: positiveInt(env, 'ATOM_CODE_TIMEOUT_MS', 1_000),
     vars: prefixed(env, 'ATOM_VAR_'),
