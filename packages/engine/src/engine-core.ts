@@ -1,6 +1,7 @@
 import type { EngineOptions } from './engine-options.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StorePort } from './ports/store-port.js';
+import type { StartedStep } from './run/claims.js';
 import type { EagerDispatch } from './run/dispatch.js';
 
 /** What a worker needs from the engine (the Engine class provides it). */
@@ -9,8 +10,8 @@ export interface EngineCore {
   readonly clock: ClockPort;
   readonly options: EngineOptions;
   onEvents(listener: (events: readonly NewRunEvent[]) => void): () => void;
-  /** Records that claimed steps started (and their runs, if they were queued or waiting). */
-  markStarted(claimed: readonly ClaimedStep[]): Promise<Map<string, RunRecord>>;
+  /** Claims due steps and records their start (and their runs', if queued or waiting) in one unit. */
+  claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<StartedStep[]>;
   /** Runs a claimed step; `dispatch` lets its commit claim the next steps for the same worker. */
   execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void>;
   /** Returns expired leases (or those of the given dead workers) to the queue. */

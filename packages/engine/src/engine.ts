@@ -20,16 +20,10 @@ import type { BlobPort } from './ports/blob-port.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
-import {
-  type ClaimedStep,
-  type NewRunEvent,
-  type RunRecord,
-  type StepRecord,
-  type StorePort,
-  TERMINAL_RUN_STATUSES,
-} from './ports/store-port.js';
+import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StorePort } from './ports/store-port.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
-import { abandonRun, cancelRunCascade, cancelStep } from './run/cancel.js';
+import { abandonRun, cancelRunCascade } from './run/cancel.js';
+import { recordClaims, type StartedStep } from './run/claims.js';
 import { CommitQueue } from './run/commit-queue.js';
 import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
@@ -90,7 +84,6 @@ export class Engine implements EngineCore {
   readonly #log: StepLog;
   readonly #listeners = new Set<(events: readonly NewRunEvent[]) => void>();
   readonly #workflows = new Map<string, CompiledWorkflow>();
-  readonly #runs = new Map<string, RunRecord>();
   readonly #filters = new Map<string, CompiledTemplate>();
   readonly #commits: CommitQueue;
   readonly #memo = new OutputMemo();
@@ -324,48 +317,16 @@ export class Engine implements EngineCore {
     return this.#commits.commit(runId, wf, fn, dispatch);
   }
 
-  async markStarted(claimed: readonly ClaimedStep[]): Promise<Map<string, RunRecord>> {
-    const now = this.clock.now();
+  /** Claims due steps for `owner` and records their start in the same unit. */
+  async claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<StartedStep[]> {
     const events: NewRunEvent[] = [];
-    const runs = await this.store.atomically(async (tx) => {
-      const runs = new Map<string, RunRecord>();
-      const ended = new Set<string>();
-      for (const step of claimed) {
-        if (runs.has(step.runId) || ended.has(step.runId)) continue;
-        const run = await tx.getRun(step.runId);
-        if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) {
-          ended.add(step.runId);
-          continue;
-        }
-        if (run.status === 'queued' || run.status === 'waiting') {
-          await tx.updateRun(run.id, { status: 'running', startedAt: run.startedAt ?? now, updatedAt: now });
-          if (run.status === 'queued')
-            events.push({ runId: run.id, type: RunEvents.runStarted, stepKey: null, data: null, at: now });
-          run.status = 'running';
-        }
-        runs.set(run.id, run);
-      }
-      for (const step of claimed) {
-        if (ended.has(step.runId)) {
-          // A step of a run that has ended must not run (nor come back after its lease expires).
-          await cancelStep(tx, step, now, events);
-          continue;
-        }
-        events.push({
-          runId: step.runId,
-          type: RunEvents.stepStarted,
-          stepKey: step.key,
-          data: { attempt: step.attempt, resumed: step.resume !== null },
-          at: now,
-        });
-      }
-      await tx.appendEvents(events);
-      return runs;
+    let started: StartedStep[] = [];
+    await this.store.claimDue(options, async (tx, claimed) => {
+      started = await recordClaims(tx, claimed, options.now, events);
+      if (events.length > 0) await tx.appendEvents(events);
     });
-    for (const run of runs.values()) this.#runs.set(run.id, run);
-    if (this.#runs.size > 10_000) this.#runs.clear();
     this.#publish(events);
-    return runs;
+    return started;
   }
 
   execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void> {
@@ -398,16 +359,19 @@ export class Engine implements EngineCore {
   }
 
   async releaseLeases(options: { now: number; owners?: readonly string[] }): Promise<number> {
-    const released = await this.store.releaseLeases(options);
-    if (released.length === 0) return 0;
-    const events: NewRunEvent[] = released.map((row) => ({
-      runId: row.runId,
-      type: RunEvents.stepLeaseExpired,
-      stepKey: row.key,
-      data: { owner: row.leaseOwner, attempt: row.attempt },
-      at: options.now,
-    }));
-    await this.store.atomically((tx) => tx.appendEvents(events));
+    const events: NewRunEvent[] = [];
+    const released = await this.store.releaseLeases(options, async (tx, rows) => {
+      for (const row of rows) {
+        events.push({
+          runId: row.runId,
+          type: RunEvents.stepLeaseExpired,
+          stepKey: row.key,
+          data: { owner: row.leaseOwner, attempt: row.attempt },
+          at: options.now,
+        });
+      }
+      await tx.appendEvents(events);
+    });
     this.#publish(events);
     return released.length;
   }

@@ -272,23 +272,31 @@ export interface StorePort {
    * lease (`leaseToken` unique per claim, `leaseExpiresAt = now + leaseMs`), `dueAt` null,
    * `startedAt` set if it was null, and `attempt + 1` unless the row is resuming (it was `waiting`,
    * or its `resume` is set). A `waiting` row claimed because its time came gets `resume = {reason:'timer'}`.
-   * Two concurrent callers never claim the same row.
+   * Two concurrent callers never claim the same row. When steps were claimed, `then` runs in the
+   * same atomic unit (the engine records the claims there); if it throws, nothing is claimed.
    */
-  claimDue(options: {
-    owner: string;
-    now: number;
-    limit: number;
-    leaseMs: number;
-    runId?: string;
-  }): Promise<ClaimedStep[]>;
+  claimDue(
+    options: {
+      owner: string;
+      now: number;
+      limit: number;
+      leaseMs: number;
+      runId?: string;
+    },
+    then?: (tx: StoreTx, claimed: ClaimedStep[]) => Promise<void>,
+  ): Promise<ClaimedStep[]>;
   /** Extends the leases still held by `owner`; returns the tokens it no longer holds. */
   renewLeases(owner: string, tokens: readonly string[], expiresAt: number): Promise<string[]>;
   /**
    * Makes `running` steps whose lease expired at or before `now` (or, when `owners` is given,
    * whose lease belongs to one of them) `ready` again, due at `now`, lease cleared. Returns them as
    * they were before. Steps without a lease (groups waiting for children) are never touched.
+   * When steps were released, `then` runs in the same atomic unit.
    */
-  releaseLeases(options: { now: number; owners?: readonly string[] }): Promise<StepRecord[]>;
+  releaseLeases(
+    options: { now: number; owners?: readonly string[] },
+    then?: (tx: StoreTx, released: StepRecord[]) => Promise<void>,
+  ): Promise<StepRecord[]>;
   /** The earliest time something becomes claimable: a `dueAt`, or a lease expiry. */
   nextDueAt(): Promise<number | undefined>;
   /** Waiting steps that wait for the event `name`. */

@@ -95,14 +95,9 @@ export class Worker {
     }
     const free = this.#concurrency - this.#inflight.size - this.#reserved;
     if (free <= 0) return false;
-    const claimed = await core.store.claimDue({ owner: this.id, now, limit: free, leaseMs: core.options.leaseMs });
-    if (claimed.length === 0) return false;
-    const runs = await core.markStarted(claimed);
-    for (const step of claimed) {
-      const run = runs.get(step.runId);
-      if (run) this.#start(run, step);
-    }
-    return true;
+    const started = await core.claim({ owner: this.id, now, limit: free, leaseMs: core.options.leaseMs });
+    for (const { run, step } of started) this.#start(run, step);
+    return started.length > 0;
   }
 
   /**

@@ -219,6 +219,39 @@ export function queueCases(h: StoreHarness): void {
     expect(await h.store.releaseLeases({ now: T0 + 1, owners: [] })).toEqual([]);
   });
 
+  it('runs the follow-up of a claim or a release in the same unit', async () => {
+    const run = await seedRun(h.store, {}, [
+      newStep('', 'a', { status: 'ready', dueAt: T0 - 2 }),
+      newStep('', 'b', { status: 'ready', dueAt: T0 - 1 }),
+    ]);
+    const event = (key: string, type: string) => ({ runId: run.id, type, stepKey: key, data: null, at: T0 });
+    // A follow-up that throws undoes the claim.
+    await expect(
+      h.store.claimDue({ owner: 'w1', now: T0, limit: 1, leaseMs: 100 }, async () => {
+        throw new Error('recording failed');
+      }),
+    ).rejects.toThrow('recording failed');
+    expect((await stepOf(h.store, run.id, 'a'))?.status).toBe('ready');
+    // A follow-up that writes commits with the claim.
+    const claimed = await h.store.claimDue({ owner: 'w1', now: T0, limit: 1, leaseMs: 100 }, async (tx, rows) => {
+      expect(rows.map((row) => row.key)).toEqual(['a']);
+      await tx.appendEvents(rows.map((row) => event(row.key, 'step.started')));
+    });
+    expect(claimed.map((row) => row.key)).toEqual(['a']);
+    let called = false;
+    await h.store.claimDue({ owner: 'w1', now: T0 - 10, limit: 1, leaseMs: 100 }, async () => {
+      called = true;
+    });
+    expect(called).toBe(false);
+    await h.store.releaseLeases({ now: T0 + 100 }, async (tx, rows) => {
+      await tx.appendEvents(rows.map((row) => event(row.key, 'step.lease_expired')));
+    });
+    expect((await h.store.listEvents(run.id)).map((e) => [e.stepKey, e.type])).toEqual([
+      ['a', 'step.started'],
+      ['a', 'step.lease_expired'],
+    ]);
+  });
+
   it('tells the next time something becomes claimable', async () => {
     expect(await h.store.nextDueAt()).toBeUndefined();
     await seedRun(h.store, {}, [

@@ -8,7 +8,7 @@
  * is an IMMEDIATE transaction and waits for the lock asynchronously up to `busyTimeoutMs`, then
  * fails with ATOM_ERR_STORE_BUSY (retryable).
  */
-import type { StorePort } from '@atom/engine';
+import type { StorePort, StoreTx } from '@atom/engine';
 import type { Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { retryWhileBusy } from './busy.js';
@@ -42,6 +42,16 @@ export interface SqliteStoreOptions {
 /** The SQLite StorePort; `file` is where it lives. */
 export interface SqliteStore extends StorePort {
   readonly file: string;
+}
+
+/** Hands `fn` a StoreTx on the unit's executor that stops working when `fn` is done. */
+async function withTx<T>(exec: SqlExecutor, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const txExec = closableExecutor(exec);
+  try {
+    return await fn(createSqliteTx(txExec));
+  } finally {
+    txExec.close();
+  }
 }
 
 /**
@@ -85,28 +95,28 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return closed;
     },
 
-    atomically: (fn) =>
-      writeUnit(unit, async (exec) => {
-        const txExec = closableExecutor(exec);
-        try {
-          return await fn(createSqliteTx(txExec));
-        } finally {
-          txExec.close();
-        }
-      }),
+    atomically: (fn) => writeUnit(unit, (exec) => withTx(exec, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>
       writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now)),
     getWorkflowVersion: (idOrName, version) => one((exec) => getWorkflowVersion(exec, idOrName, version)),
 
-    async claimDue(claim) {
+    async claimDue(claim, then) {
       if (claim.limit <= 0 || !(await one((exec) => queue.hasDue(exec, claim.now, claim.runId)))) return [];
-      return writeUnit(unit, (exec) => queue.claimDue(exec, claim));
+      return writeUnit(unit, async (exec) => {
+        const claimed = await queue.claimDue(exec, claim);
+        if (then && claimed.length > 0) await withTx(exec, (tx) => then(tx, claimed));
+        return claimed;
+      });
     },
     renewLeases: (owner, tokens, expiresAt) => one((exec) => queue.renewLeases(exec, owner, tokens, expiresAt)),
-    async releaseLeases(release) {
+    async releaseLeases(release, then) {
       if ((await one((exec) => queue.findReleasable(exec, release))).length === 0) return [];
-      return writeUnit(unit, (exec) => queue.releaseLeases(exec, release));
+      return writeUnit(unit, async (exec) => {
+        const released = await queue.releaseLeases(exec, release);
+        if (then && released.length > 0) await withTx(exec, (tx) => then(tx, released));
+        return released;
+      });
     },
     nextDueAt: () => one(queue.nextDueAt),
     findEventWaiters: (name) => one((exec) => queue.findEventWaiters(exec, name)),

@@ -1,0 +1,61 @@
+/**
+ * What a claim records, in the claim's own unit: the claimed steps' `step.started` events, their
+ * runs marked `running` (with `run.started` the first time), and — for a step whose run has ended
+ * meanwhile — its cancellation, so it neither runs nor comes back when its lease expires.
+ */
+import {
+  type ClaimedStep,
+  type NewRunEvent,
+  type RunRecord,
+  type StoreTx,
+  TERMINAL_RUN_STATUSES,
+} from '../ports/store-port.js';
+import { cancelStep } from './cancel.js';
+import { RunEvents } from './event-types.js';
+
+export interface StartedStep {
+  run: RunRecord;
+  step: ClaimedStep;
+}
+
+export async function recordClaims(
+  tx: StoreTx,
+  claimed: readonly ClaimedStep[],
+  now: number,
+  events: NewRunEvent[],
+): Promise<StartedStep[]> {
+  const runs = new Map<string, RunRecord | null>();
+  for (const step of claimed) {
+    if (runs.has(step.runId)) continue;
+    const run = await tx.getRun(step.runId);
+    if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) {
+      runs.set(step.runId, null);
+      continue;
+    }
+    if (run.status === 'queued' || run.status === 'waiting') {
+      await tx.updateRun(run.id, { status: 'running', startedAt: run.startedAt ?? now, updatedAt: now });
+      if (run.status === 'queued') {
+        events.push({ runId: run.id, type: RunEvents.runStarted, stepKey: null, data: null, at: now });
+      }
+      run.status = 'running';
+    }
+    runs.set(run.id, run);
+  }
+  const started: StartedStep[] = [];
+  for (const step of claimed) {
+    const run = runs.get(step.runId);
+    if (!run) {
+      await cancelStep(tx, step, now, events);
+      continue;
+    }
+    events.push({
+      runId: step.runId,
+      type: RunEvents.stepStarted,
+      stepKey: step.key,
+      data: { attempt: step.attempt, resumed: step.resume !== null },
+      at: now,
+    });
+    started.push({ run, step });
+  }
+  return started;
+}
