@@ -86,7 +86,9 @@ describe('examples', () => {
     const failed = await run(['run', join(examples, 'compensation-saga.yaml'), '--input', 'cardOk=false']);
     expect(failed.code).toBe(1);
     expect(failed.report.error.code).toBe('ATOM_ERR_CODE_ERROR');
-    expect(failed.stderr).toMatch(/release hotel HO-2002[\s\S]*release flight FL-1001[\s\S]*trip not booked/);
+    expect(failed.stderr).toMatch(
+      /release hotel HO-2002[\s\S]*↩ undo hotel[\s\S]*release flight FL-1001[\s\S]*↩ undo flight[\s\S]*trip not booked/,
+    );
   });
 
   it('sub-workflow calls its child twice', async () => {

@@ -15,6 +15,8 @@ function seconds(ms: number): string {
 
 export function createProgressPrinter(write: (line: string) => void): ProgressPrinter {
   const started = new Map<string, number>();
+  /** `$compensate[0]` → the step it undoes. */
+  const undoes = new Map<string, string>();
   return {
     onEvents(events) {
       for (const event of events) {
@@ -25,7 +27,10 @@ export function createProgressPrinter(write: (line: string) => void): ProgressPr
           delayMs?: number;
           error?: ErrorRecord;
           cached?: boolean;
+          compensates?: string;
         };
+        if (data.compensates) undoes.set(id, data.compensates);
+        const label = undoes.has(id) ? `undo ${undoes.get(id)}` : key;
         switch (event.type) {
           case 'step.started':
             started.set(id, event.at);
@@ -34,11 +39,11 @@ export function createProgressPrinter(write: (line: string) => void): ProgressPr
           case 'step.succeeded': {
             const began = started.get(id);
             const took = began === undefined ? '' : `  ${seconds(event.at - began)}`;
-            write(`  ✓ ${key}${took}${data.cached ? '  (cached)' : ''}`);
+            write(`  ${undoes.has(id) ? '↩' : '✓'} ${label}${took}${data.cached ? '  (cached)' : ''}`);
             break;
           }
           case 'step.failed':
-            write(`  ✗ ${key}  ${data.error?.code ?? ''} ${data.error?.message ?? ''}`);
+            write(`  ✗ ${label}  ${data.error?.code ?? ''} ${data.error?.message ?? ''}`);
             break;
           case 'step.retrying':
             write(
