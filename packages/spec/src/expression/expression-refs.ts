@@ -1,5 +1,18 @@
 import type jsonata from 'jsonata';
 
+/** Calls `visit` on every node of a JSONata AST: arguments, lhs/rhs, stages, predicates, lambda bodies. */
+function walk(ast: jsonata.ExprNode, visit: (node: jsonata.ExprNode) => void): void {
+  const pending: unknown[] = [ast];
+  const seen = new Set<unknown>();
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    seen.add(node);
+    visit(node as jsonata.ExprNode);
+    for (const child of Object.values(node)) pending.push(child);
+  }
+}
+
 /**
  * Step ids an expression reads as `$steps.<id>`: every path whose first step is the variable
  * `steps` and whose second is a name. Dynamic reads (`$lookup($steps, $x)`) cannot be known and are
@@ -7,18 +20,20 @@ import type jsonata from 'jsonata';
  */
 export function expressionRefs(ast: jsonata.ExprNode): string[] {
   const refs = new Set<string>();
-  const pending: unknown[] = [ast];
-  const seen = new Set<unknown>();
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
-    seen.add(node);
-    const ref = stepsRef(node as jsonata.ExprNode);
+  walk(ast, (node) => {
+    const ref = stepsRef(node);
     if (ref !== null) refs.add(ref);
-    // Every child of every node kind: arguments, lhs/rhs, stages, predicates, lambda bodies, …
-    for (const child of Object.values(node)) pending.push(child);
-  }
+  });
   return [...refs];
+}
+
+/** Names of the variables an expression reads (`$secrets` → `secrets`), built-in functions included. */
+export function expressionVariables(ast: jsonata.ExprNode): string[] {
+  const names = new Set<string>();
+  walk(ast, (node) => {
+    if (node.type === 'variable' && typeof node.value === 'string') names.add(node.value);
+  });
+  return [...names];
 }
 
 function stepsRef(node: jsonata.ExprNode): string | null {
@@ -27,20 +42,4 @@ function stepsRef(node: jsonata.ExprNode): string | null {
   if (first?.type !== 'variable' || first.value !== 'steps') return null;
   if (second?.type !== 'name' || typeof second.value !== 'string') return null;
   return second.value;
-}
-
-/** Names of the variables an expression reads (`$secrets` → `secrets`), built-in functions included. */
-export function expressionVariables(ast: jsonata.ExprNode): string[] {
-  const names = new Set<string>();
-  const pending: unknown[] = [ast];
-  const seen = new Set<unknown>();
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
-    seen.add(node);
-    const { type, value } = node as jsonata.ExprNode;
-    if (type === 'variable' && typeof value === 'string') names.add(value);
-    for (const child of Object.values(node)) pending.push(child);
-  }
-  return [...names];
 }

@@ -107,17 +107,19 @@ export async function listScope(
 }
 
 export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: string): Promise<ScopeEntry[]> {
-  const rows = await exec.all<{ key: string; step_id: string; idx: number; status: StepStatus; created_at: number }>(
-    SCOPE_STATUSES,
-    [runId, scope],
-  );
-  return rows.map((row) => ({
-    key: row.key,
-    stepId: row.step_id,
-    index: row.idx,
-    status: row.status,
-    createdAt: row.created_at,
-  }));
+  return (await exec.all<ScopeRow>(SCOPE_STATUSES, [runId, scope])).map(toScopeEntry);
+}
+
+interface ScopeRow {
+  key: string;
+  step_id: string;
+  idx: number;
+  status: StepStatus;
+  created_at: number;
+}
+
+function toScopeEntry(row: ScopeRow): ScopeEntry {
+  return { key: row.key, stepId: row.step_id, index: row.idx, status: row.status, createdAt: row.created_at };
 }
 
 const statusesSql = new Map<number, string>();
@@ -137,17 +139,7 @@ function statusesOfSql(count: number): string {
 export async function statusesOf(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<ScopeEntry[]> {
   if (keys.length === 0) return [];
   const params = keys.length > 32 ? [runId, JSON.stringify(keys)] : [runId, ...keys];
-  const rows = await exec.all<{ key: string; step_id: string; idx: number; status: StepStatus; created_at: number }>(
-    statusesOfSql(keys.length),
-    params,
-  );
-  return rows.map((row) => ({
-    key: row.key,
-    stepId: row.step_id,
-    index: row.idx,
-    status: row.status,
-    createdAt: row.created_at,
-  }));
+  return (await exec.all<ScopeRow>(statusesOfSql(keys.length), params)).map(toScopeEntry);
 }
 
 export async function countActive(exec: SqlExecutor, runId: string): Promise<number> {
