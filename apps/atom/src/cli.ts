@@ -2,11 +2,11 @@
  * The `atom` command line (docs/cli.md). Every command takes `--data DIR` (default ./data), the
  * folder holding the embedded database and blobs.
  */
-import { AtomError } from '@atom/errors';
 import { workflowJsonSchema } from '@atom/spec';
 import { Command, CommanderError } from 'commander';
 import { eventCommand } from './commands/event-command.js';
-import { ExitCode } from './commands/exit-codes.js';
+import { ExitCode, exitCodeOf } from './commands/exit-codes.js';
+import { migrateCommand } from './commands/migrate-command.js';
 import { printError } from './commands/print-error.js';
 import { resumeCommand } from './commands/resume-command.js';
 import { type RunCommandOptions, runCommand } from './commands/run-command.js';
@@ -74,6 +74,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('migrate')
+    .description('bring the database schema (SQLite in --data, or DATABASE_URL) to this version')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string }) => {
+      code = await migrateCommand(options);
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema (draft 2020-12) of the workflow format')
     .option('--data <dir>', 'data folder (unused)', './data')
@@ -88,8 +96,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
     }
     printError(error);
-    // A bad environment variable is bad input, like a bad flag.
-    return error instanceof AtomError && error.code === 'ATOM_ERR_CONFIG_INVALID' ? ExitCode.badInput : ExitCode.failed;
+    return exitCodeOf(error);
   }
   return code;
 }

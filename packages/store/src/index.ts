@@ -6,5 +6,10 @@
  */
 
 export { createFileBlobStore } from './blob/file-blob-store.js';
+export {
+  createPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from './postgres/postgres-store.js';
 export { SQLITE_PRAGMAS } from './sqlite/open-database.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -1,3 +1,5 @@
+import { AtomError } from '@atom/errors';
+
 /** Exit codes of the atom command (docs/cli.md). */
 export const ExitCode = {
   ok: 0,
@@ -9,3 +11,8 @@ export const ExitCode = {
   unfinished: 3,
   interrupted: 130,
 } as const;
+
+/** The exit code of a command that stopped on `error`: bad configuration is bad input. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof AtomError && error.code === 'ATOM_ERR_CONFIG_INVALID' ? ExitCode.badInput : ExitCode.failed;
+}

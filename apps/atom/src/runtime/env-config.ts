@@ -14,6 +14,28 @@ export interface AtomConfig {
   vars: Record<string, string>;
   /** Secrets (`$secrets`) from ATOM_SECRET_<NAME>, until the encrypted store of the security issue. */
   secrets: Record<string, string>;
+  /** DATABASE_URL: a PostgreSQL URL selects the PostgreSQL store; unset means SQLite in the data folder. */
+  databaseUrl: string | null;
+  /** ATOM_DB_POOL_MAX: connections in the PostgreSQL pool. */
+  dbPoolMax: number;
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', 'DATABASE_URL is not a URL; expected postgres://user@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new AtomError(
+      'ATOM_ERR_CONFIG_INVALID',
+      `DATABASE_URL uses ${url.protocol}; expected postgres:// (leave it unset for the embedded SQLite store)`,
+    );
+  }
+  return raw;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,5 +63,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     codeTimeoutMs: positiveInt(env, 'ATOM_CODE_TIMEOUT_MS', 1_000),
     vars: prefixed(env, 'ATOM_VAR_'),
     secrets: prefixed(env, 'ATOM_SECRET_'),
+    databaseUrl: databaseUrl(env),
+    dbPoolMax: positiveInt(env, 'ATOM_DB_POOL_MAX', 10),
   };
 }

@@ -8,14 +8,17 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Engine, type StepLog } from '@atom/engine';
-import { createFileBlobStore, createSqliteStore } from '@atom/store';
+import { createFileBlobStore } from '@atom/store';
 import { readConfig } from './env-config.js';
 import { createNodes } from './node-setup.js';
+import { openStore } from './open-store.js';
 
 export interface Runtime {
   engine: Engine;
   workerId: string;
   dataDir: string;
+  /** Which store: `SQLite <file>` or `PostgreSQL <host/db>`. */
+  where: string;
   close(): Promise<void>;
 }
 
@@ -47,8 +50,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = readConfig();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = createSqliteStore({ file: join(dataDir, 'atom.db') });
-  await store.migrate();
+  const { store, where } = await openStore(config, dataDir);
   const nodes = createNodes(config);
   const engine = new Engine({
     store,
@@ -81,6 +83,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     engine,
     workerId,
     dataDir,
+    where,
     async close() {
       clearInterval(heartbeat);
       await store.removeWorker(workerId);

@@ -25,11 +25,11 @@ export async function recordClaims(
   events: NewRunEvent[],
 ): Promise<StartedStep[]> {
   const runs = new Map<string, RunRecord | null>();
-  for (const step of claimed) {
-    if (runs.has(step.runId)) continue;
-    const run = await tx.getRun(step.runId);
+  // Lock runs in one global order (by id), so two claimers can never deadlock on each other's runs.
+  for (const runId of [...new Set(claimed.map((step) => step.runId))].sort()) {
+    const run = await tx.getRun(runId);
     if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) {
-      runs.set(step.runId, null);
+      runs.set(runId, null);
       continue;
     }
     if (run.status === 'queued' || run.status === 'waiting') {

@@ -75,7 +75,11 @@ export class CommitQueue {
 
   async #drain(): Promise<void> {
     while (this.#pending.length > 0) {
-      const batch = this.#pending.splice(0, MAX_BATCH);
+      // By run id (stable: units of one run keep their order), so that concurrent batches in other
+      // processes lock runs in the same order and cannot deadlock.
+      const batch = this.#pending
+        .splice(0, MAX_BATCH)
+        .sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
       const units: Unit[] = [];
       let applied: Applied[];
       try {

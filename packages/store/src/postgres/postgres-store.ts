@@ -1,0 +1,122 @@
+/**
+ * StorePort on PostgreSQL (pg, with Kysely's PostgresDialect over the same pool for migrations).
+ *
+ * A pool of up to `poolMax` connections. Each `atomically` unit holds one connection from BEGIN to
+ * COMMIT; calls outside units run as single statements on any free connection (each is atomic on
+ * its own). Consequence: inside `fn`, use only the StoreTx. A store method called from there needs
+ * a second connection, and with every connection held by a waiting unit it waits forever.
+ * Any number of processes may share a database: units of one run serialise on the run row's lock,
+ * claims and releases skip rows another process holds (`for update skip locked`).
+ */
+import type { StorePort, StoreTx } from '@atom/engine';
+import { Kysely, PostgresDialect } from 'kysely';
+import { cacheCount, cacheGet, cacheSet, cacheStats } from './cache-queries.js';
+import { listEvents } from './event-queries.js';
+import { migratePostgres } from './migrate.js';
+import { openPool } from './open-pool.js';
+import { type PostgresStoreOptions, resolvePostgresOptions } from './postgres-options.js';
+import { createPostgresTx } from './postgres-tx.js';
+import * as queue from './queue-queries.js';
+import { getRun, listRuns } from './run-queries.js';
+import { closableExecutor, poolExecutor, type SqlExecutor } from './sql-executor.js';
+import { getSteps, listRunSteps } from './step-queries.js';
+import { heartbeatWorker, listWorkers, registerWorker, removeWorker } from './worker-queries.js';
+import { getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
+import { rethrowConflict, retryConflicts, writeUnit } from './write-unit.js';
+
+export type { PostgresStoreOptions } from './postgres-options.js';
+
+/** The PostgreSQL StorePort; `connectionString` is where it lives (it may hold a password). */
+export interface PostgresStore extends StorePort {
+  readonly connectionString: string;
+}
+
+/** Hands `fn` a StoreTx on the unit's executor that stops working when `fn` is done. */
+async function withTx<T>(exec: SqlExecutor, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  const txExec = closableExecutor(exec);
+  try {
+    return await fn(createPostgresTx(txExec));
+  } finally {
+    txExec.close();
+  }
+}
+
+/**
+ * Connects lazily to PostgreSQL: nothing is opened until the first call. Call `migrate()` before
+ * anything else. Bad options throw ATOM_ERR_CONFIG_INVALID at once; an unreachable server makes
+ * calls fail with ATOM_ERR_STORE_BUSY (retryable).
+ *
+ * @example
+ * const store = createPostgresStore({ connectionString: process.env.DATABASE_URL ?? '', poolMax: 20 });
+ * await store.migrate();
+ * const run = await store.getRun(runId);
+ * await store.close();
+ */
+export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
+  const resolved = resolvePostgresOptions(options);
+  const pool = openPool(resolved);
+  const db = new Kysely<Record<string, never>>({ dialect: new PostgresDialect({ pool }) });
+  const exec = poolExecutor(pool);
+  /** One statement in autocommit; it changed nothing if it failed, so a conflict may simply run again. */
+  const one = <T>(op: (exec: SqlExecutor) => Promise<T>): Promise<T> => retryConflicts(() => op(exec));
+  /** A unit that runs a caller's callback: never replayed (see write-unit.ts). */
+  const callerUnit = <T>(work: (exec: SqlExecutor) => Promise<T>): Promise<T> =>
+    writeUnit(pool, work).catch(rethrowConflict);
+  let closed: Promise<void> | undefined;
+
+  return {
+    connectionString: resolved.connectionString,
+    migrate: () => migratePostgres(db, resolved.schema),
+    close() {
+      // Ends the pool once the connections in use (units in progress) are given back.
+      closed ??= db.destroy();
+      return closed;
+    },
+
+    atomically: (fn) => callerUnit((unit) => withTx(unit, fn)),
+
+    putWorkflowVersion: (name, document, hash, now) =>
+      retryConflicts(() => writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now))),
+    getWorkflowVersion: (idOrName, version) => one((e) => getWorkflowVersion(e, idOrName, version)),
+
+    async claimDue(claim, then) {
+      if (claim.limit <= 0) return [];
+      if (then === undefined) return one((e) => queue.claimDue(e, claim));
+      // Idle polling stays a single read: the unit opens only when something is due.
+      if (!(await one((e) => queue.hasDue(e, claim.now, claim.runId)))) return [];
+      return callerUnit(async (unit) => {
+        const claimed = await queue.claimDue(unit, claim);
+        if (claimed.length > 0) await withTx(unit, (tx) => then(tx, claimed));
+        return claimed;
+      });
+    },
+    renewLeases: (owner, tokens, expiresAt) => one((e) => queue.renewLeases(e, owner, tokens, expiresAt)),
+    async releaseLeases(release, then) {
+      if (then === undefined) return one((e) => queue.releaseLeases(e, release));
+      if (!(await one((e) => queue.hasReleasable(e, release)))) return [];
+      return callerUnit(async (unit) => {
+        const released = await queue.releaseLeases(unit, release);
+        if (released.length > 0) await withTx(unit, (tx) => then(tx, released));
+        return released;
+      });
+    },
+    nextDueAt: () => one(queue.nextDueAt),
+    findEventWaiters: (name) => one((e) => queue.findEventWaiters(e, name)),
+
+    getRun: (runId) => one((e) => getRun(e, runId)),
+    getSteps: (runId, keys) => one((e) => getSteps(e, runId, keys)),
+    listRuns: (filter) => one((e) => listRuns(e, filter)),
+    listSteps: (runId) => one((e) => listRunSteps(e, runId)),
+    listEvents: (runId, afterId) => one((e) => listEvents(e, runId, afterId)),
+
+    cacheGet: (key, now) => one((e) => cacheGet(e, key, now)),
+    cacheSet: (key, value, expiresAt) => one((e) => cacheSet(e, key, value, expiresAt)),
+    cacheCount: (nodeType, outcome) => one((e) => cacheCount(e, nodeType, outcome)),
+    cacheStats: () => one(cacheStats),
+
+    registerWorker: (worker) => one((e) => registerWorker(e, worker)),
+    heartbeatWorker: (id, now) => one((e) => heartbeatWorker(e, id, now)),
+    removeWorker: (id) => one((e) => removeWorker(e, id)),
+    listWorkers: () => one(listWorkers),
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * Steps of one run: insert, read by key or scope, count, and the guarded patch (compare-and-set).
+ * In: NewStep / StepPatch / StepGuard. Out: StepRecord (see step-columns.ts) or whether a patch applied.
+ *
+ * Keys are compared and ordered in the "C" collation (the column is declared so): byte order, the
+ * same as SQLite and JavaScript string comparison, whatever the database's default collation is.
+ * Lists of keys or statuses travel as one array parameter (`= any($n)`), so each text is fixed.
+ */
+import type { NewStep, ScopeEntry, StepGuard, StepPatch, StepRecord, StepStatus } from '@atom/engine';
+import { toJson } from './json-param.js';
+import { patchSql } from './patch-sql.js';
+import type { SqlExecutor } from './sql-executor.js';
+import { STEP_COLUMNS } from './step-columns.js';
+
+// One statement for any number of rows: each column arrives as an array.
+const INSERT_STEPS = `insert into steps
+  (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, updated_at)
+  select run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, created_at
+  from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[],
+    $8::bigint[], $9::jsonb[], $10::text[], $11::bigint[])
+    as s (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at)`;
+const SELECT_KEYS = `select ${STEP_COLUMNS} from steps where run_id = $1 and key = any($2::text[])`;
+const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = $1 and scope = $2 order by idx, key limit $3`;
+const SELECT_SCOPE_STATUSES =
+  `select ${STEP_COLUMNS} from steps where run_id = $1 and scope = $2 ` +
+  'and status = any($3::text[]) order by idx, key limit $4';
+const ENTRY_COLUMNS = 'key, step_id as "stepId", idx as "index", status, created_at as "createdAt"';
+const SCOPE_STATUSES = `select ${ENTRY_COLUMNS} from steps where run_id = $1 and scope = $2 order by idx, key`;
+const STATUSES_OF = `select ${ENTRY_COLUMNS} from steps where run_id = $1 and key = any($2::text[])`;
+const COUNT_ACTIVE = `select count(*) as n from steps where run_id = $1
+  and (status in ('ready', 'retrying') or (status = 'running' and lease_token is not null))`;
+const COUNT_SCOPE = 'select status, count(*) as n from steps where run_id = $1 and scope = $2 group by status';
+const SELECT_RUN_STEPS = `select ${STEP_COLUMNS} from steps where run_id = $1 order by key`;
+
+const stepPatch = patchSql(
+  'steps',
+  [
+    { field: 'status', column: 'status', json: false },
+    { field: 'attempt', column: 'attempt', json: false },
+    { field: 'dueAt', column: 'due_at', json: false },
+    { field: 'leaseOwner', column: 'lease_owner', json: false },
+    { field: 'leaseToken', column: 'lease_token', json: false },
+    { field: 'leaseExpiresAt', column: 'lease_expires_at', json: false },
+    { field: 'input', column: 'input', json: true },
+    { field: 'output', column: 'output', json: true },
+    { field: 'error', column: 'error', json: true },
+    { field: 'wait', column: 'wait', json: true },
+    { field: 'resume', column: 'resume', json: true },
+    { field: 'itemCount', column: 'item_count', json: false },
+    { field: 'startedAt', column: 'started_at', json: false },
+    { field: 'finishedAt', column: 'finished_at', json: false },
+    { field: 'completedSeq', column: 'completed_seq', json: false },
+    { field: 'updatedAt', column: 'updated_at', json: false },
+  ],
+  'updated_at = updated_at',
+);
+
+/** WHERE clauses of updateStep by guard shape, and how many placeholders each uses. */
+const GUARDS = {
+  none: { where: 'run_id = $1 and key = $2', params: 2 },
+  statuses: { where: 'run_id = $1 and key = $2 and status = any($3::text[])', params: 3 },
+  token: { where: 'run_id = $1 and key = $2 and lease_token = $3', params: 3 },
+  both: { where: 'run_id = $1 and key = $2 and status = any($3::text[]) and lease_token = $4', params: 4 },
+};
+
+export async function insertSteps(exec: SqlExecutor, steps: readonly NewStep[]): Promise<void> {
+  if (steps.length === 0) return;
+  await exec.run(INSERT_STEPS, [
+    steps.map((s) => s.runId),
+    steps.map((s) => s.key),
+    steps.map((s) => s.stepId),
+    steps.map((s) => s.scope),
+    steps.map((s) => s.kind),
+    steps.map((s) => s.index),
+    steps.map((s) => s.status),
+    steps.map((s) => s.dueAt ?? null),
+    steps.map((s) => toJson(s.item)),
+    steps.map((s) => s.target ?? null),
+    steps.map((s) => s.createdAt),
+  ]);
+}
+
+/** The existing steps among `keys`, in the order of `keys`. */
+export async function getSteps(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<StepRecord[]> {
+  if (keys.length === 0) return [];
+  const rows = await exec.all<StepRecord>(SELECT_KEYS, [runId, keys]);
+  if (rows.length <= 1) return rows;
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  const out: StepRecord[] = [];
+  for (const key of new Set(keys)) {
+    const row = byKey.get(key);
+    if (row !== undefined) out.push(row);
+  }
+  return out;
+}
+
+export async function listScope(
+  exec: SqlExecutor,
+  runId: string,
+  scope: string,
+  options: { statuses?: readonly StepStatus[]; limit?: number } = {},
+): Promise<StepRecord[]> {
+  const limit = options.limit ?? null;
+  return options.statuses === undefined
+    ? exec.all<StepRecord>(SELECT_SCOPE, [runId, scope, limit])
+    : exec.all<StepRecord>(SELECT_SCOPE_STATUSES, [runId, scope, options.statuses, limit]);
+}
+
+export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: string): Promise<ScopeEntry[]> {
+  return exec.all<ScopeEntry>(SCOPE_STATUSES, [runId, scope]);
+}
+
+export async function statusesOf(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<ScopeEntry[]> {
+  if (keys.length === 0) return [];
+  return exec.all<ScopeEntry>(STATUSES_OF, [runId, keys]);
+}
+
+export async function countActive(exec: SqlExecutor, runId: string): Promise<number> {
+  const [row] = await exec.all<{ n: number }>(COUNT_ACTIVE, [runId]);
+  return row?.n ?? 0;
+}
+
+export async function countScope(
+  exec: SqlExecutor,
+  runId: string,
+  scope: string,
+): Promise<Partial<Record<StepStatus, number>>> {
+  const rows = await exec.all<{ status: StepStatus; n: number }>(COUNT_SCOPE, [runId, scope]);
+  const counts: Partial<Record<StepStatus, number>> = {};
+  for (const { status, n } of rows) counts[status] = n;
+  return counts;
+}
+
+export async function listRunSteps(exec: SqlExecutor, runId: string): Promise<StepRecord[]> {
+  return exec.all<StepRecord>(SELECT_RUN_STEPS, [runId]);
+}
+
+/** One UPDATE whose WHERE holds the guard: it applies only if the row still matches. */
+export async function updateStep(
+  exec: SqlExecutor,
+  runId: string,
+  key: string,
+  patch: StepPatch,
+  guard: StepGuard = {},
+): Promise<boolean> {
+  const { statuses, leaseToken } = guard;
+  if (statuses !== undefined && statuses.length === 0) return false;
+  const params: unknown[] = [runId, key];
+  if (statuses !== undefined) params.push(statuses);
+  if (leaseToken !== undefined) params.push(leaseToken);
+  const shape =
+    statuses === undefined
+      ? leaseToken === undefined
+        ? GUARDS.none
+        : GUARDS.token
+      : leaseToken === undefined
+        ? GUARDS.statuses
+        : GUARDS.both;
+  const { sql, values } = stepPatch(patch, shape.where, shape.params);
+  return (await exec.run(sql, [...params, ...values])) > 0;
+}
