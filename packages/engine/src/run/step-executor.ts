@@ -104,6 +104,7 @@ export async function executeStep(
     input = await evaluate(deps.services, def.with, await withSecrets(deps.services, bindings));
     await runNode(deps, { run, wf, def, claimed, type: def.uses ?? '', input, bindings, signal });
   } catch (error) {
+    if (isStoreTrouble(error, deps, run, claimed)) return;
     const secrets = secretValues((await deps.services.secrets()).secrets);
     const record = redactError(errorOf(error), secrets);
     try {
@@ -111,6 +112,7 @@ export async function executeStep(
       const definition = wf;
       await deps.commit(run.id, definition, (unit) => commitError(unit, claimed, record, redact(input, secrets)));
     } catch (unrecordable) {
+      if (isStoreTrouble(unrecordable, deps, run, claimed)) return;
       const cause = errorOf(unrecordable);
       deps.log('error', `step ${claimed.key} failed and could not be recorded: ${cause.message}`, {
         runId: run.id,
@@ -119,6 +121,19 @@ export async function executeStep(
       await deps.abandon(run, claimed, redactError(cause.code === 'ATOM_ERR_INTERNAL' ? record : cause, secrets));
     }
   }
+}
+
+/**
+ * The store was unavailable (busy past its timeout, connection lost): that says nothing about the
+ * step, so nothing is recorded; its lease expires and it runs again (at-least-once, DESIGN §4).
+ */
+function isStoreTrouble(error: unknown, deps: ExecutorDeps, run: RunRecord, claimed: ClaimedStep): boolean {
+  if (!(error instanceof AtomError) || error.code !== 'ATOM_ERR_STORE_BUSY') return false;
+  deps.log('warn', `step ${claimed.key}: store unavailable (${error.message}); it runs again after its lease`, {
+    runId: run.id,
+    step: claimed.key,
+  });
+  return true;
 }
 
 async function foreachItems(
