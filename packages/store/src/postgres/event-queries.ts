@@ -10,8 +10,8 @@
  * In: NewRunEvent[]. Out: RunEvent[] in id order.
  */
 import type { NewRunEvent, RunEvent } from '@atom/engine';
-import { toJson } from './json-param.js';
-import type { SqlExecutor } from './sql-executor.js';
+import { toJson } from '../shared/json-text.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
 
 /** First key of the run locks (pg_advisory_xact_lock(int, int)); the second is a hash of the run id. */
 export const EVENT_LOCK_CLASS = 0x41544f45; // 'ATOE'

@@ -8,13 +8,11 @@
  * In: the store's Kysely instance and schema. Out: nothing, or AtomError ATOM_ERR_STORE_MIGRATION
  * (ATOM_ERR_STORE_BUSY when PostgreSQL cannot be reached).
  */
-import { AtomError } from '@atom/errors';
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationError, migrationFailure } from '../shared/migration-error.js';
 import { postgresMigrations } from './migrations/index.js';
 import { isConnectionError, toStoreError } from './pg-errors.js';
 
-export const MIGRATION_TABLE = 'atom_migration';
-export const MIGRATION_LOCK_TABLE = 'atom_migration_lock';
 /** First key of the migration lock (pg_advisory_xact_lock(int, int)); the second is a hash of the schema. */
 const MIGRATION_LOCK_CLASS = 0x41544f4d; // 'ATOM'
 
@@ -63,16 +61,8 @@ export async function migratePostgres(db: Kysely<Record<string, never>>, schema:
           migrationTableSchema: schema,
           disableTransactions: true,
         });
-        const { error, results } = await migrator.migrateToLatest();
-        if (error !== undefined) {
-          const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new AtomError(
-            'ATOM_ERR_STORE_MIGRATION',
-            `migrating PostgreSQL schema ${schema}${failed ? ` failed at ${failed}` : ''}: ${reason}`,
-            { cause: error },
-          );
-        }
+        const failure = migrationFailure(`PostgreSQL schema ${schema}`, await migrator.migrateToLatest());
+        if (failure !== undefined) throw failure;
         await sql`commit`.execute(conn);
       } catch (error) {
         await sql`rollback`.execute(conn).catch(() => {});
@@ -84,11 +74,8 @@ export async function migratePostgres(db: Kysely<Record<string, never>>, schema:
       }
     });
   } catch (error) {
-    if (error instanceof AtomError) throw error;
+    // An AtomError passes unchanged (isConnectionError never takes it for a lost connection).
     if (isConnectionError(error)) throw toStoreError(error);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AtomError('ATOM_ERR_STORE_MIGRATION', `migrating PostgreSQL schema ${schema}: ${reason}`, {
-      cause: error,
-    });
+    throw migrationError(`PostgreSQL schema ${schema}`, error);
   }
 }

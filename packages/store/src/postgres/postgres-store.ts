@@ -8,19 +8,23 @@
  * Any number of processes may share a database: units of one run serialise on the run row's lock,
  * claims and releases skip rows another process holds (`for update skip locked`).
  */
-import type { StorePort, StoreTx } from '@atom/engine';
+import type { StorePort } from '@atom/engine';
 import { Kysely, PostgresDialect } from 'kysely';
-import { cacheCount, cacheGet, cacheSet, cacheStats } from './cache-queries.js';
+import { cacheQueries } from '../shared/cache-queries.js';
+import { singleStatements } from '../shared/single-statements.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { withStoreTx } from '../shared/store-tx.js';
+import { workerQueries } from '../shared/worker-queries.js';
 import { listEvents } from './event-queries.js';
 import { migratePostgres } from './migrate.js';
 import { openPool } from './open-pool.js';
+import { POSTGRES_DIALECT } from './postgres-dialect.js';
 import { type PostgresStoreOptions, resolvePostgresOptions } from './postgres-options.js';
-import { createPostgresTx } from './postgres-tx.js';
+import { POSTGRES_TX_QUERIES } from './postgres-tx.js';
 import * as queue from './queue-queries.js';
 import { getRun, listRuns } from './run-queries.js';
-import { closableExecutor, poolExecutor, type SqlExecutor } from './sql-executor.js';
+import { poolExecutor } from './sql-executor.js';
 import { getSteps, listRunSteps } from './step-queries.js';
-import { heartbeatWorker, listWorkers, registerWorker, removeWorker } from './worker-queries.js';
 import { getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
 import { rethrowConflict, retryConflicts, writeUnit } from './write-unit.js';
 
@@ -31,15 +35,8 @@ export interface PostgresStore extends StorePort {
   readonly connectionString: string;
 }
 
-/** Hands `fn` a StoreTx on the unit's executor that stops working when `fn` is done. */
-async function withTx<T>(exec: SqlExecutor, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  const txExec = closableExecutor(exec);
-  try {
-    return await fn(createPostgresTx(txExec));
-  } finally {
-    txExec.close();
-  }
-}
+const cache = cacheQueries(POSTGRES_DIALECT);
+const workers = workerQueries(POSTGRES_DIALECT);
 
 /**
  * Connects lazily to PostgreSQL: nothing is opened until the first call. Call `migrate()` before
@@ -73,11 +70,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       return closed;
     },
 
-    atomically: (fn) => callerUnit((unit) => withTx(unit, fn)),
+    atomically: (fn) => callerUnit((unit) => withStoreTx(POSTGRES_TX_QUERIES, unit, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>
       retryConflicts(() => writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now))),
-    getWorkflowVersion: (idOrName, version) => one((e) => getWorkflowVersion(e, idOrName, version)),
 
     async claimDue(claim, then) {
       if (claim.limit <= 0) return [];
@@ -86,37 +82,32 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       if (!(await one((e) => queue.hasDue(e, claim.now, claim.runId)))) return [];
       return callerUnit(async (unit) => {
         const claimed = await queue.claimDue(unit, claim);
-        if (claimed.length > 0) await withTx(unit, (tx) => then(tx, claimed));
+        if (claimed.length > 0) await withStoreTx(POSTGRES_TX_QUERIES, unit, (tx) => then(tx, claimed));
         return claimed;
       });
     },
-    renewLeases: (owner, tokens, expiresAt) => one((e) => queue.renewLeases(e, owner, tokens, expiresAt)),
     async releaseLeases(release, then) {
       if (then === undefined) return one((e) => queue.releaseLeases(e, release));
       if (!(await one((e) => queue.hasReleasable(e, release)))) return [];
       return callerUnit(async (unit) => {
         const released = await queue.releaseLeases(unit, release);
-        if (released.length > 0) await withTx(unit, (tx) => then(tx, released));
+        if (released.length > 0) await withStoreTx(POSTGRES_TX_QUERIES, unit, (tx) => then(tx, released));
         return released;
       });
     },
-    nextDueAt: () => one(queue.nextDueAt),
-    findEventWaiters: (name) => one((e) => queue.findEventWaiters(e, name)),
 
-    getRun: (runId) => one((e) => getRun(e, runId)),
-    getSteps: (runId, keys) => one((e) => getSteps(e, runId, keys)),
-    listRuns: (filter) => one((e) => listRuns(e, filter)),
-    listSteps: (runId) => one((e) => listRunSteps(e, runId)),
-    listEvents: (runId, afterId) => one((e) => listEvents(e, runId, afterId)),
-
-    cacheGet: (key, now) => one((e) => cacheGet(e, key, now)),
-    cacheSet: (key, value, expiresAt) => one((e) => cacheSet(e, key, value, expiresAt)),
-    cacheCount: (nodeType, outcome) => one((e) => cacheCount(e, nodeType, outcome)),
-    cacheStats: () => one(cacheStats),
-
-    registerWorker: (worker) => one((e) => registerWorker(e, worker)),
-    heartbeatWorker: (id, now) => one((e) => heartbeatWorker(e, id, now)),
-    removeWorker: (id) => one((e) => removeWorker(e, id)),
-    listWorkers: () => one(listWorkers),
+    ...singleStatements(one, {
+      ...cache,
+      ...workers,
+      getWorkflowVersion,
+      renewLeases: queue.renewLeases,
+      nextDueAt: queue.nextDueAt,
+      findEventWaiters: queue.findEventWaiters,
+      getRun,
+      getSteps,
+      listRuns,
+      listSteps: listRunSteps,
+      listEvents,
+    }),
   };
 }

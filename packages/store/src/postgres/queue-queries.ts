@@ -8,13 +8,10 @@
  * changed since the pick is checked again against the WHERE before it is taken.
  */
 import type { ClaimedStep, StepRecord } from '@atom/engine';
-import type { SqlExecutor } from './sql-executor.js';
-import { STEP_COLUMNS, STEP_FIELDS, stepColumns } from './step-columns.js';
-
-// The literal predicate of the partial index steps_claimable, so the planner uses it.
-const CLAIMABLE = "status in ('ready', 'retrying', 'waiting')";
-const HAS_DUE = `select 1 from steps where ${CLAIMABLE} and due_at <= $1 limit 1`;
-const HAS_DUE_IN_RUN = `select 1 from steps where ${CLAIMABLE} and due_at <= $1 and run_id = $2 limit 1`;
+import { CLAIMABLE, type ClaimOptions, hasDueQuery, lostTokens, type ReleaseOptions } from '../shared/queue-queries.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { STEP_COLUMNS, STEP_FIELDS, stepColumns } from '../shared/step-columns.js';
+import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 /**
  * Parameters: now, limit, owner, lease expiry[, run id]. `picked` keeps each row's status before
@@ -72,19 +69,7 @@ const NEXT_DUE = `select least(
 const EVENT_WAITERS = `select ${STEP_COLUMNS} from steps where wait_event = $1 and status = 'waiting'
   order by created_at, run_id, key`;
 
-export interface ClaimOptions {
-  owner: string;
-  now: number;
-  limit: number;
-  leaseMs: number;
-  runId?: string;
-}
-
-/** Lock-free: is anything due? (`claimDue` skips opening a unit when not.) */
-export async function hasDue(exec: SqlExecutor, now: number, runId?: string): Promise<boolean> {
-  const rows = runId === undefined ? await exec.all(HAS_DUE, [now]) : await exec.all(HAS_DUE_IN_RUN, [now, runId]);
-  return rows.length > 0;
-}
+export const hasDue = hasDueQuery(POSTGRES_DIALECT);
 
 /** One statement: atomic alone, or part of the caller's unit. */
 export async function claimDue(exec: SqlExecutor, options: ClaimOptions): Promise<ClaimedStep[]> {
@@ -104,13 +89,7 @@ export async function renewLeases(
 ): Promise<string[]> {
   if (tokens.length === 0) return [];
   const rows = await exec.all<{ leaseToken: string }>(RENEW, [expiresAt, owner, tokens]);
-  const held = new Set(rows.map((row) => row.leaseToken));
-  return tokens.filter((token) => !held.has(token));
-}
-
-export interface ReleaseOptions {
-  now: number;
-  owners?: readonly string[];
+  return lostTokens(tokens, rows);
 }
 
 /** Lock-free: would `releaseLeases` release anything? */

@@ -7,16 +7,9 @@
  * In: SQL text and values. Out: rows, or the number of changed rows. A lost or refused connection
  * becomes ATOM_ERR_STORE_BUSY (see pg-errors.ts); SQL errors pass through unchanged.
  */
-import { AtomError } from '@atom/errors';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
+import type { SqlExecutor } from '../shared/sql-executor.js';
 import { toStoreError } from './pg-errors.js';
-
-export interface SqlExecutor {
-  /** Runs a query that returns rows (SELECT, or a write with RETURNING). */
-  all<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-  /** Runs a write and returns how many rows it changed. */
-  run(sql: string, params?: readonly unknown[]): Promise<number>;
-}
 
 /**
  * Names of prepared statements by SQL text. Bounded: the texts are fixed or come in a few shapes
@@ -78,28 +71,4 @@ export function clientExecutor(client: PoolClient): ClientExecutor {
     });
   };
   return { ...executor(send), command: async (sql) => (await send(sql)).command };
-}
-
-/**
- * An executor that stops working once `close()` is called: a StoreTx kept past the end of its
- * unit would otherwise send statements on a connection that serves someone else by then.
- */
-export function closableExecutor(inner: SqlExecutor): SqlExecutor & { close(): void } {
-  let open = true;
-  const check = (): void => {
-    if (!open) throw new AtomError('ATOM_ERR_INTERNAL', 'a StoreTx was used after its atomically() unit ended');
-  };
-  return {
-    all<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-      check();
-      return inner.all<R>(sql, params);
-    },
-    run(sql: string, params?: readonly unknown[]): Promise<number> {
-      check();
-      return inner.run(sql, params);
-    },
-    close() {
-      open = false;
-    },
-  };
 }

@@ -1,16 +1,21 @@
 /**
- * Steps of one run: insert, read by key or scope, count, and the guarded patch (compare-and-set).
- * In: NewStep / StepPatch / StepGuard. Out: StepRecord (see step-columns.ts) or whether a patch applied.
+ * Steps of one run: insert, read by key or scope, and the guarded patch (compare-and-set); the counts
+ * and whole-run reads are shared/step-queries.ts, bound to PostgreSQL here.
+ * In: NewStep / StepPatch / StepGuard. Out: StepRecord (see shared/step-columns.ts) or whether a
+ * patch applied.
  *
  * Keys are compared and ordered in the "C" collation (the column is declared so): byte order, the
  * same as SQLite and JavaScript string comparison, whatever the database's default collation is.
  * Lists of keys or statuses travel as one array parameter (`= any($n)`), so each text is fixed.
  */
 import type { NewStep, ScopeEntry, StepGuard, StepPatch, StepRecord, StepStatus } from '@atom/engine';
-import { toJson } from './json-param.js';
-import { patchSql } from './patch-sql.js';
-import type { SqlExecutor } from './sql-executor.js';
-import { STEP_COLUMNS } from './step-columns.js';
+import { toJson } from '../shared/json-text.js';
+import { inKeyOrder } from '../shared/key-order.js';
+import { patchSql } from '../shared/patch-sql.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { SCOPE_ENTRY_COLUMNS, STEP_COLUMNS, STEP_PATCH_COLUMNS } from '../shared/step-columns.js';
+import { stepQueries } from '../shared/step-queries.js';
+import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 // One statement for any number of rows: each column arrives as an array.
 const INSERT_STEPS = `insert into steps
@@ -24,36 +29,11 @@ const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = $1 and sc
 const SELECT_SCOPE_STATUSES =
   `select ${STEP_COLUMNS} from steps where run_id = $1 and scope = $2 ` +
   'and status = any($3::text[]) order by idx, key limit $4';
-const ENTRY_COLUMNS = 'key, step_id as "stepId", idx as "index", status, created_at as "createdAt"';
-const SCOPE_STATUSES = `select ${ENTRY_COLUMNS} from steps where run_id = $1 and scope = $2 order by idx, key`;
-const STATUSES_OF = `select ${ENTRY_COLUMNS} from steps where run_id = $1 and key = any($2::text[])`;
-const COUNT_ACTIVE = `select count(*) as n from steps where run_id = $1
-  and (status in ('ready', 'retrying') or (status = 'running' and lease_token is not null))`;
-const COUNT_SCOPE = 'select status, count(*) as n from steps where run_id = $1 and scope = $2 group by status';
-const SELECT_RUN_STEPS = `select ${STEP_COLUMNS} from steps where run_id = $1 order by key`;
+const STATUSES_OF = `select ${SCOPE_ENTRY_COLUMNS} from steps where run_id = $1 and key = any($2::text[])`;
 
-const stepPatch = patchSql(
-  'steps',
-  [
-    { field: 'status', column: 'status', json: false },
-    { field: 'attempt', column: 'attempt', json: false },
-    { field: 'dueAt', column: 'due_at', json: false },
-    { field: 'leaseOwner', column: 'lease_owner', json: false },
-    { field: 'leaseToken', column: 'lease_token', json: false },
-    { field: 'leaseExpiresAt', column: 'lease_expires_at', json: false },
-    { field: 'input', column: 'input', json: true },
-    { field: 'output', column: 'output', json: true },
-    { field: 'error', column: 'error', json: true },
-    { field: 'wait', column: 'wait', json: true },
-    { field: 'resume', column: 'resume', json: true },
-    { field: 'itemCount', column: 'item_count', json: false },
-    { field: 'startedAt', column: 'started_at', json: false },
-    { field: 'finishedAt', column: 'finished_at', json: false },
-    { field: 'completedSeq', column: 'completed_seq', json: false },
-    { field: 'updatedAt', column: 'updated_at', json: false },
-  ],
-  'updated_at = updated_at',
-);
+export const { scopeStatuses, countActive, countScope, listRunSteps } = stepQueries(POSTGRES_DIALECT);
+
+const stepPatch = patchSql('steps', STEP_PATCH_COLUMNS, 'updated_at = updated_at', POSTGRES_DIALECT.param);
 
 /** WHERE clauses of updateStep by guard shape, and how many placeholders each uses. */
 const GUARDS = {
@@ -83,15 +63,7 @@ export async function insertSteps(exec: SqlExecutor, steps: readonly NewStep[]):
 /** The existing steps among `keys`, in the order of `keys`. */
 export async function getSteps(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<StepRecord[]> {
   if (keys.length === 0) return [];
-  const rows = await exec.all<StepRecord>(SELECT_KEYS, [runId, keys]);
-  if (rows.length <= 1) return rows;
-  const byKey = new Map(rows.map((row) => [row.key, row]));
-  const out: StepRecord[] = [];
-  for (const key of new Set(keys)) {
-    const row = byKey.get(key);
-    if (row !== undefined) out.push(row);
-  }
-  return out;
+  return inKeyOrder(await exec.all<StepRecord>(SELECT_KEYS, [runId, keys]), keys);
 }
 
 export async function listScope(
@@ -106,33 +78,9 @@ export async function listScope(
     : exec.all<StepRecord>(SELECT_SCOPE_STATUSES, [runId, scope, options.statuses, limit]);
 }
 
-export async function scopeStatuses(exec: SqlExecutor, runId: string, scope: string): Promise<ScopeEntry[]> {
-  return exec.all<ScopeEntry>(SCOPE_STATUSES, [runId, scope]);
-}
-
 export async function statusesOf(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<ScopeEntry[]> {
   if (keys.length === 0) return [];
   return exec.all<ScopeEntry>(STATUSES_OF, [runId, keys]);
-}
-
-export async function countActive(exec: SqlExecutor, runId: string): Promise<number> {
-  const [row] = await exec.all<{ n: number }>(COUNT_ACTIVE, [runId]);
-  return row?.n ?? 0;
-}
-
-export async function countScope(
-  exec: SqlExecutor,
-  runId: string,
-  scope: string,
-): Promise<Partial<Record<StepStatus, number>>> {
-  const rows = await exec.all<{ status: StepStatus; n: number }>(COUNT_SCOPE, [runId, scope]);
-  const counts: Partial<Record<StepStatus, number>> = {};
-  for (const { status, n } of rows) counts[status] = n;
-  return counts;
-}
-
-export async function listRunSteps(exec: SqlExecutor, runId: string): Promise<StepRecord[]> {
-  return exec.all<StepRecord>(SELECT_RUN_STEPS, [runId]);
 }
 
 /** One UPDATE whose WHERE holds the guard: it applies only if the row still matches. */

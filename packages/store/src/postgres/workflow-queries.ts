@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowVersionRecord } from '@atom/engine';
-import type { SqlExecutor } from './sql-executor.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { addVersionQuery, VERSION_COLUMNS } from '../shared/workflow-versions.js';
+import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
-const VERSION_COLUMNS = 'w.id as "workflowId", w.name, v.version, v.document, v.hash, v.created_at as "createdAt"';
 /**
  * Creates the workflow row if the name is new, and in any case locks it until the unit ends: a
  * second process storing the same name waits here, then sees the version this one adds. (The
@@ -17,12 +18,12 @@ const CLAIM_NAME = `insert into workflows (id, name, created_at) values ($1, $2,
   on conflict (name) do update set name = excluded.name returning id`;
 const NEWEST = `select ${VERSION_COLUMNS} from workflows w join workflow_versions v on v.workflow_id = w.id
   where w.id = $1 order by v.version desc limit 1`;
-const INSERT_VERSION =
-  'insert into workflow_versions (workflow_id, version, document, hash, created_at) values ($1, $2, $3, $4, $5)';
 // An exact id wins over a workflow whose name happens to equal it.
 const SELECT_VERSION = `select ${VERSION_COLUMNS} from workflows w join workflow_versions v on v.workflow_id = w.id
   where (w.id = $1 or w.name = $1) and ($2::integer is null or v.version = $2)
   order by w.id = $1 desc, v.version desc limit 1`;
+
+const addVersion = addVersionQuery(POSTGRES_DIALECT);
 
 /** Must run inside a unit (locks the name, reads the newest version, then writes). */
 export async function putWorkflowVersion(
@@ -36,10 +37,7 @@ export async function putWorkflowVersion(
   const workflowId = (claimed as { id: string }).id;
   const [newest] = await exec.all<WorkflowVersionRecord>(NEWEST, [workflowId]);
   if (newest !== undefined && newest.hash === hash) return { ...newest, created: false };
-  const version = (newest?.version ?? 0) + 1;
-  const text = JSON.stringify(document ?? null);
-  await exec.run(INSERT_VERSION, [workflowId, version, text, hash, now]);
-  return { workflowId, name, version, document: JSON.parse(text), hash, createdAt: now, created: true };
+  return addVersion(exec, workflowId, name, newest?.version ?? 0, document, hash, now);
 }
 
 export async function getWorkflowVersion(

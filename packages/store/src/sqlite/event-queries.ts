@@ -5,9 +5,10 @@
  * In: NewRunEvent[]. Out: RunEvent[] in id order.
  */
 import type { NewRunEvent, RunEvent } from '@atom/engine';
-import { fromJson, toJson } from './json-column.js';
+import { toJson } from '../shared/json-text.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { fromJson } from './json-column.js';
 import { chunks, multiRowInsert } from './multi-row-insert.js';
-import type { SqlExecutor } from './sql-executor.js';
 
 const insertSql = multiRowInsert('insert into run_events (run_id, type, step_key, data, at)', 5);
 const SELECT_EVENTS =

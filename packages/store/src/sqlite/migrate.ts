@@ -6,13 +6,10 @@
  *
  * In: the store's connection. Out: nothing, or AtomError ATOM_ERR_STORE_MIGRATION.
  */
-import { AtomError } from '@atom/errors';
 import { Migrator } from 'kysely';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationError, migrationFailure } from '../shared/migration-error.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { type WriteUnitContext, writeUnit } from './write-unit.js';
-
-export const MIGRATION_TABLE = 'atom_migration';
-export const MIGRATION_LOCK_TABLE = 'atom_migration_lock';
 
 export async function migrateSqlite(context: WriteUnitContext, file: string): Promise<void> {
   try {
@@ -23,20 +20,10 @@ export async function migrateSqlite(context: WriteUnitContext, file: string): Pr
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
       });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error !== undefined) {
-        const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new AtomError(
-          'ATOM_ERR_STORE_MIGRATION',
-          `migrating ${file}${failed ? ` failed at ${failed}` : ''}: ${reason}`,
-          { cause: error },
-        );
-      }
+      const failure = migrationFailure(file, await migrator.migrateToLatest());
+      if (failure !== undefined) throw failure;
     });
   } catch (error) {
-    if (error instanceof AtomError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AtomError('ATOM_ERR_STORE_MIGRATION', `migrating ${file}: ${reason}`, { cause: error });
+    throw migrationError(file, error);
   }
 }

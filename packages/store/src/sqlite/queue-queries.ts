@@ -8,13 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClaimedStep, StepRecord, StepStatus } from '@atom/engine';
-import type { SqlExecutor } from './sql-executor.js';
-import { STEP_COLUMNS, type StepRow, toStepRecord } from './step-row.js';
+import { CLAIMABLE, type ClaimOptions, hasDueQuery, lostTokens, type ReleaseOptions } from '../shared/queue-queries.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { STEP_COLUMNS } from '../shared/step-columns.js';
+import { SQLITE_DIALECT } from './sqlite-dialect.js';
+import { type StepRow, toStepRecord } from './step-row.js';
 
-const CLAIMABLE = "status in ('ready', 'retrying', 'waiting')";
 const ORDER = 'order by due_at, created_at, rowid';
-const HAS_DUE = `select 1 from steps where ${CLAIMABLE} and due_at <= ? limit 1`;
-const HAS_DUE_IN_RUN = `select 1 from steps where ${CLAIMABLE} and due_at <= ? and run_id = ? limit 1`;
 const PICK = `select rowid as rid, status from steps where ${CLAIMABLE} and due_at <= ? ${ORDER} limit ?`;
 const PICK_IN_RUN = `select rowid as rid, status from steps where ${CLAIMABLE} and due_at <= ? and run_id = ? ${ORDER} limit ?`;
 // Parameters: owner, expiresAt, now, now, [[rowid, token], …]. A waiting row resumes (no new attempt).
@@ -29,7 +29,7 @@ const CLAIM = `update steps set
 
 const RENEW = `update steps set lease_expires_at = ?
   where status = 'running' and lease_owner = ? and lease_token in (select value from json_each(?))
-  returning lease_token`;
+  returning lease_token as "leaseToken"`;
 
 const EXPIRED = "status = 'running' and lease_token is not null and lease_expires_at <= ?";
 const OWNED = "status = 'running' and lease_token is not null and lease_owner in (select value from json_each(?))";
@@ -42,19 +42,7 @@ const NEXT_DUE = `select min(t) as t from (
   select min(lease_expires_at) from steps where status = 'running' and lease_token is not null)`;
 const EVENT_WAITERS = `select ${STEP_COLUMNS} from steps where wait_event = ? and status = 'waiting' order by created_at, rowid`;
 
-export interface ClaimOptions {
-  owner: string;
-  now: number;
-  limit: number;
-  leaseMs: number;
-  runId?: string;
-}
-
-/** Lock-free: is anything due? (`claimDue` skips the write unit when not.) */
-export async function hasDue(exec: SqlExecutor, now: number, runId?: string): Promise<boolean> {
-  const rows = runId === undefined ? await exec.all(HAS_DUE, [now]) : await exec.all(HAS_DUE_IN_RUN, [now, runId]);
-  return rows.length > 0;
-}
+export const hasDue = hasDueQuery(SQLITE_DIALECT);
 
 /** Must run inside a write unit: picks the due rows, then claims exactly those. */
 export async function claimDue(exec: SqlExecutor, options: ClaimOptions): Promise<ClaimedStep[]> {
@@ -68,11 +56,14 @@ export async function claimDue(exec: SqlExecutor, options: ClaimOptions): Promis
   const claims = picked.map(({ rid, status }) => ({ rid, status, token: randomUUID() }));
   const pairs = JSON.stringify(claims.map(({ rid, token }) => [rid, token]));
   const rows = await exec.all<StepRow>(CLAIM, [owner, now + leaseMs, now, now, pairs]);
-  const byToken = new Map(rows.map((row) => [row.lease_token, row]));
+  const byToken = new Map(rows.map((row) => [row.leaseToken, row]));
   const claimed: ClaimedStep[] = [];
   for (const { token, status } of claims) {
     const row = byToken.get(token);
-    if (row !== undefined) claimed.push({ ...(toStepRecord(row) as ClaimedStep), claimedFrom: status });
+    if (row === undefined) continue;
+    const step = toStepRecord(row) as ClaimedStep;
+    step.claimedFrom = status;
+    claimed.push(step);
   }
   return claimed;
 }
@@ -84,14 +75,8 @@ export async function renewLeases(
   expiresAt: number,
 ): Promise<string[]> {
   if (tokens.length === 0) return [];
-  const rows = await exec.all<{ lease_token: string }>(RENEW, [expiresAt, owner, JSON.stringify(tokens)]);
-  const held = new Set(rows.map((row) => row.lease_token));
-  return tokens.filter((token) => !held.has(token));
-}
-
-export interface ReleaseOptions {
-  now: number;
-  owners?: readonly string[];
+  const rows = await exec.all<{ leaseToken: string }>(RENEW, [expiresAt, owner, JSON.stringify(tokens)]);
+  return lostTokens(tokens, rows);
 }
 
 /** The rows `releaseLeases` would release, as they are now, with their rowids. */
@@ -111,7 +96,8 @@ export async function releaseLeases(exec: SqlExecutor, options: ReleaseOptions):
   const rows = await findReleasable(exec, options);
   if (rows.length === 0) return [];
   await exec.run(RELEASE, [options.now, options.now, JSON.stringify(rows.map((row) => row.rid))]);
-  return rows.map(toStepRecord);
+  // The rowids were only for the UPDATE: the records leave without them.
+  return rows.map(({ rid: _, ...row }) => toStepRecord(row));
 }
 
 export async function nextDueAt(exec: SqlExecutor): Promise<number | undefined> {

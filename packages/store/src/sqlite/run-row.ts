@@ -1,54 +1,16 @@
 /**
- * The `runs` table row and its mapping to RunRecord.
- * In: a row selected with RUN_COLUMNS. Out: a RunRecord with every field present.
+ * A `runs` row as SQLite returns it (selected with RUN_COLUMNS, shared/run-columns.ts): the
+ * RunRecord's fields, its JSON ones still as TEXT.
+ * In: such a row. Out: the same object as a RunRecord, JSON fields parsed.
  */
+import type { RunRecord } from '@atom/engine';
+import { RUN_JSON_FIELDS } from '../shared/run-columns.js';
+import { decodeJson } from './json-column.js';
 
-import type { RunPhase, RunRecord, RunStatus } from '@atom/engine';
-import type { ErrorRecord } from '@atom/errors';
-import { fromJson } from './json-column.js';
+export type RunRow = Omit<RunRecord, 'inputs' | 'trigger' | 'outputs' | 'error'> &
+  Record<'inputs' | 'trigger' | 'outputs' | 'error', string | null>;
 
-export const RUN_COLUMNS =
-  'id, workflow_id, workflow_name, version, status, phase, inputs, trigger, parent_run_id, parent_step_key, ' +
-  'outputs, error, created_at, started_at, finished_at, updated_at, seq';
-
-export interface RunRow {
-  id: string;
-  workflow_id: string;
-  workflow_name: string;
-  version: number;
-  status: RunStatus;
-  phase: RunPhase;
-  inputs: string | null;
-  trigger: string | null;
-  parent_run_id: string | null;
-  parent_step_key: string | null;
-  outputs: string | null;
-  error: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  updated_at: number;
-  seq: number;
-}
-
+/** Parses the JSON fields in place and returns the same object. */
 export function toRunRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    workflowId: row.workflow_id,
-    workflowName: row.workflow_name,
-    version: row.version,
-    status: row.status,
-    phase: row.phase,
-    inputs: fromJson(row.inputs),
-    trigger: fromJson(row.trigger),
-    parentRunId: row.parent_run_id,
-    parentStepKey: row.parent_step_key,
-    outputs: fromJson(row.outputs),
-    error: fromJson<ErrorRecord>(row.error),
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    updatedAt: row.updated_at,
-    seq: row.seq,
-  };
+  return decodeJson<RunRecord>(row, RUN_JSON_FIELDS);
 }

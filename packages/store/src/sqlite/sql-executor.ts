@@ -5,16 +5,9 @@
  *
  * In: SQL text with `?` placeholders and the values. Out: rows, or the number of changed rows.
  */
-import { AtomError } from '@atom/errors';
 import type { Statement } from 'better-sqlite3';
 import { CompiledQuery, type Kysely } from 'kysely';
-
-export interface SqlExecutor {
-  /** Runs a query that returns rows (SELECT, or a write with RETURNING). */
-  all<R>(sql: string, params?: readonly unknown[]): Promise<R[]>;
-  /** Runs a write and returns how many rows it changed. */
-  run(sql: string, params?: readonly unknown[]): Promise<number>;
-}
+import type { SqlExecutor } from '../shared/sql-executor.js';
 
 /** Kysely over the store's tables; the adapter never uses the typed query builder. */
 export type StoreKysely = Kysely<Record<string, never>>;
@@ -31,30 +24,6 @@ export function kyselyExecutor(db: StoreKysely): SqlExecutor {
     async run(sql: string, params = NO_PARAMS): Promise<number> {
       const result = await db.executeQuery(CompiledQuery.raw(sql, params as unknown[]));
       return Number(result.numAffectedRows ?? 0n);
-    },
-  };
-}
-
-/**
- * An executor that stops working once `close()` is called: a StoreTx kept past the end of its
- * unit would otherwise write outside any transaction.
- */
-export function closableExecutor(inner: SqlExecutor): SqlExecutor & { close(): void } {
-  let open = true;
-  const check = (): void => {
-    if (!open) throw new AtomError('ATOM_ERR_INTERNAL', 'a StoreTx was used after its atomically() unit ended');
-  };
-  return {
-    all<R>(sql: string, params?: readonly unknown[]): Promise<R[]> {
-      check();
-      return inner.all<R>(sql, params);
-    },
-    run(sql: string, params?: readonly unknown[]): Promise<number> {
-      check();
-      return inner.run(sql, params);
-    },
-    close() {
-      open = false;
     },
   };
 }

@@ -8,27 +8,25 @@
  * is an IMMEDIATE transaction and waits for the lock asynchronously up to `busyTimeoutMs`, then
  * fails with ATOM_ERR_STORE_BUSY (retryable).
  */
-import type { StorePort, StoreTx } from '@atom/engine';
+import type { StorePort } from '@atom/engine';
 import type { Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { cacheQueries } from '../shared/cache-queries.js';
+import { singleStatements } from '../shared/single-statements.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { withStoreTx } from '../shared/store-tx.js';
+import { workerQueries } from '../shared/worker-queries.js';
 import { retryWhileBusy } from './busy.js';
-import { cacheCount, cacheGet, cacheSet, cacheStats } from './cache-queries.js';
 import { listEvents } from './event-queries.js';
 import { migrateSqlite } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import * as queue from './queue-queries.js';
 import { getRun, listRuns } from './run-queries.js';
-import {
-  closableExecutor,
-  directExecutor,
-  kyselyExecutor,
-  type SqlExecutor,
-  type StoreKysely,
-} from './sql-executor.js';
-import { createSqliteTx } from './sqlite-tx.js';
+import { directExecutor, kyselyExecutor, type StoreKysely } from './sql-executor.js';
+import { SQLITE_DIALECT } from './sqlite-dialect.js';
+import { SQLITE_TX_QUERIES } from './sqlite-tx.js';
 import { cachedStatements } from './statement-cache.js';
 import { getSteps, listRunSteps } from './step-queries.js';
-import { heartbeatWorker, listWorkers, registerWorker, removeWorker } from './worker-queries.js';
 import { getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
 import { type WriteUnitContext, writeUnit } from './write-unit.js';
 
@@ -44,15 +42,8 @@ export interface SqliteStore extends StorePort {
   readonly file: string;
 }
 
-/** Hands `fn` a StoreTx on the unit's executor that stops working when `fn` is done. */
-async function withTx<T>(exec: SqlExecutor, fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-  const txExec = closableExecutor(exec);
-  try {
-    return await fn(createSqliteTx(txExec));
-  } finally {
-    txExec.close();
-  }
-}
+const cache = cacheQueries(SQLITE_DIALECT);
+const workers = workerQueries(SQLITE_DIALECT);
 
 /**
  * Opens (or creates) a SQLite store. Call `migrate()` before anything else.
@@ -95,46 +86,40 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return closed;
     },
 
-    atomically: (fn) => writeUnit(unit, (exec) => withTx(exec, fn)),
+    atomically: (fn) => writeUnit(unit, (exec) => withStoreTx(SQLITE_TX_QUERIES, exec, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>
       writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now)),
-    getWorkflowVersion: (idOrName, version) => one((exec) => getWorkflowVersion(exec, idOrName, version)),
 
     async claimDue(claim, then) {
       if (claim.limit <= 0 || !(await one((exec) => queue.hasDue(exec, claim.now, claim.runId)))) return [];
       return writeUnit(unit, async (exec) => {
         const claimed = await queue.claimDue(exec, claim);
-        if (then && claimed.length > 0) await withTx(exec, (tx) => then(tx, claimed));
+        if (then && claimed.length > 0) await withStoreTx(SQLITE_TX_QUERIES, exec, (tx) => then(tx, claimed));
         return claimed;
       });
     },
-    renewLeases: (owner, tokens, expiresAt) => one((exec) => queue.renewLeases(exec, owner, tokens, expiresAt)),
     async releaseLeases(release, then) {
       if ((await one((exec) => queue.findReleasable(exec, release))).length === 0) return [];
       return writeUnit(unit, async (exec) => {
         const released = await queue.releaseLeases(exec, release);
-        if (then && released.length > 0) await withTx(exec, (tx) => then(tx, released));
+        if (then && released.length > 0) await withStoreTx(SQLITE_TX_QUERIES, exec, (tx) => then(tx, released));
         return released;
       });
     },
-    nextDueAt: () => one(queue.nextDueAt),
-    findEventWaiters: (name) => one((exec) => queue.findEventWaiters(exec, name)),
 
-    getRun: (runId) => one((exec) => getRun(exec, runId)),
-    getSteps: (runId, keys) => one((exec) => getSteps(exec, runId, keys)),
-    listRuns: (filter) => one((exec) => listRuns(exec, filter)),
-    listSteps: (runId) => one((exec) => listRunSteps(exec, runId)),
-    listEvents: (runId, afterId) => one((exec) => listEvents(exec, runId, afterId)),
-
-    cacheGet: (key, now) => one((exec) => cacheGet(exec, key, now)),
-    cacheSet: (key, value, expiresAt) => one((exec) => cacheSet(exec, key, value, expiresAt)),
-    cacheCount: (nodeType, outcome) => one((exec) => cacheCount(exec, nodeType, outcome)),
-    cacheStats: () => one(cacheStats),
-
-    registerWorker: (worker) => one((exec) => registerWorker(exec, worker)),
-    heartbeatWorker: (id, now) => one((exec) => heartbeatWorker(exec, id, now)),
-    removeWorker: (id) => one((exec) => removeWorker(exec, id)),
-    listWorkers: () => one(listWorkers),
+    ...singleStatements(one, {
+      ...cache,
+      ...workers,
+      getWorkflowVersion,
+      renewLeases: queue.renewLeases,
+      nextDueAt: queue.nextDueAt,
+      findEventWaiters: queue.findEventWaiters,
+      getRun,
+      getSteps,
+      listRuns,
+      listSteps: listRunSteps,
+      listEvents,
+    }),
   };
 }

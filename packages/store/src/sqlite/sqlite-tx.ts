@@ -1,39 +1,11 @@
 /**
- * The StoreTx handed to an `atomically` callback: the query functions bound to the unit's
- * connection. In SQLite the unit holds the database's write lock from its first statement, so
- * `getRun` needs no extra lock to serialise units that touch the same run.
+ * The query functions behind the StoreTx of the SQLite store (bound by shared/store-tx.ts; the
+ * modules' other exports are ignored there). In SQLite the unit holds the database's write lock
+ * from its first statement, so `getRun` needs no extra lock to serialise units that touch one run.
  */
-import type { StoreTx } from '@atom/engine';
+import type { TxQueries } from '../shared/store-tx.js';
 import { appendEvents } from './event-queries.js';
-import { getRun, insertRun, nextSeq, updateRun } from './run-queries.js';
-import type { SqlExecutor } from './sql-executor.js';
-import {
-  countActive,
-  countScope,
-  getSteps,
-  insertSteps,
-  listRunSteps,
-  listScope,
-  scopeStatuses,
-  statusesOf,
-  updateStep,
-} from './step-queries.js';
+import * as runs from './run-queries.js';
+import * as steps from './step-queries.js';
 
-export function createSqliteTx(exec: SqlExecutor): StoreTx {
-  return {
-    getRun: (runId) => getRun(exec, runId),
-    insertRun: (run) => insertRun(exec, run),
-    updateRun: (runId, patch) => updateRun(exec, runId, patch),
-    nextSeq: (runId) => nextSeq(exec, runId),
-    getSteps: (runId, keys) => getSteps(exec, runId, keys),
-    listScope: (runId, scope, options) => listScope(exec, runId, scope, options),
-    scopeStatuses: (runId, scope) => scopeStatuses(exec, runId, scope),
-    statusesOf: (runId, keys) => statusesOf(exec, runId, keys),
-    countScope: (runId, scope) => countScope(exec, runId, scope),
-    countActive: (runId) => countActive(exec, runId),
-    listRunSteps: (runId) => listRunSteps(exec, runId),
-    insertSteps: (steps) => insertSteps(exec, steps),
-    updateStep: (runId, key, patch, guard) => updateStep(exec, runId, key, patch, guard),
-    appendEvents: (events) => appendEvents(exec, events),
-  };
-}
+export const SQLITE_TX_QUERIES: TxQueries = { ...runs, ...steps, appendEvents };

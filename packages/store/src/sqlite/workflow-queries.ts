@@ -5,39 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowVersionRecord } from '@atom/engine';
-import { fromJson } from './json-column.js';
-import type { SqlExecutor } from './sql-executor.js';
+import type { SqlExecutor } from '../shared/sql-executor.js';
+import { addVersionQuery, VERSION_COLUMNS } from '../shared/workflow-versions.js';
+import { decodeJson } from './json-column.js';
+import { SQLITE_DIALECT } from './sqlite-dialect.js';
 
-const NEWEST_BY_NAME = `select w.id as workflow_id, w.name, v.version, v.document, v.hash, v.created_at
+const NEWEST_BY_NAME = `select ${VERSION_COLUMNS}
   from workflows w left join workflow_versions v on v.workflow_id = w.id
   where w.name = ? order by v.version desc limit 1`;
 const INSERT_WORKFLOW = 'insert into workflows (id, name, created_at) values (?, ?, ?)';
-const INSERT_VERSION =
-  'insert into workflow_versions (workflow_id, version, document, hash, created_at) values (?, ?, ?, ?, ?)';
-const SELECT_VERSION = `select w.id as workflow_id, w.name, v.version, v.document, v.hash, v.created_at
+const SELECT_VERSION = `select ${VERSION_COLUMNS}
   from workflows w join workflow_versions v on v.workflow_id = w.id
   where (w.id = ? or w.name = ?) and (? is null or v.version = ?)
   order by w.id = ? desc, v.version desc limit 1`;
+const DOCUMENT: readonly string[] = ['document'];
 
-interface VersionRow {
-  workflow_id: string;
-  name: string;
-  version: number;
-  document: string;
-  hash: string;
-  created_at: number;
-}
-
-function toRecord(row: VersionRow): WorkflowVersionRecord {
-  return {
-    workflowId: row.workflow_id,
-    name: row.name,
-    version: row.version,
-    document: fromJson(row.document),
-    hash: row.hash,
-    createdAt: row.created_at,
-  };
-}
+const addVersion = addVersionQuery(SQLITE_DIALECT);
 
 /** Must run inside a write unit (reads the newest version, then writes). */
 export async function putWorkflowVersion(
@@ -47,22 +30,21 @@ export async function putWorkflowVersion(
   hash: string,
   now: number,
 ): Promise<WorkflowVersionRecord & { created: boolean }> {
-  const [newest] = await exec.all<VersionRow | (Pick<VersionRow, 'workflow_id' | 'name'> & { version: null })>(
-    NEWEST_BY_NAME,
-    [name],
-  );
+  // A workflow without versions yet comes back with `version` null (left join).
+  const [newest] = await exec.all<WorkflowVersionRecord | { workflowId: string; version: null }>(NEWEST_BY_NAME, [
+    name,
+  ]);
   let workflowId: string;
   if (newest === undefined) {
     workflowId = randomUUID();
     await exec.run(INSERT_WORKFLOW, [workflowId, name, now]);
   } else {
-    workflowId = newest.workflow_id;
-    if (newest.version !== null && newest.hash === hash) return { ...toRecord(newest), created: false };
+    workflowId = newest.workflowId;
+    if (newest.version !== null && newest.hash === hash) {
+      return { ...decodeJson<WorkflowVersionRecord>(newest, DOCUMENT), created: false };
+    }
   }
-  const version = (newest?.version ?? 0) + 1;
-  const text = JSON.stringify(document ?? null);
-  await exec.run(INSERT_VERSION, [workflowId, version, text, hash, now]);
-  return { workflowId, name, version, document: JSON.parse(text), hash, createdAt: now, created: true };
+  return addVersion(exec, workflowId, name, newest?.version ?? 0, document, hash, now);
 }
 
 export async function getWorkflowVersion(
@@ -70,12 +52,12 @@ export async function getWorkflowVersion(
   idOrName: string,
   version?: number,
 ): Promise<WorkflowVersionRecord | undefined> {
-  const [row] = await exec.all<VersionRow>(SELECT_VERSION, [
+  const [row] = await exec.all<object>(SELECT_VERSION, [
     idOrName,
     idOrName,
     version ?? null,
     version ?? null,
     idOrName,
   ]);
-  return row === undefined ? undefined : toRecord(row);
+  return row === undefined ? undefined : decodeJson<WorkflowVersionRecord>(row, DOCUMENT);
 }

@@ -8,9 +8,9 @@
  * an error), the busy timeout, and the work. Out: the work's result, committed.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import type { SqlExecutor } from '../shared/sql-executor.js';
 import { isBusyError, retryWhileBusy, storeBusyError } from './busy.js';
-import type { StoreKysely } from './sql-executor.js';
-import { directExecutor, type SqlExecutor } from './sql-executor.js';
+import { directExecutor, type StoreKysely } from './sql-executor.js';
 
 export interface WriteUnitContext {
   db: StoreKysely;

@@ -1,34 +1,37 @@
 /**
  * UPDATE statements for partial patches (RunPatch, StepPatch). The SQL text depends only on which
  * fields are set and on the WHERE clause, so it is built once per shape and reused (which also
- * keeps the number of prepared statements small).
+ * keeps the prepared-statement caches hot).
  *
- * In: a patch (fields whose value is `undefined` are left unchanged) and a WHERE clause using
- * `$1`…`$n`. Out: `update <table> set … where …` whose `set` placeholders follow the WHERE's, and
- * the values for them; send the WHERE's values first.
+ * In: a patch (fields whose value is `undefined` are left unchanged), a WHERE clause and how many
+ * placeholders it uses. Out: `update <table> set … where …` and the values of its `set`
+ * placeholders. With numbered placeholders (PostgreSQL `$n`) the `set` ones follow the WHERE's:
+ * send the WHERE's values first. With `?` (SQLite) they come in text order: `set` values first.
  */
-import { toJson } from './json-param.js';
-
-export interface PatchColumn {
-  field: string;
-  column: string;
-  json: boolean;
-}
+import type { Column } from './columns.js';
+import { toJson } from './json-text.js';
 
 export interface PatchStatement {
   sql: string;
-  /** Values of the `set` placeholders, to append after the WHERE clause's values. */
+  /** Values of the `set` placeholders. */
   values: unknown[];
 }
+
+/** The n-th placeholder (from 1) of a dialect: `?` in SQLite, `$n` in PostgreSQL. */
+export type Placeholder = (n: number) => string;
 
 /**
  * @param noop an assignment that changes nothing, used when the patch sets no field (the UPDATE
  *   then still reports whether a row matched).
+ * @example
+ * const runPatch = patchSql('runs', RUN_PATCH_COLUMNS, 'updated_at = updated_at', (n) => `$${n}`);
+ * const { sql, values } = runPatch(patch, 'id = $1', 1);
  */
 export function patchSql(
   table: string,
-  columns: readonly PatchColumn[],
+  columns: readonly Column[],
   noop: string,
+  placeholder: Placeholder,
 ): (patch: object, where: string, whereParams: number) => PatchStatement {
   const cache = new Map<string, string>();
   return (patch, where, whereParams) => {
@@ -49,7 +52,7 @@ export function patchSql(
     if (sql === undefined) {
       const sets = columns
         .filter((_, i) => shape[i] === '1')
-        .map(({ column }, i) => `${column} = $${whereParams + i + 1}`);
+        .map(({ column }, i) => `${column} = ${placeholder(whereParams + i + 1)}`);
       sql = `update ${table} set ${sets.length > 0 ? sets.join(', ') : noop} where ${where}`;
       cache.set(key, sql);
     }

@@ -1,0 +1,57 @@
+/**
+ * Runs: insert, read, patch and the completion counter, for either adapter. Listing (list
+ * parameters, ordering) and PostgreSQL's locking read stay in each adapter's run-queries.ts.
+ * In: a SqlDialect, then NewRun / RunPatch. Out: RunRecord (see run-columns.ts).
+ */
+import type { NewRun, RunPatch, RunRecord } from '@atom/engine';
+import { AtomError } from '@atom/errors';
+import { toJson } from './json-text.js';
+import { patchSql } from './patch-sql.js';
+import { RUN_COLUMNS, RUN_JSON_FIELDS, RUN_PATCH_COLUMNS } from './run-columns.js';
+import { paramList, type SqlDialect } from './sql-dialect.js';
+import type { SqlExecutor } from './sql-executor.js';
+
+/** The run queries with their SQL written once for `d`. */
+export function runQueries(d: SqlDialect) {
+  const INSERT_RUN =
+    'insert into runs (id, workflow_id, workflow_name, version, status, inputs, trigger, parent_run_id, ' +
+    `parent_step_key, created_at, updated_at) values ${paramList(d, 11)}`;
+  const SELECT_RUN = `select ${RUN_COLUMNS} from runs where id = ${d.param(1)}`;
+  const NEXT_SEQ = `update runs set seq = seq + 1 where id = ${d.param(1)} returning seq`;
+  const UPDATE_WHERE = `id = ${d.param(1)}`;
+  const runPatch = patchSql('runs', RUN_PATCH_COLUMNS, 'updated_at = updated_at', d.param);
+
+  return {
+    /** The SELECT of one run by id (`$1` / `?`), for an adapter's own variants of getRun. */
+    SELECT_RUN,
+    async insertRun(exec: SqlExecutor, run: NewRun): Promise<void> {
+      await exec.run(INSERT_RUN, [
+        run.id,
+        run.workflowId,
+        run.workflowName,
+        run.version,
+        run.status,
+        toJson(run.inputs),
+        toJson(run.trigger),
+        run.parentRunId ?? null,
+        run.parentStepKey ?? null,
+        run.createdAt,
+        run.createdAt,
+      ]);
+    },
+    async getRun(exec: SqlExecutor, runId: string): Promise<RunRecord | undefined> {
+      const [row] = await exec.all<object>(SELECT_RUN, [runId]);
+      return row === undefined ? undefined : d.decodeJson<RunRecord>(row, RUN_JSON_FIELDS);
+    },
+    async updateRun(exec: SqlExecutor, runId: string, patch: RunPatch): Promise<void> {
+      const { sql, values } = runPatch(patch, UPDATE_WHERE, 1);
+      if (values.length === 0) return;
+      await exec.run(sql, d.patchParams([runId], values));
+    },
+    async nextSeq(exec: SqlExecutor, runId: string): Promise<number> {
+      const [row] = await exec.all<{ seq: number }>(NEXT_SEQ, [runId]);
+      if (row === undefined) throw new AtomError('ATOM_ERR_INTERNAL', `nextSeq: run ${runId} does not exist`);
+      return row.seq;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * What the shared query functions need to know about a database: how placeholders are written and
+ * in which order their values go, and how JSON columns come back. Everything else that differs
+ * (list parameters, locking, claims) stays in each adapter's own queries.
+ *
+ * In: nothing. Out: one object per adapter (sqlite/sqlite-dialect.ts, postgres/postgres-dialect.ts).
+ */
+export interface SqlDialect {
+  /**
+   * The n-th placeholder (from 1): `?` in SQLite, whose values bind in text order (better-sqlite3
+   * takes no numbered ones with positional values), `$n` in PostgreSQL.
+   */
+  param(n: number): string;
+  /**
+   * The values of a patch's UPDATE (shared/patch-sql.ts), in the order its placeholders take them:
+   * the `set` ones come first in the text, the WHERE's are numbered first. Reuses the arrays.
+   */
+  patchParams(where: unknown[], set: unknown[]): unknown[];
+  /** A row selected with aliased columns as its record: JSON fields parsed where the driver returns text. */
+  decodeJson<T>(row: object, fields: readonly string[]): T;
+  /** `decodeJson` for each row, in place: the same array comes back. */
+  decodeRows<T>(rows: object[], fields: readonly string[]): T[];
+}
+
+/** `(p(1), p(2), …)` for `count` values from the `first`-th placeholder on. */
+export function paramList(dialect: SqlDialect, count: number, first = 1): string {
+  return `(${Array.from({ length: count }, (_, i) => dialect.param(first + i)).join(', ')})`;
+}
