@@ -9,10 +9,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteStore } from '@atom/store';
+import type { StorePort } from '@atom/engine';
+import { createPostgresStore, createSqliteStore } from '@atom/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, startCli } from '../support/cli-process.js';
 import { type CounterServer, startCounterServer } from '../support/counter-server.js';
+import { postgresUnreachable, useTestDatabase } from '../support/postgres-database.js';
 
 function hitStep(id: string, needs?: string[]): string {
   return [
@@ -59,97 +61,121 @@ const workflow = [
   '  last: "{{ $steps.t6.output }}"',
 ].join('\n');
 
-describe('kill -9 and resume', () => {
-  let server: CounterServer;
-  let dir: string;
+function crashScenario(
+  label: string,
+  startupMs: number,
+  storeOf: (data: string) => StorePort,
+  extraEnv: () => Record<string, string>,
+) {
+  describe(`kill -9 and resume (${label})`, () => {
+    let server: CounterServer;
+    let dir: string;
 
-  beforeAll(async () => {
-    assertBuilt();
-    server = await startCounterServer(100);
-    dir = mkdtempSync(join(tmpdir(), 'atom-crash-'));
-  });
-  afterAll(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+    beforeAll(async () => {
+      assertBuilt();
+      server = await startCounterServer(100);
+      dir = mkdtempSync(join(tmpdir(), 'atom-crash-'));
+    });
+    afterAll(async () => {
+      await server?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('finishes exactly where it stopped, committing each step once', async () => {
-    const file = join(dir, 'crash.yaml');
-    writeFileSync(file, workflow);
-    const data = join(dir, 'data');
-    const env = { ATOM_HTTP_ALLOW: '127.0.0.1' };
-    const committedAtKill: Array<Map<string, number>> = [];
-    let kills = 0;
-    let args = ['run', file, '--data', data, '--input', `url=${server.url}/hit`];
-    let finished = false;
+    it('finishes exactly where it stopped, committing each step once', async () => {
+      const file = join(dir, 'crash.yaml');
+      writeFileSync(file, workflow);
+      const data = join(dir, 'data');
+      const env = { ATOM_HTTP_ALLOW: '127.0.0.1', ...extraEnv() };
+      const committedAtKill: Array<Map<string, number>> = [];
+      let kills = 0;
+      let args = ['run', file, '--data', data, '--input', `url=${server.url}/hit`];
+      let finished = false;
 
-    for (let round = 0; round < 12 && !finished; round++) {
-      const { child, done } = startCli(args, env);
-      // The first rounds die at random moments; later rounds get to finish.
-      if (kills < 6) {
-        const wait = 300 + Math.floor(Math.random() * 350);
-        const timer = setTimeout(() => child.kill('SIGKILL'), wait);
-        const result = await done;
-        clearTimeout(timer);
-        if (result.signal === 'SIGKILL') {
-          kills++;
-          const { committed, runs } = await snapshot(data, server);
-          committedAtKill.push(committed);
-          // Killed before the run was even stored: start it again rather than resume nothing.
-          if (runs === 0) continue;
+      for (let round = 0; round < 12 && !finished; round++) {
+        const { child, done } = startCli(args, env);
+        // The first rounds die at random moments; later rounds get to finish.
+        if (kills < 6) {
+          const wait = startupMs + Math.floor(Math.random() * 350);
+          const timer = setTimeout(() => child.kill('SIGKILL'), wait);
+          const result = await done;
+          clearTimeout(timer);
+          if (result.signal === 'SIGKILL') {
+            kills++;
+            const { committed, runs } = await snapshot(storeOf(data), server);
+            committedAtKill.push(committed);
+            // Killed before the run was even stored: start it again rather than resume nothing.
+            if (runs === 0) continue;
+          } else {
+            expect(result.code, result.stderr).toBe(0);
+            finished = true;
+          }
         } else {
+          const result = await done;
           expect(result.code, result.stderr).toBe(0);
           finished = true;
         }
-      } else {
-        const result = await done;
-        expect(result.code, result.stderr).toBe(0);
-        finished = true;
+        args = ['resume', '--data', data];
       }
-      args = ['resume', '--data', data];
-    }
-    expect(finished).toBe(true);
-    expect(kills).toBeGreaterThanOrEqual(3);
+      expect(finished).toBe(true);
+      expect(kills).toBeGreaterThanOrEqual(3);
 
-    const store = createSqliteStore({ file: join(data, 'atom.db') });
-    try {
-      const [run] = await store.listRuns({});
-      expect(run?.status).toBe('succeeded');
-      expect(run?.outputs).toEqual({ a: 'a4', b: 'b4', loop: items, last: 't6' });
-      const steps = await store.listSteps(run?.id as string);
-      expect(steps).toHaveLength(1 + 8 + 1 + 8 + 1 + 6);
-      expect(steps.every((step) => step.status === 'succeeded')).toBe(true);
+      const store = storeOf(data);
+      try {
+        const [run] = await store.listRuns({});
+        expect(run?.status).toBe('succeeded');
+        expect(run?.outputs).toEqual({ a: 'a4', b: 'b4', loop: items, last: 't6' });
+        const steps = await store.listSteps(run?.id as string);
+        expect(steps).toHaveLength(1 + 8 + 1 + 8 + 1 + 6);
+        expect(steps.every((step) => step.status === 'succeeded')).toBe(true);
 
-      const succeeded = new Map<string, number>();
-      for (const event of await store.listEvents(run?.id as string)) {
-        if (event.type === 'step.succeeded' && event.stepKey) {
-          succeeded.set(event.stepKey, (succeeded.get(event.stepKey) ?? 0) + 1);
+        const succeeded = new Map<string, number>();
+        for (const event of await store.listEvents(run?.id as string)) {
+          if (event.type === 'step.succeeded' && event.stepKey) {
+            succeeded.set(event.stepKey, (succeeded.get(event.stepKey) ?? 0) + 1);
+          }
         }
-      }
-      for (const step of steps) expect(succeeded.get(step.key), `commits of ${step.key}`).toBe(1);
+        for (const step of steps) expect(succeeded.get(step.key), `commits of ${step.key}`).toBe(1);
 
-      // Every HTTP step ran at least once; a step committed before a kill never ran again.
-      const httpKeys = steps.filter((step) => step.key !== 'loop').map((step) => `${run?.id}/${step.key}`);
-      for (const key of httpKeys) expect(server.hits.get(key) ?? 0, key).toBeGreaterThanOrEqual(1);
-      for (const committed of committedAtKill) {
-        for (const [key, hits] of committed) expect(server.hits.get(key), `${key} re-executed`).toBe(hits);
+        // Every HTTP step ran at least once; a step committed before a kill never ran again.
+        const httpKeys = steps.filter((step) => step.key !== 'loop').map((step) => `${run?.id}/${step.key}`);
+        for (const key of httpKeys) expect(server.hits.get(key) ?? 0, key).toBeGreaterThanOrEqual(1);
+        for (const committed of committedAtKill) {
+          for (const [key, hits] of committed) expect(server.hits.get(key), `${key} re-executed`).toBe(hits);
+        }
+        const reruns = httpKeys.filter((key) => (server.hits.get(key) ?? 0) > 1).length;
+        console.log(
+          `crash test (${label}): ${kills} kills, ${committedAtKill.map((c) => c.size).join('/')} steps committed at each kill, ${reruns} in-flight steps ran again`,
+        );
+      } finally {
+        await store.close();
       }
-      const reruns = httpKeys.filter((key) => (server.hits.get(key) ?? 0) > 1).length;
-      console.log(
-        `crash test: ${kills} kills, ${committedAtKill.map((c) => c.size).join('/')} steps committed at each kill, ${reruns} in-flight steps ran again`,
-      );
-    } finally {
-      await store.close();
-    }
-  }, 120_000);
-});
+    }, 120_000);
+  });
+}
+
+crashScenario(
+  'SQLite',
+  450,
+  (data) => createSqliteStore({ file: join(data, 'atom.db') }),
+  () => ({}),
+);
+
+const unreachable = await postgresUnreachable('kill -9 and resume on PostgreSQL');
+if (unreachable === undefined) {
+  const url = useTestDatabase();
+  crashScenario(
+    'PostgreSQL',
+    600,
+    () => createPostgresStore({ connectionString: url, poolMax: 2 }),
+    () => ({ DATABASE_URL: url }),
+  );
+}
 
 /** Hits per step key for the steps whose result was committed when the process died. */
 async function snapshot(
-  data: string,
+  store: StorePort,
   server: CounterServer,
 ): Promise<{ committed: Map<string, number>; runs: number }> {
-  const store = createSqliteStore({ file: join(data, 'atom.db') });
   try {
     await store.migrate();
     const out = new Map<string, number>();
