@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { StorePort } from '@atom/engine';
-import { createPostgresStore, createSqliteStore } from '@atom/store';
+import { createSqliteStore } from '@atom/store';
 import type { AtomConfig } from './env-config.js';
 
 export interface OpenedStore {
@@ -15,6 +15,7 @@ export interface OpenedStore {
 
 export async function openStore(config: AtomConfig, dataDir: string): Promise<OpenedStore> {
   if (config.databaseUrl) {
+    const { createPostgresStore } = await import('@atom/store/postgres');
     const store = createPostgresStore({ connectionString: config.databaseUrl, poolMax: config.dbPoolMax });
     await store.migrate();
     const url = new URL(config.databaseUrl);

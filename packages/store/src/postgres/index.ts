@@ -1,0 +1,2 @@
+/** @atom/store/postgres: the StorePort on PostgreSQL (a separate entry: only loaded when used). */
+export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from './postgres-store.js';
