@@ -8,6 +8,7 @@ import {
   type CompiledWorkflow,
   compileTemplate,
   compileWorkflow,
+  createNodeCatalog,
   type NodeCatalog,
   type ValidationResult,
   validateWorkflow,
@@ -32,7 +33,7 @@ import { afterFailure, markFailed } from './run/failure.js';
 import { OutputMemo } from './run/output-memo.js';
 import { validateRunInputs } from './run/run-inputs.js';
 import { insertRun } from './run/start-run.js';
-import { executeStep, type StepLog } from './run/step-executor.js';
+import { type ExecutorDeps, executeStep, type StepLog } from './run/step-executor.js';
 import { type EngineServices, emit, errorOf, loadOutput, type Unit } from './run/unit.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
 
@@ -63,15 +64,6 @@ export interface RegisteredWorkflow {
   workflow: CompiledWorkflow;
 }
 
-/** The view of a node registry the validator needs. */
-export function nodeCatalog(nodes: NodeRegistry): NodeCatalog {
-  return {
-    has: (type) => nodes.get(type) !== undefined,
-    inputSchema: (type) => nodes.get(type)?.inputSchema,
-    deferredInputs: (type) => nodes.get(type)?.deferredInputs ?? [],
-  };
-}
-
 const NO_SECRETS: SecretsPort = { vars: async () => ({}), secrets: async () => ({}) };
 
 export class Engine implements EngineCore {
@@ -88,6 +80,8 @@ export class Engine implements EngineCore {
   readonly #commits: CommitQueue;
   readonly #memo = new OutputMemo();
   readonly #readSteps: StepReader;
+  /** What step execution needs, built once (not per step). */
+  readonly #executor: ExecutorDeps;
 
   constructor(config: EngineConfig) {
     this.store = config.store;
@@ -102,7 +96,7 @@ export class Engine implements EngineCore {
       random: config.random ?? Math.random,
       secrets: async () => ({ vars: await secrets.vars(), secrets: await secrets.secrets() }),
     };
-    this.catalog = nodeCatalog(config.nodes);
+    this.catalog = createNodeCatalog(config.nodes.list());
     this.#commits = new CommitQueue(
       this.store,
       this.#services,
@@ -111,6 +105,18 @@ export class Engine implements EngineCore {
       this.#memo,
     );
     this.#readSteps = this.#memo.reader(this.store);
+    this.#executor = {
+      store: this.store,
+      readSteps: this.#readSteps,
+      services: this.#services,
+      nodes: this.nodes,
+      now: () => this.clock.now(),
+      workflow: (id, version) => this.workflow(id, version),
+      workflowByName: (name, version) => this.workflowByName(name, version),
+      commit: (runId, wf, fn, dispatch) => this.commit(runId, wf, fn, dispatch),
+      abandon: (_run, claimed, error) => this.#abandon(claimed, error),
+      log: this.#log,
+    };
   }
 
   /** Validates a document (YAML text or a parsed value) without storing it; never throws. */
@@ -330,23 +336,7 @@ export class Engine implements EngineCore {
   }
 
   execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void> {
-    return executeStep(
-      {
-        store: this.store,
-        readSteps: this.#readSteps,
-        services: this.#services,
-        nodes: this.nodes,
-        now: () => this.clock.now(),
-        workflow: (id, version) => this.workflow(id, version),
-        workflowByName: (name, version) => this.workflowByName(name, version),
-        commit: (runId, wf, fn) => this.commit(runId, wf, fn, dispatch),
-        abandon: (_run, claimed, error) => this.#abandon(claimed, error),
-        log: this.#log,
-      },
-      run,
-      step,
-      signal,
-    );
+    return executeStep(this.#executor, run, step, signal, dispatch);
   }
 
   async #abandon(claimed: ClaimedStep, error: ErrorRecord): Promise<void> {

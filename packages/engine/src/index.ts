@@ -5,7 +5,7 @@
 
 export { systemClock } from './clock/system-clock.js';
 export { VirtualClock } from './clock/virtual-clock.js';
-export { Engine, type EngineConfig, nodeCatalog, type RegisteredWorkflow, type StartRunRequest } from './engine.js';
+export { Engine, type EngineConfig, type RegisteredWorkflow, type StartRunRequest } from './engine.js';
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 export { newId } from './ids.js';
 export type {

@@ -1,6 +1,5 @@
-import { nodeCatalog } from '@atom/engine';
 import { formatDetail } from '@atom/errors';
-import { validateWorkflow } from '@atom/spec';
+import { createNodeCatalog, validateWorkflow } from '@atom/spec';
 import { readConfig } from '../runtime/env-config.js';
 import { createNodes } from '../runtime/node-setup.js';
 import { ExitCode } from './exit-codes.js';
@@ -16,7 +15,7 @@ export function validateCommand(file: string): number {
     printError(error);
     return ExitCode.badInput;
   }
-  const result = validateWorkflow(text, { catalog: nodeCatalog(createNodes(readConfig())) });
+  const result = validateWorkflow(text, { catalog: createNodeCatalog(createNodes(readConfig()).list()) });
   if (!result.valid || !result.workflow) {
     for (const detail of result.errors) {
       process.stdout.write(`${formatDetail(detail, file)}${detail.code ? ` [${detail.code}]` : ''}\n`);

@@ -25,6 +25,8 @@ export interface BindingRequest {
   /** Step ids whose outputs are read. */
   refs: readonly string[];
   attempt: number;
+  /** The variables, when the caller already read them (else they are read here). */
+  vars?: Record<string, string>;
 }
 
 export async function buildBindings(
@@ -57,7 +59,7 @@ export async function buildBindings(
       error: row.error,
     };
   }
-  const { vars } = await services.secrets();
+  const vars = request.vars ?? (await services.secrets()).vars;
   const bindings: StepBindings = {
     inputs: run.inputs ?? {},
     trigger: run.trigger ?? {},
@@ -75,8 +77,7 @@ export async function buildBindings(
 }
 
 /** The bindings for resolving a node's `with`: the only place `$secrets` is readable (DESIGN §3). */
-export async function withSecrets(services: EngineServices, bindings: StepBindings): Promise<StepBindings> {
-  const { secrets } = await services.secrets();
+export function withSecrets(bindings: StepBindings, secrets: Record<string, string>): StepBindings {
   return { ...bindings, secrets };
 }
 

@@ -5,12 +5,14 @@
 import type { ErrorRecord } from '@atom/errors';
 import {
   type NewRunEvent,
+  type RunRecord,
   type StepRecord,
   type StoreTx,
   TERMINAL_RUN_STATUSES,
   TERMINAL_STEP_STATUSES,
 } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
+import { cancelledPatch, failedPatch } from './step-patches.js';
 
 const OPEN_STATUSES = ['pending', 'ready', 'running', 'retrying', 'waiting'] as const;
 
@@ -20,12 +22,7 @@ export function isOpen(row: Pick<StepRecord, 'status'>): boolean {
 
 /** Cancels one open step; a step waiting for a child run cancels that run too. */
 export async function cancelStep(tx: StoreTx, row: StepRecord, now: number, events: NewRunEvent[]): Promise<void> {
-  const changed = await tx.updateStep(
-    row.runId,
-    row.key,
-    { status: 'cancelled', finishedAt: now, updatedAt: now, leaseOwner: null, leaseToken: null, leaseExpiresAt: null },
-    { statuses: OPEN_STATUSES },
-  );
+  const changed = await tx.updateStep(row.runId, row.key, cancelledPatch(now), { statuses: OPEN_STATUSES });
   if (!changed) return;
   events.push({ runId: row.runId, type: RunEvents.stepCancelled, stepKey: row.key, data: null, at: now });
   if (row.wait?.kind === 'child') await cancelRunCascade(tx, row.wait.runId, now, events, null);
@@ -129,20 +126,10 @@ export async function abandonRun(
   now: number,
   events: NewRunEvent[],
 ): Promise<boolean> {
-  const held = await tx.updateStep(
-    claimed.runId,
-    claimed.key,
-    {
-      status: 'failed',
-      error,
-      finishedAt: now,
-      updatedAt: now,
-      leaseOwner: null,
-      leaseToken: null,
-      leaseExpiresAt: null,
-    },
-    { statuses: ['running'], leaseToken: claimed.leaseToken },
-  );
+  const held = await tx.updateStep(claimed.runId, claimed.key, failedPatch(error, now), {
+    statuses: ['running'],
+    leaseToken: claimed.leaseToken,
+  });
   if (!held) return false;
   events.push({
     runId: claimed.runId,
@@ -153,18 +140,32 @@ export async function abandonRun(
   });
   const run = await tx.getRun(claimed.runId);
   if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return true;
+  await endRunFailed(tx, run, { ...error, data: { ...error.data, step: claimed.key } }, now, events);
+  return true;
+}
+
+/**
+ * Ends a run `failed` with `error`: whatever is still open is cancelled (nested steps included),
+ * and a parent waiting for it is woken. Needs no workflow definition.
+ */
+export async function endRunFailed(
+  tx: StoreTx,
+  run: RunRecord,
+  error: ErrorRecord | null,
+  now: number,
+  events: NewRunEvent[],
+): Promise<void> {
   await cancelSteps(tx, run.id, now, events);
-  const runError: ErrorRecord = { ...error, data: { ...error.data, step: claimed.key } };
-  await tx.updateRun(run.id, { status: 'failed', phase: 'ended', error: runError, finishedAt: now, updatedAt: now });
-  events.push({ runId: run.id, type: RunEvents.runFailed, stepKey: null, data: { error: runError }, at: now });
+  await tx.updateRun(run.id, { status: 'failed', phase: 'ended', error, finishedAt: now, updatedAt: now });
+  Object.assign(run, { status: 'failed', phase: 'ended', error, finishedAt: now });
+  events.push({ runId: run.id, type: RunEvents.runFailed, stepKey: null, data: { error }, at: now });
   if (run.parentRunId && run.parentStepKey) {
     await wakeParent(tx, run.parentRunId, run.parentStepKey, now, events, {
       reason: 'child',
       runId: run.id,
       status: 'failed',
       outputs: null,
-      error: runError,
+      error,
     });
   }
-  return true;
 }

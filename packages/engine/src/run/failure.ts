@@ -11,6 +11,7 @@ import { cancelStep, cancelSteps, insideOf, isOpen } from './cancel.js';
 import { RunEvents } from './event-types.js';
 import { finishRunFailed, settleCompensation, settleScope } from './settle.js';
 import { pendingRows } from './start-run.js';
+import { failedPatch } from './step-patches.js';
 import { emit, stepDef, type Unit } from './unit.js';
 
 const OPEN_GUARD: StepGuard = { statuses: ['pending', 'ready', 'running', 'retrying', 'waiting'] };
@@ -22,21 +23,7 @@ export async function markFailed(
   guard: StepGuard = OPEN_GUARD,
 ): Promise<boolean> {
   const { now } = unit;
-  const changed = await unit.tx.updateStep(
-    unit.run.id,
-    row.key,
-    {
-      status: 'failed',
-      error,
-      finishedAt: now,
-      updatedAt: now,
-      leaseOwner: null,
-      leaseToken: null,
-      leaseExpiresAt: null,
-      wait: null,
-    },
-    guard,
-  );
+  const changed = await unit.tx.updateStep(unit.run.id, row.key, failedPatch(error, now), guard);
   if (changed) emit(unit, RunEvents.stepFailed, row.key, { attempt: row.attempt, error });
   return changed;
 }

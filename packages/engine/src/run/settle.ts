@@ -11,7 +11,7 @@ import { planScope, scopeSettled } from '../plan/scope-plan.js';
 import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../plan/step-keys.js';
 import type { StepRecord, StepStatus } from '../ports/store-port.js';
 import { buildBindings } from './bindings.js';
-import { cancelSteps, wakeParent } from './cancel.js';
+import { endRunFailed, wakeParent } from './cancel.js';
 import { makeStartable, pendingRecord } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
@@ -115,8 +115,9 @@ async function settleDag(
   if (changed !== null && (await settleDependents(unit, scope, defs, changed))) return;
   const entries = await tx.scopeStatuses(run.id, scope);
   const statusOf = new Map<string, StepStatus>(entries.map((entry) => [entry.stepId, entry.status]));
-  if (entries.some((entry) => isActive(entry.status, defsById(defs).get(entry.stepId)))) unit.startedSomething = true;
-  const decision = planScope(defs, statusOf, defsById(defs));
+  const byId = defsById(defs);
+  if (entries.some((entry) => isActive(entry.status, byId.get(entry.stepId)))) unit.startedSomething = true;
+  const decision = planScope(defs, statusOf, byId);
   for (const id of decision.ready) {
     const entry = entries.find((one) => one.stepId === id);
     if (entry) await makeStartable(unit, pendingRecord(run.id, scope, entry));
@@ -240,20 +241,6 @@ export async function finishRunSucceeded(unit: Unit): Promise<void> {
 }
 
 export async function finishRunFailed(unit: Unit): Promise<void> {
-  const { tx, run, now } = unit;
   // Whatever is still open (an onFailure group's inner steps when a sibling failed) ends with the run.
-  await cancelSteps(tx, run.id, now, unit.events);
-  await tx.updateRun(run.id, { status: 'failed', phase: 'ended', finishedAt: now, updatedAt: now });
-  Object.assign(unit.run, { status: 'failed', phase: 'ended', finishedAt: now });
-  emit(unit, RunEvents.runFailed, null, { error: run.error });
-  if (run.parentRunId && run.parentStepKey) {
-    const resume = {
-      reason: 'child' as const,
-      runId: run.id,
-      status: 'failed' as const,
-      outputs: null,
-      error: run.error,
-    };
-    await wakeParent(tx, run.parentRunId, run.parentStepKey, now, unit.events, resume);
-  }
+  await endRunFailed(unit.tx, unit.run, unit.run.error, unit.now, unit.events);
 }

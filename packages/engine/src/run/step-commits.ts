@@ -9,18 +9,17 @@ import type { CompiledWorkflow } from '@atom/spec';
 import { retryDelayMs, shouldRetry } from '../plan/retry-delay.js';
 import { childKey, iterationKey } from '../plan/step-keys.js';
 import type { Suspension } from '../ports/node-registry.js';
-import type { ClaimedStep, StepGuard, StepPatch, WaitInfo } from '../ports/store-port.js';
+import type { ClaimedStep, StepGuard, WaitInfo } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
 import { afterFailure, markFailed } from './failure.js';
 import { settleCompensation, settleScope } from './settle.js';
 import { insertRun, pendingRows } from './start-run.js';
+import { RELEASED } from './step-patches.js';
 import { emit, stepDef, type Unit } from './unit.js';
 
 function held(claimed: ClaimedStep): StepGuard {
   return { statuses: ['running'], leaseToken: claimed.leaseToken };
 }
-
-const RELEASED: StepPatch = { leaseOwner: null, leaseToken: null, leaseExpiresAt: null };
 
 async function settleAfter(unit: Unit, claimed: ClaimedStep): Promise<void> {
   if (claimed.kind === 'compensation') await settleCompensation(unit);

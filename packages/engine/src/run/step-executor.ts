@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import type { NodeContext, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
 import type { ClaimedStep, RunRecord, StorePort } from '../ports/store-port.js';
 import { buildBindings, refsWithSelf, type StepBindings, type StepReader, withSecrets } from './bindings.js';
+import type { EagerDispatch } from './dispatch.js';
 import { evaluate, evaluateIf } from './expressions.js';
 import { redact, redactError, secretValues } from './redact.js';
 import { validateRunInputs } from './run-inputs.js';
@@ -20,7 +21,7 @@ import {
   commitSuccess,
   commitSuspend,
 } from './step-commits.js';
-import { type EngineServices, errorOf, loadOutput, storableOutput, type Unit } from './unit.js';
+import { type EngineServices, errorOf, loadOutput, type SecretScope, storableOutput, type Unit } from './unit.js';
 
 export type StepLog = (
   level: 'debug' | 'info' | 'warn' | 'error',
@@ -42,8 +43,16 @@ export interface ExecutorDeps {
     name: string,
     version: number | null,
   ): Promise<{ workflowId: string; version: number; wf: CompiledWorkflow }>;
-  /** Runs `fn` as one unit on the run; does nothing if the run has ended meanwhile. */
-  commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void>;
+  /**
+   * Runs `fn` as one unit on the run; does nothing if the run has ended meanwhile. `dispatch` lets
+   * the unit hand the next steps to the same worker.
+   */
+  commit(
+    runId: string,
+    wf: CompiledWorkflow,
+    fn: (unit: Unit) => Promise<unknown>,
+    dispatch: EagerDispatch | null,
+  ): Promise<void>;
   /**
    * Last resort when a failure cannot be recorded the normal way (the workflow no longer compiles,
    * a unit keeps throwing): fails the step and its run without the workflow's definition.
@@ -57,11 +66,15 @@ export async function executeStep(
   run: RunRecord,
   claimed: ClaimedStep,
   signal: AbortSignal,
+  dispatch: EagerDispatch | null,
 ): Promise<void> {
   let wf: CompiledWorkflow | undefined;
+  let scope: SecretScope | undefined;
   let input: unknown = null;
   try {
     wf = await deps.workflow(run.workflowId, run.version);
+    scope = await deps.services.secrets();
+    const hidden = secretValues(scope.secrets);
     const def = wf.steps.get(claimed.stepId);
     if (!def) throw new AtomError('ATOM_ERR_INTERNAL', `workflow ${wf.name} has no step ${claimed.stepId}`);
     const read = deps.readSteps;
@@ -74,9 +87,11 @@ export async function executeStep(
         key: claimed.target ?? def.id,
         refs: refsWithSelf(def),
         attempt: claimed.attempt,
+        vars: scope.vars,
       });
-      input = await evaluate(deps.services, compensate.with, await withSecrets(deps.services, bindings));
-      await runNode(deps, { run, wf, def, claimed, type: compensate.uses, input, bindings: null, signal });
+      input = await evaluate(deps.services, compensate.with, withSecrets(bindings, scope.secrets));
+      const type = compensate.uses;
+      await runNode(deps, { run, wf, def, claimed, type, input, bindings: null, signal, dispatch, hidden });
       return;
     }
     const bindings = await buildBindings(deps.services, read, {
@@ -85,32 +100,38 @@ export async function executeStep(
       key: claimed.key,
       refs: def.refs,
       attempt: claimed.attempt,
+      vars: scope.vars,
     });
     if (claimed.kind === 'step' && def.if && claimed.resume === null) {
       if (!(await evaluateIf(deps.services, def.if, bindings))) {
-        await deps.commit(run.id, wf, (unit) => commitSkip(unit, claimed));
+        await deps.commit(run.id, wf, (unit) => commitSkip(unit, claimed), dispatch);
         return;
       }
     }
     if (claimed.kind === 'step' && def.foreach) {
       const items = await foreachItems(deps.services, def, def.foreach, bindings);
-      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, items));
+      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, items), dispatch);
       return;
     }
     if (def.children) {
-      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, null));
+      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, null), dispatch);
       return;
     }
-    input = await evaluate(deps.services, def.with, await withSecrets(deps.services, bindings));
-    await runNode(deps, { run, wf, def, claimed, type: def.uses ?? '', input, bindings, signal });
+    input = await evaluate(deps.services, def.with, withSecrets(bindings, scope.secrets));
+    await runNode(deps, { run, wf, def, claimed, type: def.uses ?? '', input, bindings, signal, dispatch, hidden });
   } catch (error) {
     if (isStoreTrouble(error, deps, run, claimed)) return;
-    const secrets = secretValues((await deps.services.secrets()).secrets);
+    const secrets = secretValues((scope ?? (await deps.services.secrets())).secrets);
     const record = redactError(errorOf(error), secrets);
     try {
       if (!wf) throw error;
       const definition = wf;
-      await deps.commit(run.id, definition, (unit) => commitError(unit, claimed, record, redact(input, secrets)));
+      await deps.commit(
+        run.id,
+        definition,
+        (unit) => commitError(unit, claimed, record, redact(input, secrets)),
+        dispatch,
+      );
     } catch (unrecordable) {
       if (isStoreTrouble(unrecordable, deps, run, claimed)) return;
       const cause = errorOf(unrecordable);
@@ -165,6 +186,9 @@ interface NodeCall {
   /** Bindings for the step's `output` expression; null for compensations (no reshaping). */
   bindings: StepBindings | null;
   signal: AbortSignal;
+  dispatch: EagerDispatch | null;
+  /** Secret values, replaced by [redacted] in what is stored. */
+  hidden: string[];
 }
 
 async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
@@ -189,10 +213,14 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     const hit = await deps.store.cacheGet(cacheKey, deps.now());
     await deps.store.cacheCount(call.type, hit ? 'hit' : 'miss');
     if (hit) {
-      const secrets = await secretsOf(deps);
-      const output = redact(await finalOutput(deps, call, hit.value), secrets);
-      const stored = redact(call.input, secrets);
-      await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, stored, output, { cached: true }));
+      const output = redact(await finalOutput(deps, call, hit.value), call.hidden);
+      const stored = redact(call.input, call.hidden);
+      await deps.commit(
+        run.id,
+        wf,
+        (unit) => commitSuccess(unit, claimed, stored, output, { cached: true }),
+        call.dispatch,
+      );
       return;
     }
   }
@@ -205,8 +233,8 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
       child = { id: newId(deps.now()), ...target, inputs: outcome.suspension.inputs ?? {} };
     }
     const suspension = outcome.suspension;
-    const stored = redact(call.input, await secretsOf(deps));
-    await deps.commit(run.id, wf, (unit) => commitSuspend(unit, claimed, stored, suspension, child));
+    const stored = redact(call.input, call.hidden);
+    await deps.commit(run.id, wf, (unit) => commitSuspend(unit, claimed, stored, suspension, child), call.dispatch);
     return;
   }
   if (caching && def.cache) {
@@ -215,9 +243,9 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
       await deps.store.cacheSet(cacheKey, outcome.output ?? null, deps.now() + def.cache.ttlMs);
     }
   }
-  const secrets = await secretsOf(deps);
-  const output = redact(await finalOutput(deps, call, outcome.output), secrets);
-  await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, redact(call.input, secrets), output));
+  const output = redact(await finalOutput(deps, call, outcome.output), call.hidden);
+  const stored = redact(call.input, call.hidden);
+  await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, stored, output), call.dispatch);
 }
 
 /** A node that throws something else than an AtomError did not say it may be retried (ADR 0003). */
@@ -230,10 +258,6 @@ function asNodeError(error: unknown): never {
 async function resumeWithData(deps: ExecutorDeps, resume: ClaimedStep['resume']): Promise<ClaimedStep['resume']> {
   if (resume?.reason !== 'child') return resume;
   return { ...resume, outputs: await loadOutput(deps.services.blobs, resume.outputs) };
-}
-
-async function secretsOf(deps: ExecutorDeps): Promise<string[]> {
-  return secretValues((await deps.services.secrets()).secrets);
 }
 
 /** Applies the step's `output` expression, then the size limits. */

@@ -2,7 +2,7 @@
  * One atomic unit of engine work: the store transaction, the run it concerns, its workflow, the
  * time, and the events it produces (appended once, at the end, in the same transaction).
  */
-import { AtomError, type ErrorRecord } from '@atom/errors';
+import { AtomError, type ErrorRecord, toErrorRecord } from '@atom/errors';
 import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
 import type { EngineOptions } from '../engine-options.js';
 import type { BlobPort } from '../ports/blob-port.js';
@@ -13,11 +13,17 @@ import type { EagerDispatch } from './dispatch.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** Workspace variables and secrets, read once per step execution. */
+export interface SecretScope {
+  vars: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
 export interface EngineServices {
   blobs: BlobPort;
   options: EngineOptions;
   random: () => number;
-  secrets: () => Promise<{ vars: Record<string, string>; secrets: Record<string, string> }>;
+  secrets: () => Promise<SecretScope>;
 }
 
 export interface Unit {
@@ -107,8 +113,7 @@ export async function loadOutput(blobs: BlobPort, output: unknown): Promise<unkn
   return JSON.parse(decoder.decode(bytes));
 }
 
+/** Anything thrown, as a record; what is not an AtomError is an internal error. */
 export function errorOf(error: unknown): ErrorRecord {
-  if (error instanceof AtomError) return error.toRecord();
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'ATOM_ERR_INTERNAL', message, retryable: false };
+  return toErrorRecord(error, 'ATOM_ERR_INTERNAL');
 }
