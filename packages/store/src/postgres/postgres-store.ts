@@ -13,7 +13,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
-import { withStoreTx } from '../shared/store-tx.js';
+import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { listEvents } from './event-queries.js';
 import { migratePostgres } from './migrate.js';
@@ -80,20 +80,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       if (then === undefined) return one((e) => queue.claimDue(e, claim));
       // Idle polling stays a single read: the unit opens only when something is due.
       if (!(await one((e) => queue.hasDue(e, claim.now, claim.runId)))) return [];
-      return callerUnit(async (unit) => {
-        const claimed = await queue.claimDue(unit, claim);
-        if (claimed.length > 0) await withStoreTx(POSTGRES_TX_QUERIES, unit, (tx) => then(tx, claimed));
-        return claimed;
-      });
+      return callerUnit(async (unit) => followUp(POSTGRES_TX_QUERIES, unit, await queue.claimDue(unit, claim), then));
     },
     async releaseLeases(release, then) {
       if (then === undefined) return one((e) => queue.releaseLeases(e, release));
       if (!(await one((e) => queue.hasReleasable(e, release)))) return [];
-      return callerUnit(async (unit) => {
-        const released = await queue.releaseLeases(unit, release);
-        if (released.length > 0) await withStoreTx(POSTGRES_TX_QUERIES, unit, (tx) => then(tx, released));
-        return released;
-      });
+      return callerUnit(async (unit) =>
+        followUp(POSTGRES_TX_QUERIES, unit, await queue.releaseLeases(unit, release), then),
+      );
     },
 
     ...singleStatements(one, {

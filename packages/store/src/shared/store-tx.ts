@@ -49,3 +49,17 @@ export async function withStoreTx<T>(
     txExec.close();
   }
 }
+
+/**
+ * The follow-up of a claim or a release (StorePort.claimDue / releaseLeases `then`): runs in the
+ * same unit, on a StoreTx, when there is one and something was claimed or released.
+ */
+export async function followUp<R>(
+  queries: TxQueries,
+  exec: SqlExecutor,
+  rows: R[],
+  then: ((tx: StoreTx, rows: R[]) => Promise<void>) | undefined,
+): Promise<R[]> {
+  if (then && rows.length > 0) await withStoreTx(queries, exec, (tx) => then(tx, rows));
+  return rows;
+}

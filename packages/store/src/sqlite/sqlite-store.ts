@@ -14,7 +14,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
-import { withStoreTx } from '../shared/store-tx.js';
+import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { retryWhileBusy } from './busy.js';
 import { listEvents } from './event-queries.js';
@@ -93,19 +93,15 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
     async claimDue(claim, then) {
       if (claim.limit <= 0 || !(await one((exec) => queue.hasDue(exec, claim.now, claim.runId)))) return [];
-      return writeUnit(unit, async (exec) => {
-        const claimed = await queue.claimDue(exec, claim);
-        if (then && claimed.length > 0) await withStoreTx(SQLITE_TX_QUERIES, exec, (tx) => then(tx, claimed));
-        return claimed;
-      });
+      return writeUnit(unit, async (exec) =>
+        followUp(SQLITE_TX_QUERIES, exec, await queue.claimDue(exec, claim), then),
+      );
     },
     async releaseLeases(release, then) {
       if ((await one((exec) => queue.findReleasable(exec, release))).length === 0) return [];
-      return writeUnit(unit, async (exec) => {
-        const released = await queue.releaseLeases(exec, release);
-        if (then && released.length > 0) await withStoreTx(SQLITE_TX_QUERIES, exec, (tx) => then(tx, released));
-        return released;
-      });
+      return writeUnit(unit, async (exec) =>
+        followUp(SQLITE_TX_QUERIES, exec, await queue.releaseLeases(exec, release), then),
+      );
     },
 
     ...singleStatements(one, {
