@@ -19,11 +19,13 @@ export interface CliResult {
 export function startCli(
   args: string[],
   env: Record<string, string> = {},
+  stdin?: string,
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [CLI, ...args], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {
@@ -38,6 +40,6 @@ export function startCli(
   return { child, done };
 }
 
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  return startCli(args, env).done;
+export async function runCli(args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliResult> {
+  return startCli(args, env, stdin).done;
 }

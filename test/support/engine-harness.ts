@@ -14,7 +14,7 @@ import {
   type StepRecord,
 } from '@atom/engine';
 import { builtinNodes, createNodeRegistry } from '@atom/nodes';
-import { createFileBlobStore, createSqliteStore } from '@atom/store';
+import { createFileBlobStore, createSqliteStore, type SqliteStore } from '@atom/store';
 import { testNodes } from './test-nodes.js';
 
 export interface Harness {
@@ -26,6 +26,11 @@ export interface Harness {
   run(document: unknown, inputs?: unknown, extra?: unknown[]): Promise<RunResult>;
   /** Works until `until` says stop or nothing more can happen. */
   work(until?: () => boolean): Promise<void>;
+  /**
+   * Another engine on the same SQLite file and blob folder, with its own connection, as a second
+   * process would have: for races between processes. Closed with the harness.
+   */
+  peer(): Promise<Engine>;
   close(): Promise<void>;
 }
 
@@ -55,21 +60,27 @@ export function seededRandom(seed = 42): () => number {
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'atom-engine-'));
-  const store = createSqliteStore({ file: join(dir, 'atom.db') });
-  await store.migrate();
-  const nodes = createNodeRegistry([
-    ...builtinNodes({ httpAllow: ['127.0.0.1'], code: { memoryBytes: 32 * 1024 * 1024, timeoutMs: 500 } }),
-    ...testNodes,
-  ]);
-  const engine = new Engine({
-    store,
-    blobs: createFileBlobStore(join(dir, 'blobs')),
-    nodes,
-    random: seededRandom(),
-    secrets: { vars: async () => options.vars ?? {}, secrets: async () => options.secrets ?? {} },
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.options ? { options: options.options } : {}),
-  });
+  const stores: SqliteStore[] = [];
+  const openEngine = async () => {
+    const store = createSqliteStore({ file: join(dir, 'atom.db') });
+    stores.push(store);
+    await store.migrate();
+    const nodes = createNodeRegistry([
+      ...builtinNodes({ httpAllow: ['127.0.0.1'], code: { memoryBytes: 32 * 1024 * 1024, timeoutMs: 500 } }),
+      ...testNodes,
+    ]);
+    return new Engine({
+      store,
+      blobs: createFileBlobStore(join(dir, 'blobs')),
+      nodes,
+      random: seededRandom(),
+      secrets: { vars: async () => options.vars ?? {}, secrets: async () => options.secrets ?? {} },
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.options ? { options: options.options } : {}),
+    });
+  };
+  const engine = await openEngine();
+  const store = engine.store;
   const events: NewRunEvent[] = [];
   engine.onEvents((batch) => events.push(...batch));
   const worker = engine.createWorker({ id: `test-worker-${process.pid}`, concurrency: 16 });
@@ -95,8 +106,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       const steps = new Map((await store.listSteps(started.id)).map((step) => [step.key, step]));
       return { run, steps, events: events.filter((event) => event.runId === started.id) };
     },
+    peer: openEngine,
     async close() {
-      await store.close();
+      for (const one of stores) await one.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

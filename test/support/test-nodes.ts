@@ -1,6 +1,7 @@
 /**
  * Node types used only by tests, declared with the same kit as the built-ins: a node that fails
- * a given number of times, one that takes real time, one that returns a payload of a given size.
+ * a given number of times, one that takes real time, one that returns a payload of a given size,
+ * one that counts its calls.
  */
 import { AtomError } from '@atom/errors';
 import { defineNode } from '@atom/nodes';
@@ -55,4 +56,24 @@ export const bigNode = defineNode({
   run: async (ctx) => 'x'.repeat(ctx.input.bytes),
 });
 
-export const testNodes = [flakyNode, sleepNode, bigNode];
+/** How many times `test.count` ran, per `name`, in this process; tests clear it when they start. */
+export const callCounts = new Map<string, number>();
+
+export const countNode = defineNode({
+  type: 'test.count',
+  version: 1,
+  title: 'Count calls',
+  description: 'Counts its calls per `name` (callCounts); fails, not retryable, on the calls listed in `failOn`.',
+  input: z.object({ name: z.string(), failOn: z.array(z.number().int()).optional(), value: z.unknown().optional() }),
+  run: async (ctx) => {
+    const { name, failOn, value } = ctx.input;
+    const call = (callCounts.get(name) ?? 0) + 1;
+    callCounts.set(name, call);
+    if (failOn?.includes(call)) {
+      throw new AtomError('ATOM_ERR_STEP_FAILED', `${name} failed on call ${call}, on purpose`, { retryable: false });
+    }
+    return { name, call, value: value ?? null };
+  },
+});
+
+export const testNodes = [flakyNode, sleepNode, bigNode, countNode];

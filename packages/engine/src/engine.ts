@@ -16,23 +16,24 @@ import {
 import { systemClock } from './clock/system-clock.js';
 import type { EngineCore } from './engine-core.js';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
-import { newId } from './ids.js';
 import type { BlobPort } from './ports/blob-port.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StorePort } from './ports/store-port.js';
+import { type ApprovalDecision, type ApprovalResume, decideApproval } from './run/approval.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
 import { abandonRun, cancelRunCascade } from './run/cancel.js';
 import { recordClaims, type StartedStep } from './run/claims.js';
 import { CommitQueue } from './run/commit-queue.js';
+import type { ControlDeps } from './run/control-deps.js';
 import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
 import { afterFailure, markFailed } from './run/failure.js';
 import { OutputMemo } from './run/output-memo.js';
-import { validateRunInputs } from './run/run-inputs.js';
-import { insertRun } from './run/start-run.js';
+import { type ReplayOptions, replayRun } from './run/replay-run.js';
+import { type StartRunRequest, startRun } from './run/start-run.js';
 import { type ExecutorDeps, executeStep, type StepLog } from './run/step-executor.js';
 import { type EngineServices, emit, errorOf, loadOutput, type Unit } from './run/unit.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
@@ -49,13 +50,7 @@ export interface EngineConfig {
   log?: StepLog;
 }
 
-export interface StartRunRequest {
-  /** Workflow name or id. */
-  workflow: string;
-  version?: number;
-  inputs?: unknown;
-  trigger?: unknown;
-}
+export type { ReplayOptions, StartRunRequest };
 
 export interface RegisteredWorkflow {
   workflowId: string;
@@ -82,6 +77,8 @@ export class Engine implements EngineCore {
   readonly #readSteps: StepReader;
   /** What step execution needs, built once (not per step). */
   readonly #executor: ExecutorDeps;
+  /** What starting, replaying and deciding need. */
+  readonly #control: ControlDeps;
 
   constructor(config: EngineConfig) {
     this.store = config.store;
@@ -105,6 +102,16 @@ export class Engine implements EngineCore {
       this.#memo,
     );
     this.#readSteps = this.#memo.reader(this.store);
+    this.#control = {
+      store: this.store,
+      services: this.#services,
+      now: () => this.clock.now(),
+      workflow: (id, version) => this.workflow(id, version),
+      workflowByName: (name, version) => this.workflowByName(name, version),
+      commit: (runId, wf, fn) => this.commit(runId, wf, fn),
+      create: (runId, fn) => this.#commits.create(runId, fn),
+      publish: (events) => this.#publish(events),
+    };
     this.#executor = {
       store: this.store,
       readSteps: this.#readSteps,
@@ -156,7 +163,12 @@ export class Engine implements EngineCore {
   }
 
   async workflowByName(name: string, version: number | null) {
-    const record = await this.store.getWorkflowVersion(name, version ?? undefined);
+    // A version asked for by workflow id is immutable, and an id wins over a name equal to it: a
+    // compiled copy under that key is the answer without asking the store.
+    const known = version === null ? undefined : this.#workflows.get(`${name}@${version}`);
+    if (known && version !== null) return { workflowId: name, version, wf: known };
+    // Otherwise only which version: its compiled form is usually cached (the document is read on a miss).
+    const record = await this.store.findWorkflowVersion(name, version ?? undefined);
     if (!record) {
       throw new AtomError(
         'ATOM_ERR_WORKFLOW_NOT_FOUND',
@@ -172,34 +184,43 @@ export class Engine implements EngineCore {
 
   /** Starts a run of a stored workflow; its first steps are ready at once. */
   async startRun(request: StartRunRequest): Promise<RunRecord> {
-    const target = await this.workflowByName(request.workflow, request.version ?? null);
-    const inputs = request.inputs ?? {};
-    validateRunInputs(target.wf, inputs);
-    const now = this.clock.now();
-    const id = newId(now);
-    const events: NewRunEvent[] = [];
-    const run = await this.store.atomically(async (tx) => {
-      await insertRun(
-        tx,
-        target.wf,
-        {
-          id,
-          workflowId: target.workflowId,
-          version: target.version,
-          inputs,
-          trigger: request.trigger ?? { kind: 'manual' },
-          parentRunId: null,
-          parentStepKey: null,
-        },
-        now,
-        events,
-      );
-      await tx.appendEvents(events);
-      return tx.getRun(id);
-    });
-    this.#publish(events);
-    if (!run) throw new AtomError('ATOM_ERR_INTERNAL', `run ${id} vanished after it was created`);
-    return run;
+    return (await startRun(this.#control, request, null)).run;
+  }
+
+  /**
+   * Starts a run unless a run of the same workflow already holds `dedupeKey`; then that run is
+   * returned with `created: false`, and nothing is written. Concurrent calls with one key (in any
+   * number of processes) create one run. Inputs are validated only when a run is created.
+   *
+   * @example
+   * const { run, created } = await engine.startRunOnce({
+   *   workflow: 'billing-sync', inputs, trigger: { kind: 'webhook', … }, dedupeKey: `hook:${deliveryId}`,
+   * });
+   */
+  startRunOnce(request: StartRunRequest & { dedupeKey: string }): Promise<{ run: RunRecord; created: boolean }> {
+    return startRun(this.#control, request, request.dedupeKey);
+  }
+
+  /**
+   * Starts a new run of the workflow of `runId` with the same inputs, on `options.version` (else the
+   * original's). With `fromStep` (a top-level step of that version), finished top-level steps that
+   * are neither `fromStep` nor downstream of it keep their original result and do not run again
+   * (docs/engine.md, "Replay"). Throws ATOM_ERR_RUN_NOT_FOUND, ATOM_ERR_WORKFLOW_NOT_FOUND (no such
+   * version), ATOM_ERR_REPLAY_STEP_UNKNOWN, or ATOM_ERR_RUN_INPUT_INVALID (inputs that version refuses).
+   */
+  replayRun(runId: string, options: ReplayOptions = {}): Promise<RunRecord> {
+    return replayRun(this.#control, runId, options);
+  }
+
+  /**
+   * Decides a waiting `approval` step and returns the decision as recorded; the step then succeeds
+   * (approved) or fails with ATOM_ERR_APPROVAL_REJECTED when a worker runs it. Throws
+   * ATOM_ERR_RUN_NOT_FOUND, ATOM_ERR_APPROVAL_NOT_PENDING (no such step, not an approval waiting for
+   * a decision, or past its timeout), ATOM_ERR_APPROVAL_NOT_ALLOWED (`by` is not one of its
+   * approvers, compared without regard to case). Of racing decisions exactly one applies.
+   */
+  decideApproval(runId: string, stepKey: string, decision: ApprovalDecision): Promise<ApprovalResume> {
+    return decideApproval(this.#control, runId, stepKey, decision);
   }
 
   /** Cancels a run from any state; false when it had already ended. */

@@ -5,7 +5,13 @@
 
 export { systemClock } from './clock/system-clock.js';
 export { VirtualClock } from './clock/virtual-clock.js';
-export { Engine, type EngineConfig, type RegisteredWorkflow, type StartRunRequest } from './engine.js';
+export {
+  Engine,
+  type EngineConfig,
+  type RegisteredWorkflow,
+  type ReplayOptions,
+  type StartRunRequest,
+} from './engine.js';
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 export { newId } from './ids.js';
 export type {
@@ -38,11 +44,13 @@ export type {
   StorePort,
   StoreTx,
   Suspension,
+  TriggerKind,
   WaitInfo,
   WorkerRecord,
   WorkflowVersionRecord,
 } from './ports/index.js';
 export { TERMINAL_RUN_STATUSES, TERMINAL_STEP_STATUSES } from './ports/index.js';
+export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
 export { RunEvents } from './run/event-types.js';
 export type { StepLog } from './run/step-executor.js';
 export { type RunLoopOptions, Worker, type WorkerOptions } from './worker/worker.js';

@@ -256,6 +256,209 @@ export const ERROR_REGISTRY = {
     retryable: true,
     description: 'The database stayed locked past the busy timeout; try again.',
   },
+  ATOM_ERR_WORKFLOW_EXISTS: {
+    status: 409,
+    title: 'Workflow name taken',
+    retryable: false,
+    description: 'A workflow with this name already exists; update it with PUT, or choose another name.',
+  },
+  ATOM_ERR_WORKFLOW_VERSION_CONFLICT: {
+    status: 409,
+    title: 'Workflow changed since it was read',
+    retryable: false,
+    description:
+      '`If-Match` named a version that is no longer the newest; read the workflow again and reapply the change.',
+  },
+  ATOM_ERR_WORKFLOW_DISABLED: {
+    status: 409,
+    title: 'Workflow triggers are disabled',
+    retryable: false,
+    description:
+      "The workflow's triggers are switched off; enable them to let webhooks, schedules and events start runs.",
+  },
+  ATOM_ERR_REPLAY_STEP_UNKNOWN: {
+    status: 422,
+    title: 'Replay step not found',
+    retryable: false,
+    description: '`fromStep` names no top-level step of the workflow version the replay runs on.',
+  },
+  ATOM_ERR_APPROVAL_NOT_PENDING: {
+    status: 409,
+    title: 'No approval is pending',
+    retryable: false,
+    description:
+      'The step is not waiting for an approval (it was already decided, timed out, or is not an `approval` step).',
+  },
+  ATOM_ERR_APPROVAL_NOT_ALLOWED: {
+    status: 403,
+    title: 'Not an approver',
+    retryable: false,
+    description: 'The step lists its approvers and the caller is not one of them.',
+  },
+  ATOM_ERR_APPROVAL_REJECTED: {
+    status: 422,
+    title: 'Approval rejected',
+    retryable: false,
+    description: 'An approver rejected the `approval` step; the message gives who and why.',
+  },
+  ATOM_ERR_APPROVAL_TIMEOUT: {
+    status: 422,
+    title: 'Approval timed out',
+    retryable: false,
+    description: 'Nobody decided the `approval` step within its `timeout`.',
+  },
+  ATOM_ERR_AUTH_REQUIRED: {
+    status: 401,
+    title: 'Authentication required',
+    retryable: false,
+    description: 'The request has no `Authorization: Bearer <token>` header.',
+  },
+  ATOM_ERR_AUTH_INVALID: {
+    status: 401,
+    title: 'Invalid credentials',
+    retryable: false,
+    description: 'The API token is unknown, revoked or expired, or the email and password do not match.',
+  },
+  ATOM_ERR_FORBIDDEN: {
+    status: 403,
+    title: 'Permission denied',
+    retryable: false,
+    description: "The caller's role does not grant the permission the route declares.",
+  },
+  ATOM_ERR_USER_EXISTS: {
+    status: 409,
+    title: 'User exists',
+    retryable: false,
+    description: 'A user with this email already exists.',
+  },
+  ATOM_ERR_USER_NOT_FOUND: {
+    status: 404,
+    title: 'User not found',
+    retryable: false,
+    description: 'No user has this email or id.',
+  },
+  ATOM_ERR_REQUEST_INVALID: {
+    status: 400,
+    title: 'Invalid request',
+    retryable: false,
+    description: "The request body, query or parameters do not match the route's schema; `errors` lists each field.",
+  },
+  ATOM_ERR_REQUEST_JSON: {
+    status: 400,
+    title: 'Malformed JSON',
+    retryable: false,
+    description: 'The request body is not valid JSON.',
+  },
+  ATOM_ERR_REQUEST_TOO_LARGE: {
+    status: 413,
+    title: 'Request body too large',
+    retryable: false,
+    description: 'The request body is over the limit (10 MiB by default, `ATOM_BODY_LIMIT_MB`).',
+  },
+  ATOM_ERR_REQUEST_MEDIA_TYPE: {
+    status: 415,
+    title: 'Unsupported content type',
+    retryable: false,
+    description: "The body's `Content-Type` is not one the route accepts (JSON, or YAML where documented).",
+  },
+  ATOM_ERR_ROUTE_NOT_FOUND: {
+    status: 404,
+    title: 'Route not found',
+    retryable: false,
+    description: 'No route matches this method and path.',
+  },
+  ATOM_ERR_HOOK_NOT_FOUND: {
+    status: 404,
+    title: 'Webhook not found',
+    retryable: false,
+    description: 'No enabled workflow has a webhook trigger on this path.',
+  },
+  ATOM_ERR_HOOK_METHOD: {
+    status: 405,
+    title: 'Method not allowed for webhook',
+    retryable: false,
+    description: 'The webhook trigger accepts another HTTP method.',
+  },
+  ATOM_ERR_HOOK_SIGNATURE: {
+    status: 401,
+    title: 'Webhook signature invalid',
+    retryable: false,
+    description: "The request's signature is missing or does not verify with the trigger's secret; nothing was stored.",
+  },
+  ATOM_ERR_HOOK_REPLAYED: {
+    status: 401,
+    title: 'Webhook timestamp outside the window',
+    retryable: false,
+    description: "The signed timestamp is older (or newer) than the trigger's replay window; nothing was stored.",
+  },
+  ATOM_ERR_DELIVERY_NOT_FOUND: {
+    status: 404,
+    title: 'Delivery not found',
+    retryable: false,
+    description: 'No webhook delivery has this id.',
+  },
+  ATOM_ERR_SCHEDULE_INVALID: {
+    status: 422,
+    title: 'Schedule cannot be read',
+    retryable: false,
+    description: "A schedule's `cron` or `rrule` does not parse, or never fires.",
+  },
+  ATOM_ERR_SERVER_UNAVAILABLE: {
+    status: 503,
+    title: 'Server shutting down',
+    retryable: true,
+    description: 'The server is stopping and takes no new work; try again on another instance or after the restart.',
+  },
+  ATOM_ERR_CSRF: {
+    status: 403,
+    title: 'CSRF token missing or wrong',
+    retryable: false,
+    description:
+      "A state-changing request authenticated by the session cookie must send the session's CSRF token in `X-CSRF-Token` (from login or GET /api/v1/auth/session).",
+  },
+  ATOM_ERR_SESSION_EXPIRED: {
+    status: 401,
+    title: 'Session expired',
+    retryable: false,
+    description: 'The login session was idle too long, reached its maximum age, or was revoked; log in again.',
+  },
+  ATOM_ERR_LOGIN_THROTTLED: {
+    status: 429,
+    title: 'Too many failed logins',
+    retryable: true,
+    description: 'Repeated failed logins for this account or address; wait for `Retry-After` seconds.',
+  },
+  ATOM_ERR_SETUP_DONE: {
+    status: 409,
+    title: 'Setup already done',
+    retryable: false,
+    description: 'The first-run setup creates the first owner only while no user exists.',
+  },
+  ATOM_ERR_RATE_LIMITED: {
+    status: 429,
+    title: 'Rate limit reached',
+    retryable: true,
+    description: "The workspace's tier allows fewer requests per minute; wait for `Retry-After` seconds.",
+  },
+  ATOM_ERR_SECRET_DECRYPT: {
+    status: 500,
+    title: 'Secret cannot be decrypted',
+    retryable: false,
+    description:
+      'A stored secret does not decrypt with any configured key (a wrong ATOM_ENCRYPTION_KEY, a missing old key after rotation, or a tampered row).',
+  },
+  ATOM_ERR_SECRET_NOT_FOUND: {
+    status: 404,
+    title: 'Secret or variable not found',
+    retryable: false,
+    description: 'No secret (or variable) of the workspace has this name.',
+  },
+  ATOM_ERR_RUN_LIMIT: {
+    status: 429,
+    title: 'Concurrent run limit reached',
+    retryable: true,
+    description: 'The workspace already has as many active runs as its tier allows; wait for `Retry-After` seconds.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

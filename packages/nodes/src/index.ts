@@ -1,9 +1,11 @@
+export { approvalNode } from './builtin/approval.js';
 export { type BuiltinConfig, builtinNodes } from './builtin/builtin-nodes.js';
 export { type CodeLimits, createCodeNode, DEFAULT_CODE_LIMITS } from './builtin/code.js';
 export { delayNode } from './builtin/delay.js';
 export { failNode } from './builtin/fail.js';
 export { createHttpRequestNode, type HttpRequestOptions } from './builtin/http-request.js';
 export { logNode } from './builtin/log.js';
+export { RUN_RESPONDED, respondNode } from './builtin/respond.js';
 export { transformNode } from './builtin/transform.js';
 export { waitNode } from './builtin/wait.js';
 export { workflowCallNode } from './builtin/workflow-call.js';

@@ -8,5 +8,20 @@
  */
 
 export { createFileBlobStore } from './blob/file-blob-store.js';
+export type { AuditRow, AuditStore } from './control/audit-store.js';
+export type {
+  ApiTokenRecord,
+  ControlStore,
+  TriggerSource,
+  UserRecord,
+  UserRole,
+  VersionSummary,
+  WorkflowListQuery,
+  WorkflowSummary,
+} from './control/control-store.js';
+export type { RunStats, RunStatsReader } from './control/run-stats.js';
+export type { SealedSecret, SecretStore, SecretSummary, VariableRecord } from './control/secret-store.js';
+export type { SessionRecord, SessionStore } from './control/session-store.js';
+export type { SettingsStore, WorkspaceSettings } from './control/settings-store.js';
 export { SQLITE_PRAGMAS } from './sqlite/open-database.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

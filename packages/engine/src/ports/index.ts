@@ -30,6 +30,7 @@ export type {
   StepStatus,
   StorePort,
   StoreTx,
+  TriggerKind,
   WaitInfo,
   WorkerRecord,
   WorkflowVersionRecord,

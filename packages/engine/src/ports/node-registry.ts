@@ -16,7 +16,8 @@ export interface InputIssue {
 export type Suspension =
   | { kind: 'timer'; until: number }
   | { kind: 'event'; name: string; filter: string | null; timeoutAt: number | null }
-  | { kind: 'child'; workflow: string; version: number | null; inputs: unknown };
+  | { kind: 'child'; workflow: string; version: number | null; inputs: unknown }
+  | { kind: 'approval'; approvers: string[]; message: string | null; timeoutAt: number | null };
 
 export type NodeOutcome = { type: 'output'; output: unknown } | { type: 'suspend'; suspension: Suspension };
 
@@ -52,6 +53,12 @@ export interface NodeDefinition {
    * the expression text (the `if` filter of `wait`, evaluated when an event arrives).
    */
   readonly deferredInputs: readonly string[];
+  /**
+   * A run event the engine appends, with the node's raw output as its data, each time a step of
+   * this type succeeds (`respond` announces `run.responded`, which a webhook server answers with).
+   * The data is redacted and size-limited like a stored output.
+   */
+  readonly outputEvent?: string;
   /** Checks and normalises the resolved input. */
   parseInput(input: unknown): { ok: true; value: unknown } | { ok: false; issues: InputIssue[] };
   run(ctx: NodeContext): Promise<NodeOutcome>;

@@ -34,6 +34,9 @@ export type RunPhase = 'main' | 'compensating' | 'on-failure' | 'ended';
 /** `step`: a step of the document; `iteration`: one item of a foreach; `compensation`: an undo action. */
 export type StepKind = 'step' | 'iteration' | 'compensation';
 
+/** What started a run; stored with it (`trigger.kind`) and filterable in `listRuns`. */
+export type TriggerKind = 'manual' | 'webhook' | 'schedule' | 'event' | 'child';
+
 export interface NewRun {
   id: string;
   workflowId: string;
@@ -41,9 +44,15 @@ export interface NewRun {
   version: number;
   status: RunStatus;
   inputs: unknown;
+  /** `{ kind: TriggerKind, … }`: a webhook's request, a schedule's fire time, a replay's origin. */
   trigger: unknown;
   parentRunId: string | null;
   parentStepKey: string | null;
+  /**
+   * Makes starting a run idempotent: at most one run per (workflowId, dedupeKey). Webhook deliveries
+   * use `hook:<delivery id>`, schedules `schedule:<trigger>:<fire time>`; null for none.
+   */
+  dedupeKey: string | null;
   createdAt: number;
 }
 
@@ -62,14 +71,22 @@ export type RunPatch = Partial<
   Pick<RunRecord, 'status' | 'phase' | 'outputs' | 'error' | 'startedAt' | 'finishedAt' | 'updatedAt'>
 >;
 
-/** What a waiting step waits for. `children`: a group or foreach waiting for its inner steps. */
+/**
+ * What a waiting step waits for. `children`: a group or foreach waiting for its inner steps.
+ * `approval`: a decision by one of `approvers` (as written in the workflow; empty means anyone);
+ * like an event's, its `timeoutAt` is also the row's `dueAt`, when the timeout wakes it.
+ */
 export type WaitInfo =
   | { kind: 'timer'; until: number }
   | { kind: 'event'; name: string; filter: string | null; timeoutAt: number | null }
   | { kind: 'child'; runId: string }
-  | { kind: 'children' };
+  | { kind: 'children' }
+  | { kind: 'approval'; approvers: string[]; message: string | null; timeoutAt: number | null };
 
-/** What woke a waiting step; handed to the node when it runs again. */
+/**
+ * What woke a waiting step; handed to the node when it runs again. `approval`: the decision as
+ * Engine.decideApproval recorded it (`at`: when, epoch ms; `by` trimmed, `comment` redacted).
+ */
 export type ResumeInfo =
   | { reason: 'timer' }
   | { reason: 'event'; name: string; payload: unknown }
@@ -79,7 +96,8 @@ export type ResumeInfo =
       status: 'succeeded' | 'failed' | 'cancelled';
       outputs: unknown;
       error: ErrorRecord | null;
-    };
+    }
+  | { reason: 'approval'; decision: 'approved' | 'rejected'; by: string; comment: string | null; at: number };
 
 export interface NewStep {
   runId: string;
@@ -193,10 +211,15 @@ export interface WorkerRecord {
   heartbeatAt: number;
 }
 
+/** Runs come newest first (`createdAt` desc, then `id` desc). */
 export interface RunFilter {
   status?: readonly RunStatus[];
   workflowName?: string;
+  workflowId?: string;
   parentRunId?: string | null;
+  triggerKind?: TriggerKind;
+  /** Only runs strictly after this one in the listing order (a page cursor). */
+  after?: { createdAt: number; id: string };
   limit?: number;
 }
 
@@ -212,7 +235,18 @@ export interface ScopeEntry {
 export interface StoreTx {
   /** Reads the run (PostgreSQL: and locks it until the unit ends). */
   getRun(runId: string): Promise<RunRecord | undefined>;
-  insertRun(run: NewRun): Promise<void>;
+  /**
+   * Reads several runs at once, as getRun does each (PostgreSQL: locks them, in id order); a later
+   * getRun of one of them in the same unit needs no statement of its own while the run is unchanged.
+   */
+  getRuns(runIds: readonly string[]): Promise<RunRecord[]>;
+  /**
+   * Inserts the run; false (and nothing written) when `dedupeKey` is set and a run of the same
+   * workflow already has it. Under concurrency exactly one of the racing units gets true.
+   */
+  insertRun(run: NewRun): Promise<boolean>;
+  /** The run of `workflowId` holding `dedupeKey`, if any. */
+  findRunByDedupeKey(workflowId: string, dedupeKey: string): Promise<RunRecord | undefined>;
   updateRun(runId: string, patch: RunPatch): Promise<void>;
   /** Increments and returns the run's completion counter. */
   nextSeq(runId: string): Promise<number>;
@@ -242,6 +276,11 @@ export interface StoreTx {
   insertSteps(steps: readonly NewStep[]): Promise<void>;
   /** Applies the patch if the row exists and matches the guard; tells whether it did. */
   updateStep(runId: string, key: string, patch: StepPatch, guard?: StepGuard): Promise<boolean>;
+  /**
+   * Like updateStep, but returns the row's scope entry as it is after the patch (undefined when
+   * nothing matched): one statement where a read of the row and a guarded write would take two.
+   */
+  updateStepEntry(runId: string, key: string, patch: StepPatch, guard?: StepGuard): Promise<ScopeEntry | undefined>;
   appendEvents(events: readonly NewRunEvent[]): Promise<void>;
 }
 
@@ -265,6 +304,11 @@ export interface StorePort {
   ): Promise<WorkflowVersionRecord & { created: boolean }>;
   /** By workflow id or name; the newest version unless `version` is given. */
   getWorkflowVersion(idOrName: string, version?: number): Promise<WorkflowVersionRecord | undefined>;
+  /**
+   * Which version getWorkflowVersion would return, without the document: the cheap check a start
+   * makes before using the compiled workflow it already holds.
+   */
+  findWorkflowVersion(idOrName: string, version?: number): Promise<{ workflowId: string; version: number } | undefined>;
 
   /**
    * Claims up to `limit` steps that are due (`ready`, `retrying` or `waiting` with `dueAt <= now`),

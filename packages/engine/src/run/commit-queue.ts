@@ -14,12 +14,17 @@ import { RunEvents } from './event-types.js';
 import type { OutputMemo } from './output-memo.js';
 import { type EngineServices, emit, type Unit } from './unit.js';
 
+/**
+ * A queued unit: on an existing run (`wf` and `fn`), or one that creates its run (`create`, e.g. a
+ * new run: nothing to read or lock first). `runId` orders the batch.
+ */
 interface PendingUnit {
   runId: string;
-  wf: CompiledWorkflow;
-  fn: (unit: Unit) => Promise<unknown>;
+  wf: CompiledWorkflow | null;
+  fn: ((unit: Unit) => Promise<unknown>) | null;
+  create: ((tx: StoreTx, events: NewRunEvent[]) => Promise<unknown>) | null;
   dispatch: EagerDispatch | null;
-  resolve: () => void;
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
@@ -28,6 +33,8 @@ interface Applied {
   events: NewRunEvent[];
   succeeded: BindingRow[];
   handover: { run: RunRecord; steps: ClaimedStep[] } | null;
+  /** What a `create` unit returned. */
+  value?: unknown;
 }
 
 const NOTHING: Applied = { events: [], succeeded: [], handover: null };
@@ -65,12 +72,33 @@ export class CommitQueue {
     dispatch: EagerDispatch | null = null,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ runId, wf, fn, dispatch, resolve, reject });
-      if (!this.#writing) {
-        this.#writing = true;
-        setImmediate(() => void this.#drain());
-      }
+      this.#enqueue({ runId, wf, fn, create: null, dispatch, resolve: () => resolve(), reject });
     });
+  }
+
+  /**
+   * Runs `create` in the next group-committed transaction: a unit that writes a run of its own
+   * (`runId`, not yet stored) and collects its events in `events`, which are published once the
+   * unit is durable. Resolves with what `create` returned. `create` may run twice (alone, after a
+   * shared transaction failed): it must start from nothing each time.
+   */
+  create<T>(runId: string, create: (tx: StoreTx, events: NewRunEvent[]) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const settle = resolve as (value: unknown) => void;
+      this.#enqueue({ runId, wf: null, fn: null, create, dispatch: null, resolve: settle, reject });
+    });
+  }
+
+  #enqueue(unit: PendingUnit): void {
+    this.#pending.push(unit);
+    if (!this.#writing) {
+      this.#writing = true;
+      // Step results come in bursts (a claim or a commit releases many executions at once): wait a
+      // turn of the event loop to gather them. A new run usually comes alone (a request, a
+      // schedule): the turn would only add latency, and what arrives meanwhile joins the next batch.
+      if (unit.create) queueMicrotask(() => void this.#drain());
+      else setImmediate(() => void this.#drain());
+    }
   }
 
   async #drain(): Promise<void> {
@@ -84,6 +112,9 @@ export class CommitQueue {
       let applied: Applied[];
       try {
         applied = await this.#store.atomically(async (tx) => {
+          // One read for the batch's runs instead of one per unit (each unit still reads its run).
+          const existing = batch.filter((pending) => pending.create === null).map((pending) => pending.runId);
+          if (existing.length > 1) await tx.getRuns([...new Set(existing)]);
           const applied: Applied[] = [];
           for (const pending of batch) applied.push(await this.#apply(tx, pending, units));
           await this.#recheckHandovers(tx, batch, applied);
@@ -146,12 +177,17 @@ export class CommitQueue {
   #finish(pending: PendingUnit, applied: Applied): void {
     for (const row of applied.succeeded) this.#memo.remember(pending.runId, row);
     if (applied.handover && pending.dispatch) pending.dispatch.deliver(applied.handover.run, applied.handover.steps);
-    pending.resolve();
+    pending.resolve(applied.value);
   }
 
   async #apply(tx: StoreTx, pending: PendingUnit, units: Unit[]): Promise<Applied> {
+    if (pending.create) {
+      const events: NewRunEvent[] = [];
+      const value = await pending.create(tx, events);
+      return { events, succeeded: [], handover: null, value };
+    }
     const run = await tx.getRun(pending.runId);
-    if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) return NOTHING;
+    if (!run || TERMINAL_RUN_STATUSES.includes(run.status) || !pending.wf || !pending.fn) return NOTHING;
     const unit: Unit = {
       tx,
       run,

@@ -5,7 +5,9 @@
  * and waiting for the next claim. The same guarantees hold (lease, guarded commit, expiry); a step
  * saves one claim, one status change and a round trip — most of the cost of a fast step.
  */
-import type { ClaimedStep, RunRecord, ScopeEntry, StepPatch, StepRecord } from '../ports/store-port.js';
+import type { CompiledStep } from '@atom/spec';
+import { childKey, ROOT_SCOPE } from '../plan/step-keys.js';
+import type { ClaimedStep, RunRecord, ScopeEntry, StepGuard, StepPatch, StepRecord } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
 import { emit, type Unit } from './unit.js';
 
@@ -21,6 +23,26 @@ export interface EagerDispatch {
   deliver(run: RunRecord, steps: ClaimedStep[]): void;
 }
 
+/** The patch that claims a pending step for the committing worker (eager dispatch). */
+function eagerClaim(unit: Unit, dispatch: EagerDispatch, attempt: number) {
+  const { now } = unit;
+  return {
+    status: 'running',
+    attempt,
+    leaseOwner: dispatch.owner,
+    leaseToken: globalThis.crypto.randomUUID(),
+    leaseExpiresAt: now + dispatch.leaseMs,
+    startedAt: now,
+    dueAt: null,
+    updatedAt: now,
+  } satisfies StepPatch;
+}
+
+function claimed(unit: Unit, step: ClaimedStep, data: Record<string, unknown> | null): void {
+  unit.claimed.push(step);
+  emit(unit, RunEvents.stepStarted, step.key, { attempt: step.attempt, eager: true, ...data });
+}
+
 /**
  * Makes a pending step startable: claimed for the committing worker if it can take it, else
  * `ready`. `pending` is the row as it is now (status `pending`, never claimed).
@@ -34,33 +56,71 @@ export async function makeStartable(
   const key = pending.key;
   unit.startedSomething = true;
   if (dispatch && run.status === 'running' && dispatch.take()) {
-    const patch = {
-      status: 'running',
-      attempt: pending.attempt + 1,
-      leaseOwner: dispatch.owner,
-      leaseToken: globalThis.crypto.randomUUID(),
-      leaseExpiresAt: now + dispatch.leaseMs,
-      startedAt: now,
-      dueAt: null,
-      updatedAt: now,
-    } satisfies StepPatch;
-    let claimed = false;
+    const patch = eagerClaim(unit, dispatch, pending.attempt + 1);
+    let done = false;
     try {
-      claimed = await tx.updateStep(run.id, key, patch, { statuses: ['pending'] });
+      done = await tx.updateStep(run.id, key, patch, { statuses: ['pending'] });
     } catch (error) {
       dispatch.giveBack(1);
       throw error;
     }
-    if (claimed) {
-      unit.claimed.push({ ...pending, ...patch, claimedFrom: 'pending' });
-      emit(unit, RunEvents.stepStarted, key, { attempt: patch.attempt, eager: true, ...data });
-      return;
-    }
-    dispatch.giveBack(1);
+    if (done) claimed(unit, { ...pending, ...patch, claimedFrom: 'pending' }, data);
+    else dispatch.giveBack(1);
     return;
   }
   await tx.updateStep(run.id, key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
   emit(unit, RunEvents.stepReady, key, data);
+}
+
+/**
+ * makeStartable for a step of a DAG scope whose status was not read: it starts only if it is still
+ * `pending` (then it has never run: its first attempt). One statement instead of a read and a
+ * write; false, with nothing changed, when the row is not pending.
+ */
+export async function startIfPending(unit: Unit, scope: string, def: CompiledStep): Promise<boolean> {
+  const { tx, run, now, dispatch } = unit;
+  const key = childKey(scope, def.id);
+  if (dispatch && run.status === 'running' && dispatch.take()) {
+    const patch = eagerClaim(unit, dispatch, 1);
+    let entry: ScopeEntry | undefined;
+    try {
+      entry = await claimPending(unit, scope, def, key, patch);
+    } catch (error) {
+      dispatch.giveBack(1);
+      throw error;
+    }
+    if (!entry) {
+      dispatch.giveBack(1);
+      return false;
+    }
+    unit.startedSomething = true;
+    claimed(unit, { ...pendingRecord(run.id, scope, entry), ...patch, claimedFrom: 'pending' }, null);
+    return true;
+  }
+  const ready = { status: 'ready', dueAt: now, updatedAt: now } satisfies StepPatch;
+  if (!(await tx.updateStep(run.id, key, ready, { statuses: ['pending'] }))) return false;
+  unit.startedSomething = true;
+  emit(unit, RunEvents.stepReady, key, null);
+  return true;
+}
+
+/**
+ * The guarded claim of a pending row, and its scope entry. Top-level rows are created with their run
+ * (same unit, same time), so their entry is known; in SQLite an UPDATE … RETURNING costs about as
+ * much as a read, so only rows of inner scopes (created when their scope started) ask for it.
+ */
+async function claimPending(
+  unit: Unit,
+  scope: string,
+  def: CompiledStep,
+  key: string,
+  patch: StepPatch,
+): Promise<ScopeEntry | undefined> {
+  const { tx, run } = unit;
+  const guard = { statuses: ['pending'] } satisfies StepGuard;
+  if (scope !== ROOT_SCOPE) return tx.updateStepEntry(run.id, key, patch, guard);
+  if (!(await tx.updateStep(run.id, key, patch, guard))) return undefined;
+  return { key, stepId: def.id, index: def.index, status: 'pending', createdAt: run.createdAt };
 }
 
 /** The full row of a step of a DAG scope that has never run, rebuilt from its scope entry. */

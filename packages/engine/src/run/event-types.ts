@@ -10,6 +10,8 @@ export const RunEvents = {
   runSucceeded: 'run.succeeded',
   runFailed: 'run.failed',
   runCancelled: 'run.cancelled',
+  runReplayed: 'run.replayed',
+  runResponded: 'run.responded',
   stepReady: 'step.ready',
   stepStarted: 'step.started',
   stepSucceeded: 'step.succeeded',
@@ -21,4 +23,6 @@ export const RunEvents = {
   stepExpanded: 'step.expanded',
   stepCancelled: 'step.cancelled',
   stepLeaseExpired: 'step.lease_expired',
+  stepApprovalRequested: 'step.approval.requested',
+  stepApprovalDecided: 'step.approval.decided',
 } as const;

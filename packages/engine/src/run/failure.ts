@@ -12,7 +12,7 @@ import { RunEvents } from './event-types.js';
 import { finishRunFailed, settleCompensation, settleScope } from './settle.js';
 import { pendingRows } from './start-run.js';
 import { failedPatch } from './step-patches.js';
-import { emit, stepDef, type Unit } from './unit.js';
+import { emit, stepDef, stepTiming, type Unit } from './unit.js';
 
 const OPEN_GUARD: StepGuard = { statuses: ['pending', 'ready', 'running', 'retrying', 'waiting'] };
 
@@ -24,7 +24,7 @@ export async function markFailed(
 ): Promise<boolean> {
   const { now } = unit;
   const changed = await unit.tx.updateStep(unit.run.id, row.key, failedPatch(error, now), guard);
-  if (changed) emit(unit, RunEvents.stepFailed, row.key, { attempt: row.attempt, error });
+  if (changed) emit(unit, RunEvents.stepFailed, row.key, { attempt: row.attempt, ...stepTiming(unit, row), error });
   return changed;
 }
 
@@ -32,7 +32,9 @@ export async function markFailed(
 export async function afterFailure(unit: Unit, row: StepRecord, error: ErrorRecord): Promise<void> {
   if (row.kind === 'compensation') return settleCompensation(unit);
   const def = stepDef(unit, row);
-  if (def.onError === 'continue') return settleScope(unit, row.scope, row.kind === 'step' ? row.stepId : null);
+  if (def.onError === 'continue') {
+    return settleScope(unit, row.scope, row.kind === 'step' ? { id: row.stepId, ran: true } : null);
+  }
   if (row.scope === ON_FAILURE_SCOPE) {
     // An onFailure step failed: the run ends now; finishRunFailed cancels every step still open,
     // those nested in other onFailure groups included.

@@ -12,17 +12,24 @@ import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../pla
 import type { StepRecord, StepStatus } from '../ports/store-port.js';
 import { buildBindings } from './bindings.js';
 import { endRunFailed, wakeParent } from './cancel.js';
-import { makeStartable, pendingRecord } from './dispatch.js';
+import { makeStartable, pendingRecord, startIfPending } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
 import { emit, errorOf, loadOutput, stepDef, storableOutput, type Unit } from './unit.js';
 
+/** The step of a scope that just ended: its document id, and whether it counts as having run. */
+export interface ChangedStep {
+  id: string;
+  /** Succeeded, or failed with `onError: continue` (planScope's "ran"); false when skipped. */
+  ran: boolean;
+}
+
 /**
- * Settles `scope` after a change in it. `changed` names the step (document id) that just ended, when
- * there is one: then only its dependents are looked at, unless that cannot decide the scope.
+ * Settles `scope` after a change in it. `changed` is the step that just ended, when there is one:
+ * then only its dependents are looked at, unless that cannot decide the scope.
  */
-export async function settleScope(unit: Unit, scope: string, changed: string | null = null): Promise<void> {
+export async function settleScope(unit: Unit, scope: string, changed: ChangedStep | null = null): Promise<void> {
   if (unit.run.status === 'succeeded' || unit.run.status === 'failed' || unit.run.status === 'cancelled') return;
   if (scope === COMPENSATE_SCOPE) return settleCompensation(unit);
   if (scope === ROOT_SCOPE) {
@@ -46,11 +53,19 @@ async function settleDependents(
   unit: Unit,
   scope: string,
   defs: readonly CompiledStep[],
-  changed: string,
+  changed: ChangedStep,
 ): Promise<boolean> {
   const { tx, run } = unit;
-  const dependents = dependentsIn(defs).get(changed) ?? [];
+  const dependents = dependentsIn(defs).get(changed.id) ?? [];
   if (dependents.length === 0) return false;
+  // Dependents whose one need is the step that just ran become ready if still pending; nothing to
+  // read (a chain of steps pays one statement per step here). A row not pending: read the scope.
+  if (changed.ran && dependents.every((dependent) => dependent.needs.length === 1)) {
+    for (const dependent of dependents) {
+      if (!(await startIfPending(unit, scope, dependent))) return false;
+    }
+    return true;
+  }
   const ids = new Set<string>();
   for (const dependent of dependents) {
     ids.add(dependent.id);
@@ -109,7 +124,7 @@ async function settleDag(
   scope: string,
   defs: readonly CompiledStep[],
   container: StepRecord | null,
-  changed: string | null = null,
+  changed: ChangedStep | null = null,
 ): Promise<void> {
   const { tx, run, now } = unit;
   if (changed !== null && (await settleDependents(unit, scope, defs, changed))) return;
@@ -201,7 +216,7 @@ async function completeContainer(unit: Unit, container: StepRecord, raw: unknown
   if (!done) return;
   emit(unit, RunEvents.stepSucceeded, container.key, { attempt: container.attempt });
   unit.succeeded.push({ ...container, status: 'succeeded', output: stored, error: null });
-  await settleScope(unit, container.scope, container.stepId);
+  await settleScope(unit, container.scope, { id: container.stepId, ran: true });
 }
 
 /** Compensations run one at a time, in reverse completion order; a failed one does not stop the rest. */

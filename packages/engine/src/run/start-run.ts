@@ -1,47 +1,95 @@
 /**
- * Creating a run inside a unit: the run row, one `pending` row per top-level step, the first
- * steps `ready`. Used for new runs and for the child runs of `workflow.call`.
+ * Creating a run: the run row, one `pending` row per top-level step, the first steps `ready`, in
+ * one unit. Used for new runs (optionally idempotent with a dedupe key), the child runs of
+ * `workflow.call` and (row alone) replays.
  */
+import { AtomError } from '@atom/errors';
 import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
-import type { NewRunEvent, NewStep, StoreTx } from '../ports/store-port.js';
+import { newId } from '../ids.js';
+import type { NewRunEvent, NewStep, RunRecord, StoreTx } from '../ports/store-port.js';
+import type { ControlDeps } from './control-deps.js';
 import { RunEvents } from './event-types.js';
+import { validateRunInputs } from './run-inputs.js';
+
+export interface StartRunRequest {
+  /** Workflow name or id. */
+  workflow: string;
+  version?: number;
+  inputs?: unknown;
+  /** `{ kind: 'manual' | 'webhook' | 'schedule' | 'event', … }`, read as `$trigger`; manual by default. */
+  trigger?: unknown;
+}
+
+/**
+ * Starts a run; with a dedupe key, returns the run of the workflow that already holds it instead
+ * (`created: false`, nothing written, nothing published).
+ */
+export async function startRun(
+  deps: ControlDeps,
+  request: StartRunRequest,
+  dedupeKey: string | null,
+): Promise<{ run: RunRecord; created: boolean }> {
+  const target = await deps.workflowByName(request.workflow, request.version ?? null);
+  const inputs = request.inputs ?? {};
+  const now = deps.now();
+  const id = newId(now);
+  const spec: RunSpec = {
+    id,
+    workflowId: target.workflowId,
+    version: target.version,
+    inputs,
+    trigger: request.trigger ?? { kind: 'manual' },
+    parentRunId: null,
+    parentStepKey: null,
+    dedupeKey,
+  };
+  // Without a dedupe key the run is always created: check its inputs before it joins a shared
+  // transaction, where a throw would make every unit of the batch run again alone.
+  if (dedupeKey === null) validateRunInputs(target.wf, inputs);
+  // Group-committed with other units (a burst of starts shares one transaction); its events are
+  // published once it is durable, and only when the run was created.
+  const started = await deps.create(id, async (tx, events) => {
+    if (dedupeKey !== null) {
+      const existing = await tx.findRunByDedupeKey(target.workflowId, dedupeKey);
+      if (existing) return { run: existing, created: false };
+      validateRunInputs(target.wf, inputs);
+    }
+    if (!(await insertRun(tx, target.wf, spec, now, events))) {
+      // Another unit took the key between our look-up and our insert (PostgreSQL): theirs stands.
+      const winner = dedupeKey === null ? undefined : await tx.findRunByDedupeKey(target.workflowId, dedupeKey);
+      return { run: winner, created: false };
+    }
+    return { run: await tx.getRun(id), created: true };
+  });
+  if (!started.run) throw new AtomError('ATOM_ERR_INTERNAL', `run ${id} vanished after it was created`);
+  return { run: started.run, created: started.created };
+}
 
 export interface RunSpec {
   id: string;
   workflowId: string;
   version: number;
   inputs: unknown;
+  /** `{ kind: TriggerKind, … }` (ports/store-port.ts). */
   trigger: unknown;
   parentRunId: string | null;
   parentStepKey: string | null;
+  /** At most one run of the workflow holds it; null for none. */
+  dedupeKey: string | null;
 }
 
+/**
+ * Inserts the run and its top-level steps (those without needs `ready`). False, with nothing
+ * written and no event, when another run of the workflow already holds `spec.dedupeKey`.
+ */
 export async function insertRun(
   tx: StoreTx,
   wf: CompiledWorkflow,
   spec: RunSpec,
   now: number,
   events: NewRunEvent[],
-): Promise<void> {
-  await tx.insertRun({
-    id: spec.id,
-    workflowId: spec.workflowId,
-    workflowName: wf.name,
-    version: spec.version,
-    status: 'queued',
-    inputs: spec.inputs,
-    trigger: spec.trigger,
-    parentRunId: spec.parentRunId,
-    parentStepKey: spec.parentStepKey,
-    createdAt: now,
-  });
-  events.push({
-    runId: spec.id,
-    type: RunEvents.runCreated,
-    stepKey: null,
-    data: { workflow: wf.name, version: spec.version, parentRunId: spec.parentRunId },
-    at: now,
-  });
+): Promise<boolean> {
+  if (!(await insertRunRow(tx, wf, spec, now, events))) return false;
   await tx.insertSteps(
     wf.root.steps.map((step) => {
       const ready = step.needs.length === 0;
@@ -61,6 +109,39 @@ export async function insertRun(
       };
     }),
   );
+  return true;
+}
+
+/** The run row alone (`queued`) and its `run.created` event; false when the dedupe key is taken. */
+export async function insertRunRow(
+  tx: StoreTx,
+  wf: CompiledWorkflow,
+  spec: RunSpec,
+  now: number,
+  events: NewRunEvent[],
+): Promise<boolean> {
+  const inserted = await tx.insertRun({
+    id: spec.id,
+    workflowId: spec.workflowId,
+    workflowName: wf.name,
+    version: spec.version,
+    status: 'queued',
+    inputs: spec.inputs,
+    trigger: spec.trigger,
+    parentRunId: spec.parentRunId,
+    parentStepKey: spec.parentStepKey,
+    dedupeKey: spec.dedupeKey,
+    createdAt: now,
+  });
+  if (!inserted) return false;
+  events.push({
+    runId: spec.id,
+    type: RunEvents.runCreated,
+    stepKey: null,
+    data: { workflow: wf.name, version: spec.version, parentRunId: spec.parentRunId },
+    at: now,
+  });
+  return true;
 }
 
 /** Rows for the steps of a scope, all `pending` (the planner makes the first ones ready). */

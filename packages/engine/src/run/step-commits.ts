@@ -15,7 +15,7 @@ import { afterFailure, markFailed } from './failure.js';
 import { settleCompensation, settleScope } from './settle.js';
 import { insertRun, pendingRows } from './start-run.js';
 import { RELEASED } from './step-patches.js';
-import { emit, stepDef, type Unit } from './unit.js';
+import { emit, stepDef, stepTiming, type Unit } from './unit.js';
 
 function held(claimed: ClaimedStep): StepGuard {
   return { statuses: ['running'], leaseToken: claimed.leaseToken };
@@ -23,7 +23,13 @@ function held(claimed: ClaimedStep): StepGuard {
 
 async function settleAfter(unit: Unit, claimed: ClaimedStep): Promise<void> {
   if (claimed.kind === 'compensation') await settleCompensation(unit);
-  else await settleScope(unit, claimed.scope, claimed.kind === 'step' ? claimed.stepId : null);
+  else await settleScope(unit, claimed.scope, claimed.kind === 'step' ? { id: claimed.stepId, ran: true } : null);
+}
+
+/** A run event a node's success announces (NodeDefinition.outputEvent), with its data ready to store. */
+export interface Announcement {
+  type: string;
+  data: unknown;
 }
 
 export async function commitSuccess(
@@ -32,6 +38,7 @@ export async function commitSuccess(
   input: unknown,
   output: unknown,
   details: { cached?: boolean } = {},
+  announcement: Announcement | null = null,
 ): Promise<boolean> {
   const { tx, run, now } = unit;
   const seq = await tx.nextSeq(run.id);
@@ -52,7 +59,12 @@ export async function commitSuccess(
     held(claimed),
   );
   if (!done) return false;
-  emit(unit, RunEvents.stepSucceeded, claimed.key, { attempt: claimed.attempt, ...details });
+  emit(unit, RunEvents.stepSucceeded, claimed.key, {
+    attempt: claimed.attempt,
+    ...stepTiming(unit, claimed),
+    ...details,
+  });
+  if (announcement) emit(unit, announcement.type, claimed.key, announcement.data);
   unit.succeeded.push({
     key: claimed.key,
     status: 'succeeded',
@@ -102,7 +114,7 @@ export async function commitSkip(unit: Unit, claimed: ClaimedStep): Promise<bool
   );
   if (!done) return false;
   emit(unit, RunEvents.stepSkipped, claimed.key, { reason: 'if' });
-  await settleScope(unit, claimed.scope, claimed.stepId);
+  await settleScope(unit, claimed.scope, { id: claimed.stepId, ran: false });
   return true;
 }
 
@@ -131,6 +143,10 @@ export async function commitSuspend(
   } else if (suspension.kind === 'event') {
     wait = { kind: 'event', name: suspension.name, filter: suspension.filter, timeoutAt: suspension.timeoutAt };
     dueAt = suspension.timeoutAt;
+  } else if (suspension.kind === 'approval') {
+    const { approvers, message, timeoutAt } = suspension;
+    wait = { kind: 'approval', approvers, message, timeoutAt };
+    dueAt = timeoutAt;
   } else {
     if (!child) throw new Error('a child suspension needs its prepared child run');
     wait = { kind: 'child', runId: child.id };
@@ -143,6 +159,14 @@ export async function commitSuspend(
   );
   if (!done) return false;
   emit(unit, RunEvents.stepWaiting, claimed.key, { wait });
+  if (wait.kind === 'approval') {
+    // Its own event, so notifiers (chat, e-mail, the Studio) need not decode every wait.
+    emit(unit, RunEvents.stepApprovalRequested, claimed.key, {
+      approvers: wait.approvers,
+      message: wait.message,
+      timeoutAt: wait.timeoutAt,
+    });
+  }
   if (child) {
     await insertRun(
       tx,
@@ -152,9 +176,11 @@ export async function commitSuspend(
         workflowId: child.workflowId,
         version: child.version,
         inputs: child.inputs,
-        trigger: { kind: 'workflow.call', runId: run.id, step: claimed.key },
+        // `runId` is the parent run (kept under this name so `$trigger.runId` reads as before).
+        trigger: { kind: 'child', runId: run.id, step: claimed.key },
         parentRunId: run.id,
         parentStepKey: claimed.key,
+        dedupeKey: null,
       },
       now,
       unit.events,

@@ -14,6 +14,7 @@ import { evaluate, evaluateIf } from './expressions.js';
 import { redact, redactError, secretValues } from './redact.js';
 import { validateRunInputs } from './run-inputs.js';
 import {
+  type Announcement,
   type ChildRunPlan,
   commitError,
   commitExpand,
@@ -215,10 +216,11 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     if (hit) {
       const output = redact(await finalOutput(deps, call, hit.value), call.hidden);
       const stored = redact(call.input, call.hidden);
+      const announcement = await announce(deps, call, node.outputEvent, hit.value);
       await deps.commit(
         run.id,
         wf,
-        (unit) => commitSuccess(unit, claimed, stored, output, { cached: true }),
+        (unit) => commitSuccess(unit, claimed, stored, output, { cached: true }, announcement),
         call.dispatch,
       );
       return;
@@ -245,7 +247,28 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
   }
   const output = redact(await finalOutput(deps, call, outcome.output), call.hidden);
   const stored = redact(call.input, call.hidden);
-  await deps.commit(run.id, wf, (unit) => commitSuccess(unit, claimed, stored, output), call.dispatch);
+  const announcement = await announce(deps, call, node.outputEvent, outcome.output);
+  await deps.commit(
+    run.id,
+    wf,
+    (unit) => commitSuccess(unit, claimed, stored, output, {}, announcement),
+    call.dispatch,
+  );
+}
+
+/**
+ * The run event a node announces with its raw output (before the step's `output` expression, which
+ * shapes what later steps read, not what the node said): redacted and size-limited like any output.
+ */
+async function announce(
+  deps: ExecutorDeps,
+  call: NodeCall,
+  type: string | undefined,
+  raw: unknown,
+): Promise<Announcement | null> {
+  if (type === undefined) return null;
+  const data = await storableOutput(deps.services, call.claimed.key, redact(raw ?? null, call.hidden));
+  return { type, data };
 }
 
 /** A node that throws something else than an AtomError did not say it may be retried (ADR 0003). */

@@ -60,6 +60,16 @@ export function stepDef(unit: Unit, row: Pick<StepRecord, 'stepId'>): CompiledSt
 }
 
 /**
+ * What metrics need from a step's end event: the node type that ran (`group` for groups and
+ * foreach containers) and how long the step took since its first start. Never throws.
+ */
+export function stepTiming(unit: Unit, row: Pick<StepRecord, 'stepId' | 'kind' | 'startedAt'>) {
+  const def = unit.wf.steps.get(row.stepId);
+  const nodeType = (row.kind === 'compensation' ? def?.compensate?.uses : def?.uses) ?? 'group';
+  return row.startedAt === null ? { nodeType } : { nodeType, durationMs: Math.max(0, unit.now - row.startedAt) };
+}
+
+/**
  * How stored outputs are encoded. A large output is kept as a blob and stored as `{ $blob, size }`.
  * So that no user value can pass for one, an output that would look like an encoded form (an object
  * whose keys are exactly `$blob` and `size`, or exactly `$inline`) is stored wrapped as

@@ -13,11 +13,13 @@ describe('builtinNodes', () => {
       'fail',
       'delay',
       'wait',
+      'approval',
       'workflow.call',
+      'respond',
       'http.request',
       'code',
     ]);
-    expect(createNodeRegistry(nodes).list()).toHaveLength(8);
+    expect(createNodeRegistry(nodes).list()).toHaveLength(10);
   });
 
   it('describes every input with a draft 2020-12 object schema', () => {

@@ -1,10 +1,12 @@
 import type { NodeDefinition } from '@atom/engine';
 import { compileAllowList } from '../http/allow-list.js';
+import { approvalNode } from './approval.js';
 import { type CodeLimits, createCodeNode } from './code.js';
 import { delayNode } from './delay.js';
 import { failNode } from './fail.js';
 import { createHttpRequestNode } from './http-request.js';
 import { logNode } from './log.js';
+import { respondNode } from './respond.js';
 import { transformNode } from './transform.js';
 import { waitNode } from './wait.js';
 import { workflowCallNode } from './workflow-call.js';
@@ -18,7 +20,8 @@ export interface BuiltinConfig {
 }
 
 /**
- * The built-in nodes: transform, log, fail, delay, wait, workflow.call, http.request and code.
+ * The built-in nodes: transform, log, fail, delay, wait, approval, workflow.call, respond,
+ * http.request and code.
  * Throws ATOM_ERR_CONFIG_INVALID for a malformed allow-list entry or limit.
  *
  * @example
@@ -31,7 +34,9 @@ export function builtinNodes(config: BuiltinConfig): NodeDefinition[] {
     failNode,
     delayNode,
     waitNode,
+    approvalNode,
     workflowCallNode,
+    respondNode,
     createHttpRequestNode({ allow: compileAllowList(config.httpAllow) }),
     createCodeNode(config.code),
   ];

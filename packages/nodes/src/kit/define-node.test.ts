@@ -95,5 +95,12 @@ describe('defineNode', () => {
     expect(() => defineNode({ ...base, type: 'demo.x', version: 0 })).toThrow(/positive integer/);
     const deferred = ['b'] as unknown as readonly 'a'[];
     expect(() => defineNode({ ...base, type: 'demo.x', version: 1, deferredInputs: deferred })).toThrow(/"b"/);
+    expect(() => defineNode({ ...base, type: 'demo.x', version: 1, outputEvent: 'step.done' })).toThrow(/run\./);
+  });
+
+  it('declares the run event its output announces, only when asked', () => {
+    const base = { title: 'x', description: 'x', input: z.object({}), run: async () => null, version: 1 };
+    expect(defineNode({ ...base, type: 'demo.say', outputEvent: 'run.said' }).outputEvent).toBe('run.said');
+    expect('outputEvent' in defineNode({ ...base, type: 'demo.quiet' })).toBe(false);
   });
 });

@@ -19,11 +19,14 @@ export interface NodeSpec<S extends InputSchema> {
   input: S;
   /** Top-level `with` keys whose `{{ }}` text reaches `run` unevaluated. */
   deferredInputs?: readonly (keyof S['shape'] & string)[];
+  /** A run event the engine appends with the node's output each time a step of it succeeds. */
+  outputEvent?: string;
   /** Returns the step's output, or `suspend(...)` to park the run. */
   run: (ctx: NodeContext<z.output<S>>) => Promise<unknown>;
 }
 
 const NODE_TYPE = /^[a-z][a-z0-9-]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
+const OUTPUT_EVENT = /^run\.[a-z][a-z0-9_.]*$/;
 
 /**
  * Turns a node spec into the engine's NodeDefinition: the input schema as JSON Schema (draft
@@ -41,7 +44,7 @@ const NODE_TYPE = /^[a-z][a-z0-9-]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
  * });
  */
 export function defineNode<S extends InputSchema>(spec: NodeSpec<S>): NodeDefinition {
-  checkSpec(spec.type, spec.version, spec.deferredInputs ?? [], spec.input.shape);
+  checkSpec(spec.type, spec.version, spec.deferredInputs ?? [], spec.input.shape, spec.outputEvent);
   const inputSchema = z.toJSONSchema(spec.input, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
   return Object.freeze({
     type: spec.type,
@@ -50,6 +53,7 @@ export function defineNode<S extends InputSchema>(spec: NodeSpec<S>): NodeDefini
     description: spec.description,
     inputSchema,
     deferredInputs: Object.freeze([...(spec.deferredInputs ?? [])]),
+    ...(spec.outputEvent === undefined ? {} : { outputEvent: spec.outputEvent }),
     parseInput(input: unknown) {
       const result = spec.input.safeParse(input);
       return result.success
@@ -67,11 +71,20 @@ export function defineNode<S extends InputSchema>(spec: NodeSpec<S>): NodeDefini
 }
 
 // A malformed definition is a bug in Atom or in a connector, found when the module loads.
-function checkSpec(type: string, version: number, deferred: readonly string[], shape: object): void {
+function checkSpec(
+  type: string,
+  version: number,
+  deferred: readonly string[],
+  shape: object,
+  outputEvent: string | undefined,
+): void {
   const bad = (why: string) => new AtomError('ATOM_ERR_INTERNAL', `node "${type}": ${why}`);
   if (!NODE_TYPE.test(type)) throw bad('type must look like `namespace.action`');
   if (!Number.isInteger(version) || version < 1) throw bad('version must be a positive integer');
   for (const key of deferred) {
     if (!(key in shape)) throw bad(`deferred input "${key}" is not an input field`);
   }
+  // It lands in the run's event log next to the engine's own run events.
+  if (outputEvent !== undefined && !OUTPUT_EVENT.test(outputEvent))
+    throw bad('outputEvent must look like `run.<name>`');
 }

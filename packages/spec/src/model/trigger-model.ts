@@ -70,7 +70,7 @@ export const scheduleTriggerSchema = z
     catchUp: z
       .enum(['none', 'last', 'all'])
       .optional()
-      .describe('Fire times missed while Atom was down: skip them (`none`, default), run the `last`, or `all`.'),
+      .describe('Fire times missed while Atom was down: skip them (`none`), run the `last` (default), or `all`.'),
   })
   .superRefine((schedule, ctx) => {
     if ((schedule.cron === undefined) === (schedule.rrule === undefined)) {

@@ -31,9 +31,10 @@ export function newRun(overrides: Partial<NewRun> = {}): NewRun {
     version: 3,
     status: 'queued',
     inputs: { customer: 'c-1', amount: 12.5 },
-    trigger: { type: 'manual', by: 'ada' },
+    trigger: { kind: 'manual', by: 'ada' },
     parentRunId: null,
     parentStepKey: null,
+    dedupeKey: null,
     createdAt: T0,
     ...overrides,
   };

@@ -1,6 +1,6 @@
 /**
  * Conformance cases for runs: every field round-trips, patches touch only what they set, the
- * completion counter, and listing with filters.
+ * completion counter. Listing is in run-list-cases.ts, dedupe keys in dedupe-cases.ts.
  */
 
 import type { RunRecord } from '@atom/engine';
@@ -25,6 +25,7 @@ export function runCases(h: StoreHarness): void {
       trigger: ['webhook', { headers: { 'x-id': '1' } }],
       parentRunId: 'parent-1',
       parentStepKey: 'loop[2].call',
+      dedupeKey: 'hook:delivery-1',
       status: 'running',
     });
     await h.store.atomically((tx) => tx.insertRun(run));
@@ -102,27 +103,33 @@ export function runCases(h: StoreHarness): void {
     expect((await h.store.getRun(run.id))?.seq).toBe(3);
   });
 
-  it('lists runs by status, workflow name and parent, with a limit', async () => {
-    const a = await seedRun(h.store, { status: 'running', workflowName: 'orders', createdAt: T0 });
-    const b = await seedRun(h.store, { status: 'queued', workflowName: 'orders', createdAt: T0 + 1 });
-    const c = await seedRun(h.store, {
-      status: 'succeeded',
-      workflowName: 'billing',
-      parentRunId: a.id,
-      parentStepKey: 'call',
-      createdAt: T0 + 2,
+  it('reads several runs at once, and counts completions of runs read in the unit', async () => {
+    const a = await seedRun(h.store);
+    const b = await seedRun(h.store);
+    const seen = await h.store.atomically(async (tx) => {
+      const runs = await tx.getRuns([b.id, 'nope', a.id]);
+      const seqs = [await tx.nextSeq(a.id), await tx.nextSeq(a.id), await tx.nextSeq(b.id)];
+      await tx.updateRun(a.id, { status: 'running' });
+      const after = await tx.getRun(a.id);
+      const again = await tx.getRun(b.id);
+      return { ids: runs.map((run) => run.id).sort(), seqs, after, again };
     });
-    const ids = (runs: RunRecord[]) => runs.map((r) => r.id).sort();
-    expect(ids(await h.store.listRuns())).toEqual([a.id, b.id, c.id].sort());
-    expect(ids(await h.store.listRuns({}))).toEqual([a.id, b.id, c.id].sort());
-    expect(ids(await h.store.listRuns({ status: ['running', 'succeeded'] }))).toEqual([a.id, c.id].sort());
-    expect(await h.store.listRuns({ status: [] })).toEqual([]);
-    expect(ids(await h.store.listRuns({ workflowName: 'orders' }))).toEqual([a.id, b.id].sort());
-    expect(ids(await h.store.listRuns({ parentRunId: a.id }))).toEqual([c.id]);
-    expect(ids(await h.store.listRuns({ parentRunId: null }))).toEqual([a.id, b.id].sort());
-    expect(ids(await h.store.listRuns({ workflowName: 'orders', status: ['queued'] }))).toEqual([b.id]);
-    expect(await h.store.listRuns({ limit: 2 })).toHaveLength(2);
-    const full = (await h.store.listRuns({ workflowName: 'billing' }))[0];
-    expect(full).toEqual(await h.store.getRun(c.id));
+    expect(seen.ids).toEqual([a.id, b.id].sort());
+    expect(seen.seqs).toEqual([1, 2, 1]);
+    expect([seen.after?.status, seen.after?.seq, seen.again?.seq]).toEqual(['running', 2, 1]);
+    expect([(await h.store.getRun(a.id))?.seq, (await h.store.getRun(b.id))?.seq]).toEqual([2, 1]);
+    expect(await h.store.atomically((tx) => tx.nextSeq(a.id))).toBe(3);
+  });
+
+  it('writes back nothing counted in a unit that fails', async () => {
+    const run = await seedRun(h.store);
+    await expect(
+      h.store.atomically(async (tx) => {
+        await tx.getRun(run.id);
+        await tx.nextSeq(run.id);
+        throw new Error('undone');
+      }),
+    ).rejects.toThrow('undone');
+    expect((await h.store.getRun(run.id))?.seq).toBe(0);
   });
 }

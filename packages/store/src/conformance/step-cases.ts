@@ -29,6 +29,36 @@ const FULL_PATCH: Required<StepPatch> = {
 const keys = (rows: StepRecord[]) => rows.map((row) => row.key);
 
 export function stepCases(h: StoreHarness): void {
+  it('keeps approval waits and decisions, and never takes them for event waiters', async () => {
+    const run = await seedRun(h.store, {}, [newStep('', 'ok'), newStep('', 'ask')]);
+    const wait: StepRecord['wait'] = {
+      kind: 'approval',
+      approvers: ['ada@example.com', 'role:admin'],
+      message: 'Ship order 42?',
+      timeoutAt: T0 + 60_000,
+    };
+    const resume: StepRecord['resume'] = {
+      reason: 'approval',
+      decision: 'rejected',
+      by: 'ada@example.com',
+      comment: null,
+      at: T0 + 5,
+    };
+    await h.store.atomically(async (tx) => {
+      await tx.updateStep(run.id, 'ask', { status: 'waiting', wait });
+      await tx.updateStep(run.id, 'ok', {
+        status: 'waiting',
+        wait: { ...wait, message: null, timeoutAt: null },
+        resume,
+      });
+    });
+    const [ask] = await h.store.getSteps(run.id, ['ask']);
+    const [ok] = await h.store.getSteps(run.id, ['ok']);
+    expect([ask?.wait, ask?.resume]).toEqual([wait, null]);
+    expect([ok?.wait, ok?.resume]).toEqual([{ ...wait, message: null, timeoutAt: null }, resume]);
+    expect(await h.store.findEventWaiters('Ship order 42?')).toEqual([]);
+  });
+
   it('reads back a new step with every field, the others at their start values', async () => {
     const run = await seedRun(h.store);
     const step = newStep(run.id, 'loop[2]', {
@@ -223,6 +253,19 @@ export function stepCases(h: StoreHarness): void {
     expect(await update({ completedSeq: 1 }, { statuses: ['succeeded', 'failed'] })).toBe(true);
     const [after] = await h.store.listSteps(run.id);
     expect(after).toEqual({ ...before, status: 'succeeded', output: 2, completedSeq: 1 });
+  });
+
+  it('returns the scope entry of a guarded patch, or undefined when the guard fails', async () => {
+    const run = await seedRun(h.store, {}, [newStep('', 'a', { status: 'pending', index: 4 })]);
+    const update = (patch: StepPatch, guard?: StepGuard) =>
+      h.store.atomically((tx) => tx.updateStepEntry(run.id, 'a', patch, guard));
+    expect(await update({ status: 'running' }, { statuses: ['ready'] })).toBeUndefined();
+    expect(await update({ status: 'running' }, { statuses: [] })).toBeUndefined();
+    expect(await h.store.atomically((tx) => tx.updateStepEntry(run.id, 'nope', {}))).toBeUndefined();
+    const entry = await update(FULL_PATCH, { statuses: ['pending'] });
+    const [row] = await h.store.listSteps(run.id);
+    expect(entry).toEqual({ key: 'a', stepId: row?.stepId, index: 4, status: 'waiting', createdAt: row?.createdAt });
+    expect(row).toMatchObject(FULL_PATCH);
   });
 
   it('reports false for a step that does not exist, and true for an empty patch on one that does', async () => {

@@ -1,5 +1,5 @@
 /**
- * The StorePort conformance suite: every adapter runs these same tests (like Kysely's tests
+ * The StorePort and ControlStore conformance suite: every adapter runs these same tests (like Kysely's tests
  * looping over DIALECTS), using only the port, so the SQLite and PostgreSQL adapters are held to
  * one behaviour.
  *
@@ -9,19 +9,37 @@
  */
 import type { StorePort } from '@atom/engine';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditStore } from '../control/audit-store.js';
+import type { ControlStore } from '../control/control-store.js';
+import type { RunStatsReader } from '../control/run-stats.js';
+import type { SecretStore } from '../control/secret-store.js';
+import type { SessionStore } from '../control/session-store.js';
+import type { SettingsStore } from '../control/settings-store.js';
+import { auditCases } from './audit-cases.js';
 import { cacheAndWorkerCases } from './cache-worker-cases.js';
+import { catalogueCases } from './catalogue-cases.js';
+import { dedupeCases } from './dedupe-cases.js';
 import { eventCases } from './event-cases.js';
 import { queueCases } from './queue-cases.js';
 import { runCases } from './run-cases.js';
+import { runListCases } from './run-list-cases.js';
+import { scheduleCases } from './schedule-cases.js';
+import { secretCases } from './secret-cases.js';
+import { sessionCases } from './session-cases.js';
+import { statsCases } from './stats-cases.js';
 import { stepCases } from './step-cases.js';
 import { unitCases } from './unit-cases.js';
+import { userCases } from './user-cases.js';
 import { workflowCases } from './workflow-cases.js';
 
-export type MakeStore = () => Promise<{ store: StorePort; cleanup: () => Promise<void> }>;
+/** What every adapter's store is: both ports on one object (and one database). */
+export type Store = StorePort & ControlStore & RunStatsReader & SessionStore & SecretStore & AuditStore & SettingsStore;
+
+export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
 /** Gives each case the store of the running test. */
 export interface StoreHarness {
-  readonly store: StorePort;
+  readonly store: Store;
 }
 
 /**
@@ -65,10 +83,38 @@ export function describeStoreConformance(name: string, makeStore: MakeStore): vo
     });
     describe('atomically', () => unitCases(harness));
     describe('runs', () => runCases(harness));
+    describe('run listing', () => runListCases(harness));
+    describe('run dedupe keys', () => dedupeCases(harness));
     describe('steps', () => stepCases(harness));
     describe('queue', () => queueCases(harness));
     describe('events', () => eventCases(harness));
     describe('workflow versions', () => workflowCases(harness));
     describe('cache and workers', () => cacheAndWorkerCases(harness));
+    describe('workflow catalogue', () => catalogueCases(harness));
+    describe('run stats', () => statsCases(harness));
+    describe('sessions', () => sessionCases(harness));
+    describe('secrets and variables', () => secretCases(harness));
+    describe('audit log', () => auditCases(harness));
+    describe('workspace settings', () => {
+      it('keeps one row of settings per workspace, replaced as a whole', async () => {
+        const { store } = harness;
+        expect(await store.getWorkspaceSettings('w')).toBeUndefined();
+        await store.putWorkspaceSettings({ workspaceId: 'w', tier: 'free', overrides: { burst: 3 }, updatedAt: 1 });
+        await store.putWorkspaceSettings({
+          workspaceId: 'w',
+          tier: 'pro',
+          overrides: { concurrentRuns: null },
+          updatedAt: 2,
+        });
+        expect(await store.getWorkspaceSettings('w')).toEqual({
+          workspaceId: 'w',
+          tier: 'pro',
+          overrides: { concurrentRuns: null },
+          updatedAt: 2,
+        });
+      });
+    });
+    describe('users and tokens', () => userCases(harness));
+    describe('schedule marks', () => scheduleCases(harness));
   });
 }

@@ -42,6 +42,20 @@ export function workflowCases(h: StoreHarness): void {
     expect(await h.store.getWorkflowVersion('orders', 4)).toBeUndefined();
   });
 
+  it('finds the version getWorkflowVersion would return, by id or live name', async () => {
+    const v1 = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0);
+    await h.store.putWorkflowVersion('orders', { v: 2 }, 'h2', T0 + 1);
+    const id = v1.workflowId;
+    expect(await h.store.findWorkflowVersion('orders')).toEqual({ workflowId: id, version: 2 });
+    expect(await h.store.findWorkflowVersion(id)).toEqual({ workflowId: id, version: 2 });
+    expect(await h.store.findWorkflowVersion(id, 1)).toEqual({ workflowId: id, version: 1 });
+    expect(await h.store.findWorkflowVersion('orders', 3)).toBeUndefined();
+    expect(await h.store.findWorkflowVersion('nope')).toBeUndefined();
+    // An exact id wins over a workflow whose name happens to equal it.
+    await h.store.putWorkflowVersion(id, { named: true }, 'h3', T0 + 2);
+    expect(await h.store.findWorkflowVersion(id)).toEqual({ workflowId: id, version: 2 });
+  });
+
   it('keeps workflows of different names apart', async () => {
     const a = await h.store.putWorkflowVersion('a', { a: 1 }, 'same', T0);
     const b = await h.store.putWorkflowVersion('b', { b: 1 }, 'same', T0);

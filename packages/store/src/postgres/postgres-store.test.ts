@@ -7,10 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AtomError } from '@atom/errors';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { newStep, seedRun, T0 } from '../conformance/fixtures.js';
+import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
+import { postgresMigrations } from './migrations/index.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
 
 const SERVER_URL = process.env.ATOM_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -156,8 +159,15 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
       await Promise.all([a.migrate(), b.migrate()]);
       await a.migrate();
       await Promise.all([a.migrate(), b.migrate()]);
-      const { rows } = await admin.query('select name from twice.atom_migration');
-      expect(rows).toEqual([{ name: '0001-initial' }]);
+      const { rows } = await admin.query('select name from twice.atom_migration order by name');
+      expect(rows).toEqual([
+        { name: '0001-initial' },
+        { name: '0002-server' },
+        { name: '0003-sessions' },
+        { name: '0004-secrets' },
+        { name: '0005-audit' },
+        { name: '0006-settings' },
+      ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);
     });
@@ -171,6 +181,81 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
       );
       expect(puts.map((put) => put.version).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(new Set(puts.map((put) => put.workflowId)).size).toBe(1);
+    });
+
+    it('gives one dedupe key to exactly one of units racing from two stores', async () => {
+      const a = open({ schema: 'dedupe' });
+      const b = open({ schema: 'dedupe' });
+      await a.migrate();
+      const racers = Array.from({ length: 6 }, () => newRun({ dedupeKey: 'hook:once' }));
+      const inserted = await Promise.all(
+        racers.map((run, i) =>
+          (i % 2 === 0 ? a : b).atomically(async (tx) => {
+            const ok = await tx.insertRun(run);
+            await sleep(20);
+            return ok;
+          }),
+        ),
+      );
+      expect(inserted.filter(Boolean)).toHaveLength(1);
+      expect(await b.listRuns()).toHaveLength(1);
+    });
+
+    it('lets one of two stores through with the same expected workflow version', async () => {
+      const a = open({ schema: 'ifmatch' });
+      const b = open({ schema: 'ifmatch' });
+      await a.migrate();
+      await a.putWorkflowVersionIf('orders', { v: 0 }, 'h0', T0, 0);
+      const results = await Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 === 0 ? a : b).putWorkflowVersionIf('orders', { i }, `h${i + 1}`, T0, 1),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results.filter((r) => r.status === 'rejected')) {
+        expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ATOM_ERR_WORKFLOW_VERSION_CONFLICT' });
+      }
+      expect((await b.getWorkflowSummary('orders'))?.version).toBe(2);
+    });
+
+    it('upgrades a 0001 schema: workflows keep their versions and join the catalogue', async () => {
+      const pool = new pg.Pool({ connectionString: databaseUrl(DATABASE), max: 1, options: '-c search_path=upgrade' });
+      const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+      try {
+        await admin.query('create schema upgrade');
+        const migrator = new Migrator({
+          db,
+          provider: postgresMigrations,
+          migrationTableName: MIGRATION_TABLE,
+          migrationLockTableName: MIGRATION_LOCK_TABLE,
+          migrationTableSchema: 'upgrade',
+        });
+        expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
+      } finally {
+        await db.destroy();
+      }
+      await admin.query(`insert into upgrade.workflows (id, name, created_at) values ('w1', 'orders', 1);
+        insert into upgrade.workflow_versions (workflow_id, version, document, hash, created_at) values
+          ('w1', 1, '{"description":"Old"}', 'h1', 1), ('w1', 2, '{"description":"Newer"}', 'h2', 2);
+        insert into upgrade.runs (id, workflow_id, workflow_name, version, status, trigger, created_at, updated_at)
+          values ('r1', 'w1', 'orders', 2, 'queued', '{"kind":"webhook"}', 5, 5);`);
+      const store = open({ schema: 'upgrade' });
+      await store.migrate();
+      expect(await store.getWorkflowSummary('orders')).toEqual({
+        workflowId: 'w1',
+        name: 'orders',
+        version: 2,
+        description: 'Newer',
+        triggersEnabled: true,
+        createdAt: 1,
+        updatedAt: 2,
+        deletedAt: null,
+      });
+      expect((await store.listRuns({ triggerKind: 'webhook' })).map((run) => run.id)).toEqual(['r1']);
+      expect(await store.deleteWorkflow('w1', 10)).toBe(true);
+      const reborn = await store.putWorkflowVersion('orders', { v: 1 }, 'h1', 11);
+      expect(reborn.workflowId).not.toBe('w1');
+      expect((await store.getWorkflowVersion('w1'))?.version).toBe(2);
     });
 
     it('reports a deadlock inside a unit as ATOM_ERR_STORE_BUSY without running the callback again', async () => {

@@ -1,5 +1,5 @@
 /**
- * StorePort on PostgreSQL (pg, with Kysely's PostgresDialect over the same pool for migrations).
+ * StorePort and ControlStore on PostgreSQL (pg, with Kysely's PostgresDialect over the same pool for migrations).
  *
  * A pool of up to `poolMax` connections. Each `atomically` unit holds one connection from BEGIN to
  * COMMIT; calls outside units run as single statements on any free connection (each is atomic on
@@ -10,9 +10,17 @@
  */
 import type { StorePort } from '@atom/engine';
 import { Kysely, PostgresDialect } from 'kysely';
+import type { AuditStore } from '../control/audit-store.js';
+import type { ControlStore } from '../control/control-store.js';
+import type { RunStatsReader } from '../control/run-stats.js';
+import type { SecretStore } from '../control/secret-store.js';
+import type { SessionStore } from '../control/session-store.js';
+import type { SettingsStore } from '../control/settings-store.js';
 import { cacheQueries } from '../shared/cache-queries.js';
+import { controlStatements } from '../shared/control-statements.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
+import { statsQueries } from '../shared/stats-queries.js';
 import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { listEvents } from './event-queries.js';
@@ -25,18 +33,26 @@ import * as queue from './queue-queries.js';
 import { getRun, listRuns } from './run-queries.js';
 import { poolExecutor } from './sql-executor.js';
 import { getSteps, listRunSteps } from './step-queries.js';
-import { getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
+import { findWorkflowVersion, getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
 import { rethrowConflict, retryConflicts, writeUnit } from './write-unit.js';
 
 export type { PostgresStoreOptions } from './postgres-options.js';
 
-/** The PostgreSQL StorePort; `connectionString` is where it lives (it may hold a password). */
-export interface PostgresStore extends StorePort {
+/** The PostgreSQL StorePort and ControlStore, on one pool; `connectionString` is where it lives (it may hold a password). */
+export interface PostgresStore
+  extends StorePort,
+    ControlStore,
+    RunStatsReader,
+    SessionStore,
+    SecretStore,
+    AuditStore,
+    SettingsStore {
   readonly connectionString: string;
 }
 
 const cache = cacheQueries(POSTGRES_DIALECT);
 const workers = workerQueries(POSTGRES_DIALECT);
+const stats = statsQueries(POSTGRES_DIALECT);
 
 /**
  * Connects lazily to PostgreSQL: nothing is opened until the first call. Call `migrate()` before
@@ -74,6 +90,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
 
     putWorkflowVersion: (name, document, hash, now) =>
       retryConflicts(() => writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now))),
+    putWorkflowVersionIf: (name, document, hash, now, expectedVersion) =>
+      retryConflicts(() =>
+        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now, expectedVersion)),
+      ),
 
     async claimDue(claim, then) {
       if (claim.limit <= 0) return [];
@@ -94,6 +114,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       ...cache,
       ...workers,
       getWorkflowVersion,
+      findWorkflowVersion,
       renewLeases: queue.renewLeases,
       nextDueAt: queue.nextDueAt,
       findEventWaiters: queue.findEventWaiters,
@@ -103,5 +124,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       listSteps: listRunSteps,
       listEvents,
     }),
+    ...controlStatements(one, POSTGRES_DIALECT),
+    runStats: (now) => one((e) => stats.runStats(e, now)),
   };
 }

@@ -1,16 +1,17 @@
 /**
  * Runs: insert, read, patch and the completion counter (shared/run-queries.ts); the locking read
- * used inside units, and listing.
+ * used inside units, and listing (shared/run-list.ts) with lists as array parameters.
  * In: NewRun / RunPatch / RunFilter. Out: RunRecord, selected with the field names as aliases.
  */
-import type { RunFilter, RunRecord } from '@atom/engine';
+import type { RunRecord } from '@atom/engine';
 import { RUN_COLUMNS } from '../shared/run-columns.js';
+import { runListQuery } from '../shared/run-list.js';
 import { runQueries } from '../shared/run-queries.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 const { SELECT_RUN, ...queries } = runQueries(POSTGRES_DIALECT);
-export const { insertRun, getRun, updateRun, nextSeq } = queries;
+export const { insertRun, findRunByDedupeKey, getRun, updateRun, nextSeq } = queries;
 
 // The row lock serialises the units of one run until the unit ends (see the StorePort's header).
 const SELECT_RUN_FOR_UPDATE = `${SELECT_RUN} for update`;
@@ -21,35 +22,27 @@ export async function lockRun(exec: SqlExecutor, runId: string): Promise<RunReco
   return row;
 }
 
-/** `where` clauses of listRuns by filter shape, each with its placeholders numbered from $1. */
-const listSql = new Map<string, string>();
+// Locked in one global order (byte order of ids, like the engine's), so that units cannot deadlock.
+const LOCK_RUNS = `select ${RUN_COLUMNS} from runs where id = any($1::text[]) order by id collate "C" for update`;
+const SET_SEQS =
+  'update runs set seq = c.seq from unnest($1::text[], $2::integer[]) as c (id, seq) where runs.id = c.id';
 
-/** Newest first (`createdAt`, then id, since PostgreSQL has no insertion order to fall back on). */
-export async function listRuns(exec: SqlExecutor, filter: RunFilter = {}): Promise<RunRecord[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (filter.status !== undefined) {
-    params.push(filter.status);
-    where.push(`status = any($${params.length}::text[])`);
-  }
-  if (filter.workflowName !== undefined) {
-    params.push(filter.workflowName);
-    where.push(`workflow_name = $${params.length}`);
-  }
-  if (filter.parentRunId === null) where.push('parent_run_id is null');
-  else if (filter.parentRunId !== undefined) {
-    params.push(filter.parentRunId);
-    where.push(`parent_run_id = $${params.length}`);
-  }
-  // LIMIT NULL means no limit.
-  params.push(filter.limit ?? null);
-  const shape = where.join(' and ');
-  let sql = listSql.get(shape);
-  if (sql === undefined) {
-    sql =
-      `select ${RUN_COLUMNS} from runs${where.length > 0 ? ` where ${shape}` : ''}` +
-      ` order by created_at desc, id desc limit $${params.length}`;
-    listSql.set(shape, sql);
-  }
-  return exec.all<RunRecord>(sql, params);
+/** Inside a unit: reads the runs and holds their row locks until the unit ends. */
+export async function getRuns(exec: SqlExecutor, runIds: readonly string[]): Promise<RunRecord[]> {
+  if (runIds.length === 0) return [];
+  return exec.all<RunRecord>(LOCK_RUNS, [runIds]);
 }
+
+export async function setSeqs(exec: SqlExecutor, seqs: readonly (readonly [string, number])[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await exec.run(SET_SEQS, [seqs.map(([id]) => id), seqs.map(([, seq]) => seq)]);
+}
+
+export const listRuns = runListQuery(POSTGRES_DIALECT, {
+  statusIn: (p) => `status = any(${p}::text[])`,
+  statusList: (statuses) => statuses,
+  // Byte order whatever the database's locale, like SQLite (see shared/run-list.ts).
+  orderedId: 'id collate "C"',
+  // LIMIT NULL means no limit.
+  noLimit: null,
+});

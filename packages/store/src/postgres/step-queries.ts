@@ -83,16 +83,9 @@ export async function statusesOf(exec: SqlExecutor, runId: string, keys: readonl
   return exec.all<ScopeEntry>(STATUSES_OF, [runId, keys]);
 }
 
-/** One UPDATE whose WHERE holds the guard: it applies only if the row still matches. */
-export async function updateStep(
-  exec: SqlExecutor,
-  runId: string,
-  key: string,
-  patch: StepPatch,
-  guard: StepGuard = {},
-): Promise<boolean> {
+/** The guarded UPDATE of one step and its parameters (the WHERE's first, then the `set` values). */
+function guardedPatch(runId: string, key: string, patch: StepPatch, guard: StepGuard) {
   const { statuses, leaseToken } = guard;
-  if (statuses !== undefined && statuses.length === 0) return false;
   const params: unknown[] = [runId, key];
   if (statuses !== undefined) params.push(statuses);
   if (leaseToken !== undefined) params.push(leaseToken);
@@ -105,5 +98,40 @@ export async function updateStep(
         ? GUARDS.statuses
         : GUARDS.both;
   const { sql, values } = stepPatch(patch, shape.where, shape.params);
-  return (await exec.run(sql, [...params, ...values])) > 0;
+  params.push(...values);
+  return { sql, params };
+}
+
+/** One UPDATE whose WHERE holds the guard: it applies only if the row still matches. */
+export async function updateStep(
+  exec: SqlExecutor,
+  runId: string,
+  key: string,
+  patch: StepPatch,
+  guard: StepGuard = {},
+): Promise<boolean> {
+  if (guard.statuses !== undefined && guard.statuses.length === 0) return false;
+  const { sql, params } = guardedPatch(runId, key, patch, guard);
+  return (await exec.run(sql, params)) > 0;
+}
+
+const returning = new Map<string, string>();
+
+/** updateStep, returning the row's scope entry as patched (undefined when the guard did not match). */
+export async function updateStepEntry(
+  exec: SqlExecutor,
+  runId: string,
+  key: string,
+  patch: StepPatch,
+  guard: StepGuard = {},
+): Promise<ScopeEntry | undefined> {
+  if (guard.statuses !== undefined && guard.statuses.length === 0) return undefined;
+  const { sql, params } = guardedPatch(runId, key, patch, guard);
+  let text = returning.get(sql);
+  if (text === undefined) {
+    text = `${sql} returning ${SCOPE_ENTRY_COLUMNS}`;
+    returning.set(sql, text);
+  }
+  const [row] = await exec.all<ScopeEntry>(text, params);
+  return row;
 }

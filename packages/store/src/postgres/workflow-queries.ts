@@ -1,41 +1,55 @@
 /**
  * Workflows and their versions. A name gets a workflow id (a UUID made here) the first time it is
- * stored; each new document becomes version max + 1, unless the newest version has the same hash.
- * In: name, document, hash. Out: WorkflowVersionRecord.
+ * stored, or again after its workflow was deleted; each new document becomes version max + 1,
+ * unless the newest version has the same hash. By name only live workflows are found; by id deleted
+ * ones too (runs in flight still need their versions).
+ * In: name, document, hash[, expected newest version]. Out: WorkflowVersionRecord.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowVersionRecord } from '@atom/engine';
 import type { SqlExecutor } from '../shared/sql-executor.js';
-import { addVersionQuery, VERSION_COLUMNS } from '../shared/workflow-versions.js';
+import { addVersionQuery, checkExpectedVersion, VERSION_COLUMNS } from '../shared/workflow-versions.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 /**
- * Creates the workflow row if the name is new, and in any case locks it until the unit ends: a
- * second process storing the same name waits here, then sees the version this one adds. (The
- * no-op DO UPDATE is what takes the lock and returns the existing row.)
+ * Creates the workflow row if no live workflow has the name, and in any case locks it until the
+ * unit ends: a second process storing the same name waits here, then sees the version this one
+ * adds (so of two writers expecting the same version, the second gets the conflict). The no-op
+ * DO UPDATE is what takes the lock and returns the existing row; the conflict target is the partial
+ * index on live names, so a deleted workflow's name is taken anew.
  */
-const CLAIM_NAME = `insert into workflows (id, name, created_at) values ($1, $2, $3)
-  on conflict (name) do update set name = excluded.name returning id`;
+const CLAIM_NAME = `insert into workflows (id, name, created_at, updated_at, changed_at) values ($1, $2, $3, $3, $3)
+  on conflict (name) where deleted_at is null do update set name = excluded.name returning id`;
 const NEWEST = `select ${VERSION_COLUMNS} from workflows w join workflow_versions v on v.workflow_id = w.id
   where w.id = $1 order by v.version desc limit 1`;
 // An exact id wins over a workflow whose name happens to equal it.
 const SELECT_VERSION = `select ${VERSION_COLUMNS} from workflows w join workflow_versions v on v.workflow_id = w.id
-  where (w.id = $1 or w.name = $1) and ($2::integer is null or v.version = $2)
+  where (w.id = $1 or (w.name = $1 and w.deleted_at is null)) and ($2::integer is null or v.version = $2)
+  order by w.id = $1 desc, v.version desc limit 1`;
+
+const FIND_VERSION = `select w.id as "workflowId", v.version from workflows w join workflow_versions v on v.workflow_id = w.id
+  where (w.id = $1 or (w.name = $1 and w.deleted_at is null)) and ($2::integer is null or v.version = $2)
   order by w.id = $1 desc, v.version desc limit 1`;
 
 const addVersion = addVersionQuery(POSTGRES_DIALECT);
 
-/** Must run inside a unit (locks the name, reads the newest version, then writes). */
+/**
+ * Must run inside a unit (locks the name, reads the newest version, then writes). With
+ * `expectedVersion`, throws ATOM_ERR_WORKFLOW_VERSION_CONFLICT unless the newest version is that
+ * one; the unit then rolls back, new workflow row included.
+ */
 export async function putWorkflowVersion(
   exec: SqlExecutor,
   name: string,
   document: unknown,
   hash: string,
   now: number,
+  expectedVersion?: number,
 ): Promise<WorkflowVersionRecord & { created: boolean }> {
   const [claimed] = await exec.all<{ id: string }>(CLAIM_NAME, [randomUUID(), name, now]);
   const workflowId = (claimed as { id: string }).id;
   const [newest] = await exec.all<WorkflowVersionRecord>(NEWEST, [workflowId]);
+  checkExpectedVersion(name, newest?.version ?? 0, expectedVersion);
   if (newest !== undefined && newest.hash === hash) return { ...newest, created: false };
   return addVersion(exec, workflowId, name, newest?.version ?? 0, document, hash, now);
 }
@@ -46,5 +60,15 @@ export async function getWorkflowVersion(
   version?: number,
 ): Promise<WorkflowVersionRecord | undefined> {
   const [row] = await exec.all<WorkflowVersionRecord>(SELECT_VERSION, [idOrName, version ?? null]);
+  return row;
+}
+
+/** getWorkflowVersion's choice, without reading the document. */
+export async function findWorkflowVersion(
+  exec: SqlExecutor,
+  idOrName: string,
+  version?: number,
+): Promise<{ workflowId: string; version: number } | undefined> {
+  const [row] = await exec.all<{ workflowId: string; version: number }>(FIND_VERSION, [idOrName, version ?? null]);
   return row;
 }

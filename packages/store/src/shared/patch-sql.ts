@@ -33,7 +33,8 @@ export function patchSql(
   noop: string,
   placeholder: Placeholder,
 ): (patch: object, where: string, whereParams: number) => PatchStatement {
-  const cache = new Map<string, string>();
+  // By WHERE clause, then by shape: the clauses are a few constant strings, so no key is built per call.
+  const cache = new Map<string, Map<string, string>>();
   return (patch, where, whereParams) => {
     const source = patch as Record<string, unknown>;
     const values: unknown[] = [];
@@ -47,14 +48,18 @@ export function patchSql(
       shape += '1';
       values.push(json ? toJson(value) : value);
     }
-    const key = `${shape} ${where}`;
-    let sql = cache.get(key);
+    let shapes = cache.get(where);
+    if (shapes === undefined) {
+      shapes = new Map();
+      cache.set(where, shapes);
+    }
+    let sql = shapes.get(shape);
     if (sql === undefined) {
       const sets = columns
         .filter((_, i) => shape[i] === '1')
         .map(({ column }, i) => `${column} = ${placeholder(whereParams + i + 1)}`);
       sql = `update ${table} set ${sets.length > 0 ? sets.join(', ') : noop} where ${where}`;
-      cache.set(key, sql);
+      shapes.set(shape, sql);
     }
     return { sql, values };
   };

@@ -18,6 +18,7 @@ const RUNS: readonly Column<keyof RunRecord>[] = [
   col('trigger', 'trigger', true),
   col('parent_run_id', 'parentRunId'),
   col('parent_step_key', 'parentStepKey'),
+  col('dedupe_key', 'dedupeKey'),
   col('outputs', 'outputs', true, true),
   col('error', 'error', true, true),
   col('created_at', 'createdAt'),

@@ -1,7 +1,13 @@
 /**
- * Runs: insert, read, patch and the completion counter, for either adapter. Listing (list
- * parameters, ordering) and PostgreSQL's locking read stay in each adapter's run-queries.ts.
+ * Runs: insert, read, patch and the completion counter, for either adapter. Listing is in
+ * run-list.ts; PostgreSQL's locking read stays in its run-queries.ts.
  * In: a SqlDialect, then NewRun / RunPatch. Out: RunRecord (see run-columns.ts).
+ *
+ * A run with a `dedupeKey` is inserted only if no run of its workflow holds that key: the unique
+ * index runs_dedupe decides, through `on conflict … do nothing`. In PostgreSQL a unit racing another
+ * for the same key waits for it, then inserts nothing (0 rows) instead of failing, so its
+ * transaction stays usable. The conflict target names that index only: a duplicate run id still
+ * fails loudly.
  */
 import type { NewRun, RunPatch, RunRecord } from '@atom/engine';
 import { AtomError } from '@atom/errors';
@@ -15,8 +21,10 @@ import type { SqlExecutor } from './sql-executor.js';
 export function runQueries(d: SqlDialect) {
   const INSERT_RUN =
     'insert into runs (id, workflow_id, workflow_name, version, status, inputs, trigger, parent_run_id, ' +
-    `parent_step_key, created_at, updated_at) values ${paramList(d, 11)}`;
+    `parent_step_key, dedupe_key, created_at, updated_at) values ${paramList(d, 12)}
+  on conflict (workflow_id, dedupe_key) where dedupe_key is not null do nothing`;
   const SELECT_RUN = `select ${RUN_COLUMNS} from runs where id = ${d.param(1)}`;
+  const SELECT_BY_DEDUPE_KEY = `select ${RUN_COLUMNS} from runs where workflow_id = ${d.param(1)} and dedupe_key = ${d.param(2)}`;
   const NEXT_SEQ = `update runs set seq = seq + 1 where id = ${d.param(1)} returning seq`;
   const UPDATE_WHERE = `id = ${d.param(1)}`;
   const runPatch = patchSql('runs', RUN_PATCH_COLUMNS, 'updated_at = updated_at', d.param);
@@ -24,8 +32,8 @@ export function runQueries(d: SqlDialect) {
   return {
     /** The SELECT of one run by id (`$1` / `?`), for an adapter's own variants of getRun. */
     SELECT_RUN,
-    async insertRun(exec: SqlExecutor, run: NewRun): Promise<void> {
-      await exec.run(INSERT_RUN, [
+    async insertRun(exec: SqlExecutor, run: NewRun): Promise<boolean> {
+      const inserted = await exec.run(INSERT_RUN, [
         run.id,
         run.workflowId,
         run.workflowName,
@@ -35,9 +43,15 @@ export function runQueries(d: SqlDialect) {
         toJson(run.trigger),
         run.parentRunId ?? null,
         run.parentStepKey ?? null,
+        run.dedupeKey ?? null,
         run.createdAt,
         run.createdAt,
       ]);
+      return inserted > 0;
+    },
+    async findRunByDedupeKey(exec: SqlExecutor, workflowId: string, dedupeKey: string): Promise<RunRecord | undefined> {
+      const [row] = await exec.all<object>(SELECT_BY_DEDUPE_KEY, [workflowId, dedupeKey]);
+      return row === undefined ? undefined : d.decodeJson<RunRecord>(row, RUN_JSON_FIELDS);
     },
     async getRun(exec: SqlExecutor, runId: string): Promise<RunRecord | undefined> {
       const [row] = await exec.all<object>(SELECT_RUN, [runId]);

@@ -11,6 +11,7 @@ import type { ExecFirst, SqlExecutor } from './sql-executor.js';
 
 type SingleStatement =
   | 'getWorkflowVersion'
+  | 'findWorkflowVersion'
   | 'renewLeases'
   | 'nextDueAt'
   | 'findEventWaiters'
@@ -38,6 +39,7 @@ export type OneStatement = <T>(op: (exec: SqlExecutor) => Promise<T>) => Promise
 export function singleStatements(one: OneStatement, q: SingleStatementQueries): Pick<StorePort, SingleStatement> {
   return {
     getWorkflowVersion: (idOrName, version) => one((e) => q.getWorkflowVersion(e, idOrName, version)),
+    findWorkflowVersion: (idOrName, version) => one((e) => q.findWorkflowVersion(e, idOrName, version)),
     renewLeases: (owner, tokens, expiresAt) => one((e) => q.renewLeases(e, owner, tokens, expiresAt)),
     nextDueAt: () => one(q.nextDueAt),
     findEventWaiters: (name) => one((e) => q.findEventWaiters(e, name)),

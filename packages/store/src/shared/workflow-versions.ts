@@ -1,11 +1,14 @@
 /**
- * What both adapters do once they know a workflow's id and newest version: add the next version.
- * How they find (or create) the workflow differs: SQLite's write unit already excludes other
- * writers, PostgreSQL locks the name row first (see each adapter's workflow-queries.ts).
+ * What both adapters do once they know a workflow's id and newest version: check the caller's
+ * expected version, and add the next version. How they find (or create) the live workflow of a name
+ * differs: SQLite's write unit already excludes other writers, PostgreSQL locks the name row first
+ * (see each adapter's workflow-queries.ts).
  * In: a SqlDialect, then the workflow, the newest version number (0 for none), the document.
- * Out: the new WorkflowVersionRecord.
+ * Out: the new WorkflowVersionRecord; the workflow's row then describes it (catalogue-text.ts).
  */
 import type { WorkflowVersionRecord } from '@atom/engine';
+import { AtomError } from '@atom/errors';
+import { describeDocument, searchText } from './catalogue-text.js';
 import { paramList, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -13,9 +16,22 @@ import type { SqlExecutor } from './sql-executor.js';
 export const VERSION_COLUMNS =
   'w.id as "workflowId", w.name, v.version, v.document, v.hash, v.created_at as "createdAt"';
 
-/** `addVersion(exec, workflowId, name, newest, document, hash, now)`, its INSERT written once for `d`. */
+/** Throws ATOM_ERR_WORKFLOW_VERSION_CONFLICT unless `newest` is what the caller expects (any, when undefined). */
+export function checkExpectedVersion(name: string, newest: number, expected: number | undefined): void {
+  if (expected === undefined || expected === newest) return;
+  const found = newest === 0 ? 'no workflow has this name' : `its newest version is ${newest}`;
+  throw new AtomError(
+    'ATOM_ERR_WORKFLOW_VERSION_CONFLICT',
+    `workflow ${name}: expected version ${expected === 0 ? 'none (a new workflow)' : expected}, but ${found}`,
+  );
+}
+
+/** `addVersion(exec, workflowId, name, newest, document, hash, now)`, its SQL written once for `d`. */
 export function addVersionQuery(d: SqlDialect) {
   const INSERT_VERSION = `insert into workflow_versions (workflow_id, version, document, hash, created_at) values ${paramList(d, 5)}`;
+  const p = d.param;
+  const DESCRIBE = `update workflows set version = ${p(1)}, description = ${p(2)}, search_text = ${p(3)},
+  updated_at = ${p(4)}, changed_at = ${p(5)} where id = ${p(6)}`;
   return async (
     exec: SqlExecutor,
     workflowId: string,
@@ -27,7 +43,10 @@ export function addVersionQuery(d: SqlDialect) {
   ): Promise<WorkflowVersionRecord & { created: true }> => {
     const version = newest + 1;
     const text = JSON.stringify(document ?? null);
+    const stored = JSON.parse(text) as unknown;
+    const description = describeDocument(stored);
     await exec.run(INSERT_VERSION, [workflowId, version, text, hash, now]);
-    return { workflowId, name, version, document: JSON.parse(text), hash, createdAt: now, created: true };
+    await exec.run(DESCRIBE, [version, description, searchText(name, description), now, now, workflowId]);
+    return { workflowId, name, version, document: stored, hash, createdAt: now, created: true };
   };
 }

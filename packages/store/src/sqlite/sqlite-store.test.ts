@@ -3,9 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtomError } from '@atom/errors';
 import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
+import { sqliteMigrations } from './migrations/index.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
 
 const dirs: string[] = [];
@@ -193,6 +196,61 @@ describe('SQLite store', () => {
     const file = join(await tempDir(), 'atom.db');
     await writeFile(file, 'this is not a database, just some text that is long enough '.repeat(20));
     expect(() => createSqliteStore({ file })).toThrow(AtomError);
+  });
+
+  it('upgrades a 0001 database: workflows keep their versions and join the catalogue', async () => {
+    const file = join(await tempDir(), 'atom.db');
+    const raw = new BetterSqlite3(file);
+    raw.pragma('foreign_keys = ON');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+    const migrator = new Migrator({
+      db,
+      provider: sqliteMigrations,
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: MIGRATION_LOCK_TABLE,
+    });
+    expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
+    raw.exec(`insert into workflows (id, name, created_at) values ('w1', 'orders', 1), ('w2', 'plain', 3);
+      insert into workflow_versions (workflow_id, version, document, hash, created_at) values
+        ('w1', 1, '{"description":"Old"}', 'h1', 1), ('w1', 2, '{"description":"Newer"}', 'h2', 2),
+        ('w2', 1, '[1]', 'h3', 3);
+      insert into runs (id, workflow_id, workflow_name, version, status, trigger, created_at, updated_at)
+        values ('r1', 'w1', 'orders', 2, 'queued', '{"kind":"webhook"}', 5, 5);`);
+    await db.destroy();
+
+    const store = open(file);
+    await store.migrate();
+    expect(await store.getWorkflowSummary('orders')).toEqual({
+      workflowId: 'w1',
+      name: 'orders',
+      version: 2,
+      description: 'Newer',
+      triggersEnabled: true,
+      createdAt: 1,
+      updatedAt: 2,
+      deletedAt: null,
+    });
+    expect((await store.listWorkflows({ search: 'OLD', limit: 5 })).map((w) => w.name)).toEqual([]);
+    expect((await store.listWorkflows({ search: 'newer', limit: 5 })).map((w) => w.name)).toEqual(['orders']);
+    expect((await store.getWorkflowSummary('plain'))?.description).toBeNull();
+    expect(await store.listWorkflowVersions('w1')).toHaveLength(2);
+    expect(await store.getRun('r1')).toMatchObject({ dedupeKey: null, trigger: { kind: 'webhook' } });
+    expect((await store.listRuns({ triggerKind: 'webhook' })).map((run) => run.id)).toEqual(['r1']);
+
+    // The versions still belong to their workflows (the rebuilt tables kept the foreign key).
+    const probe = new BetterSqlite3(file);
+    try {
+      expect(probe.pragma('foreign_key_check')).toEqual([]);
+      expect(probe.pragma('foreign_key_list(workflow_versions)')).toMatchObject([
+        { table: 'workflows', from: 'workflow_id' },
+      ]);
+    } finally {
+      probe.close();
+    }
+    expect(await store.deleteWorkflow('w1', 10)).toBe(true);
+    const reborn = await store.putWorkflowVersion('orders', { v: 1 }, 'h1', 11);
+    expect(reborn.workflowId).not.toBe('w1');
+    expect((await store.getWorkflowVersion('w1'))?.version).toBe(2);
   });
 
   it('refuses a StoreTx used after its unit ended', async () => {

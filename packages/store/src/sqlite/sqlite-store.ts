@@ -1,5 +1,5 @@
 /**
- * StorePort on SQLite (better-sqlite3 through Kysely's SqliteDialect).
+ * StorePort and ControlStore on SQLite (better-sqlite3 through Kysely's SqliteDialect).
  *
  * One connection per store. Kysely hands it to one caller at a time, so calls made while an
  * `atomically` unit is open wait for it to end. Consequence: inside `fn`, use only the StoreTx;
@@ -11,9 +11,17 @@
 import type { StorePort } from '@atom/engine';
 import type { Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type { AuditStore } from '../control/audit-store.js';
+import type { ControlStore } from '../control/control-store.js';
+import type { RunStatsReader } from '../control/run-stats.js';
+import type { SecretStore } from '../control/secret-store.js';
+import type { SessionStore } from '../control/session-store.js';
+import type { SettingsStore } from '../control/settings-store.js';
 import { cacheQueries } from '../shared/cache-queries.js';
+import { controlStatements } from '../shared/control-statements.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
+import { statsQueries } from '../shared/stats-queries.js';
 import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { retryWhileBusy } from './busy.js';
@@ -27,7 +35,7 @@ import { SQLITE_DIALECT } from './sqlite-dialect.js';
 import { SQLITE_TX_QUERIES } from './sqlite-tx.js';
 import { cachedStatements } from './statement-cache.js';
 import { getSteps, listRunSteps } from './step-queries.js';
-import { getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
+import { findWorkflowVersion, getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
 import { type WriteUnitContext, writeUnit } from './write-unit.js';
 
 export interface SqliteStoreOptions {
@@ -37,13 +45,21 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-/** The SQLite StorePort; `file` is where it lives. */
-export interface SqliteStore extends StorePort {
+/** The SQLite StorePort and ControlStore, on one connection; `file` is where it lives. */
+export interface SqliteStore
+  extends StorePort,
+    ControlStore,
+    RunStatsReader,
+    SessionStore,
+    SecretStore,
+    AuditStore,
+    SettingsStore {
   readonly file: string;
 }
 
 const cache = cacheQueries(SQLITE_DIALECT);
 const workers = workerQueries(SQLITE_DIALECT);
+const stats = statsQueries(SQLITE_DIALECT);
 
 /**
  * Opens (or creates) a SQLite store. Call `migrate()` before anything else.
@@ -90,6 +106,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
     putWorkflowVersion: (name, document, hash, now) =>
       writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now)),
+    putWorkflowVersionIf: (name, document, hash, now, expectedVersion) =>
+      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now, expectedVersion)),
 
     async claimDue(claim, then) {
       if (claim.limit <= 0 || !(await one((exec) => queue.hasDue(exec, claim.now, claim.runId)))) return [];
@@ -108,6 +126,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       ...cache,
       ...workers,
       getWorkflowVersion,
+      findWorkflowVersion,
       renewLeases: queue.renewLeases,
       nextDueAt: queue.nextDueAt,
       findEventWaiters: queue.findEventWaiters,
@@ -117,5 +136,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       listSteps: listRunSteps,
       listEvents,
     }),
+    ...controlStatements(one, SQLITE_DIALECT),
+    runStats: (now) => one((e) => stats.runStats(e, now)),
   };
 }

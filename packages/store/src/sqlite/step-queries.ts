@@ -100,6 +100,16 @@ export async function statusesOf(exec: SqlExecutor, runId: string, keys: readonl
   return exec.all<ScopeEntry>(statusesOfSql(keys.length), params);
 }
 
+/** The guarded UPDATE of one step and its values (`?` placeholders: the `set` values first). */
+function guardedPatch(runId: string, key: string, patch: StepPatch, guard: StepGuard) {
+  const { statuses, leaseToken } = guard;
+  const statement = stepPatch(patch, whereFor(statuses?.length, leaseToken !== undefined), 0);
+  statement.values.push(runId, key);
+  if (statuses !== undefined) statement.values.push(...statuses);
+  if (leaseToken !== undefined) statement.values.push(leaseToken);
+  return statement;
+}
+
 /** One UPDATE whose WHERE holds the guard: it applies only if the row still matches. */
 export async function updateStep(
   exec: SqlExecutor,
@@ -108,12 +118,33 @@ export async function updateStep(
   patch: StepPatch,
   guard: StepGuard = {},
 ): Promise<boolean> {
-  const { statuses, leaseToken } = guard;
-  if (statuses !== undefined && statuses.length === 0) return false;
-  // `?` placeholders: the `set` values come first, then the WHERE's.
-  const { sql, values } = stepPatch(patch, whereFor(statuses?.length, leaseToken !== undefined), 0);
-  values.push(runId, key);
-  if (statuses !== undefined) values.push(...statuses);
-  if (leaseToken !== undefined) values.push(leaseToken);
+  if (guard.statuses !== undefined && guard.statuses.length === 0) return false;
+  const { sql, values } = guardedPatch(runId, key, patch, guard);
   return (await exec.run(sql, values)) > 0;
+}
+
+/** updateStep, returning the row's scope entry as patched (undefined when the guard did not match). */
+export async function updateStepEntry(
+  exec: SqlExecutor,
+  runId: string,
+  key: string,
+  patch: StepPatch,
+  guard: StepGuard = {},
+): Promise<ScopeEntry | undefined> {
+  if (guard.statuses !== undefined && guard.statuses.length === 0) return undefined;
+  const { sql, values } = guardedPatch(runId, key, patch, guard);
+  const [row] = await exec.all<ScopeEntry>(returningSql(sql), values);
+  return row;
+}
+
+const returning = new Map<string, string>();
+
+/** The few columns of a scope entry only: returning a whole row costs as much as the update. */
+function returningSql(sql: string): string {
+  let text = returning.get(sql);
+  if (text === undefined) {
+    text = `${sql} returning ${SCOPE_ENTRY_COLUMNS}`;
+    returning.set(sql, text);
+  }
+  return text;
 }

@@ -1,43 +1,54 @@
 /**
  * Workflows and their versions. A name gets a workflow id (a UUID made here) the first time it is
- * stored; each new document becomes version max + 1, unless the newest version has the same hash.
- * In: name, document, hash. Out: WorkflowVersionRecord.
+ * stored, or again after its workflow was deleted; each new document becomes version max + 1,
+ * unless the newest version has the same hash. By name only live workflows are found; by id deleted
+ * ones too (runs in flight still need their versions).
+ * In: name, document, hash[, expected newest version]. Out: WorkflowVersionRecord.
  */
 import { randomUUID } from 'node:crypto';
 import type { WorkflowVersionRecord } from '@atom/engine';
 import type { SqlExecutor } from '../shared/sql-executor.js';
-import { addVersionQuery, VERSION_COLUMNS } from '../shared/workflow-versions.js';
+import { addVersionQuery, checkExpectedVersion, VERSION_COLUMNS } from '../shared/workflow-versions.js';
 import { decodeJson } from './json-column.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 
 const NEWEST_BY_NAME = `select ${VERSION_COLUMNS}
   from workflows w left join workflow_versions v on v.workflow_id = w.id
-  where w.name = ? order by v.version desc limit 1`;
-const INSERT_WORKFLOW = 'insert into workflows (id, name, created_at) values (?, ?, ?)';
+  where w.name = ? and w.deleted_at is null order by v.version desc limit 1`;
+const INSERT_WORKFLOW = 'insert into workflows (id, name, created_at, updated_at, changed_at) values (?, ?, ?, ?, ?)';
 const SELECT_VERSION = `select ${VERSION_COLUMNS}
   from workflows w join workflow_versions v on v.workflow_id = w.id
-  where (w.id = ? or w.name = ?) and (? is null or v.version = ?)
+  where (w.id = ? or (w.name = ? and w.deleted_at is null)) and (? is null or v.version = ?)
+  order by w.id = ? desc, v.version desc limit 1`;
+const FIND_VERSION = `select w.id as "workflowId", v.version
+  from workflows w join workflow_versions v on v.workflow_id = w.id
+  where (w.id = ? or (w.name = ? and w.deleted_at is null)) and (? is null or v.version = ?)
   order by w.id = ? desc, v.version desc limit 1`;
 const DOCUMENT: readonly string[] = ['document'];
 
 const addVersion = addVersionQuery(SQLITE_DIALECT);
 
-/** Must run inside a write unit (reads the newest version, then writes). */
+/**
+ * Must run inside a write unit (reads the newest version, then writes). With `expectedVersion`,
+ * writes nothing and throws ATOM_ERR_WORKFLOW_VERSION_CONFLICT unless the newest version is that one.
+ */
 export async function putWorkflowVersion(
   exec: SqlExecutor,
   name: string,
   document: unknown,
   hash: string,
   now: number,
+  expectedVersion?: number,
 ): Promise<WorkflowVersionRecord & { created: boolean }> {
   // A workflow without versions yet comes back with `version` null (left join).
   const [newest] = await exec.all<WorkflowVersionRecord | { workflowId: string; version: null }>(NEWEST_BY_NAME, [
     name,
   ]);
+  checkExpectedVersion(name, newest?.version ?? 0, expectedVersion);
   let workflowId: string;
   if (newest === undefined) {
     workflowId = randomUUID();
-    await exec.run(INSERT_WORKFLOW, [workflowId, name, now]);
+    await exec.run(INSERT_WORKFLOW, [workflowId, name, now, now, now]);
   } else {
     workflowId = newest.workflowId;
     if (newest.version !== null && newest.hash === hash) {
@@ -60,4 +71,21 @@ export async function getWorkflowVersion(
     idOrName,
   ]);
   return row === undefined ? undefined : decodeJson<WorkflowVersionRecord>(row, DOCUMENT);
+}
+
+/** getWorkflowVersion's choice, without reading the document. */
+export async function findWorkflowVersion(
+  exec: SqlExecutor,
+  idOrName: string,
+  version?: number,
+): Promise<{ workflowId: string; version: number } | undefined> {
+  const v = version ?? null;
+  const [row] = await exec.all<{ workflowId: string; version: number }>(FIND_VERSION, [
+    idOrName,
+    idOrName,
+    v,
+    v,
+    idOrName,
+  ]);
+  return row;
 }

@@ -5,9 +5,19 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as server from './0002-server.js';
+import * as sessions from './0003-sessions.js';
+import * as secrets from './0004-secrets.js';
+import * as audit from './0005-audit.js';
+import * as settings from './0006-settings.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-server': server,
+  '0003-sessions': sessions,
+  '0004-secrets': secrets,
+  '0005-audit': audit,
+  '0006-settings': settings,
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -1,0 +1,30 @@
+/**
+ * What the run-control operations (starting, replaying, deciding approvals) need from the engine:
+ * the store, the services, the time, compiled workflows, group-committed units and the listeners
+ * to tell. The Engine builds it once and its public methods delegate to these operations.
+ */
+import type { CompiledWorkflow } from '@atom/spec';
+import type { NewRunEvent, StorePort, StoreTx } from '../ports/store-port.js';
+import type { EngineServices, Unit } from './unit.js';
+
+export interface ControlDeps {
+  store: StorePort;
+  services: EngineServices;
+  now(): number;
+  /** Compiled workflow of a stored version, cached. */
+  workflow(workflowId: string, version: number): Promise<CompiledWorkflow>;
+  /** A workflow by name or id, its newest version unless `version` is given. */
+  workflowByName(
+    idOrName: string,
+    version: number | null,
+  ): Promise<{ workflowId: string; version: number; wf: CompiledWorkflow }>;
+  /** Runs `fn` as one unit on a run that has not ended (does nothing when it has). */
+  commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void>;
+  /**
+   * Runs `fn` as a group-committed unit that creates run `runId`; the events it collects are
+   * published once it is durable. `fn` may run twice (see CommitQueue.create).
+   */
+  create<T>(runId: string, fn: (tx: StoreTx, events: NewRunEvent[]) => Promise<T>): Promise<T>;
+  /** Tells listeners about events committed outside `commit`. */
+  publish(events: readonly NewRunEvent[]): void;
+}

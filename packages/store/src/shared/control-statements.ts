@@ -1,0 +1,82 @@
+/**
+ * The ControlStore methods that are one statement each (all but putWorkflowVersionIf, which each
+ * adapter runs as a unit), bound to the adapter's way of running one statement outside a unit (see
+ * single-statements.ts). Their SQL is the same in both databases but for placeholders.
+ *
+ * In: the adapter's runner and SqlDialect. Out: those ControlStore methods.
+ */
+
+import type { AuditStore } from '../control/audit-store.js';
+import type { ControlStore } from '../control/control-store.js';
+import type { SecretStore } from '../control/secret-store.js';
+import type { SessionStore } from '../control/session-store.js';
+import type { SettingsStore } from '../control/settings-store.js';
+import { auditQueries } from './audit-queries.js';
+import { catalogueQueries } from './catalogue-queries.js';
+import { scheduleQueries } from './schedule-queries.js';
+import { secretQueries } from './secret-queries.js';
+import { sessionQueries } from './session-queries.js';
+import { settingsQueries } from './settings-queries.js';
+import type { OneStatement } from './single-statements.js';
+import type { SqlDialect } from './sql-dialect.js';
+import { userQueries } from './user-queries.js';
+
+export type ControlStatement = Exclude<keyof ControlStore, 'putWorkflowVersionIf'>;
+
+export function controlStatements(
+  one: OneStatement,
+  d: SqlDialect,
+): Pick<ControlStore, ControlStatement> & SessionStore & SecretStore & AuditStore & SettingsStore {
+  const catalogue = catalogueQueries(d);
+  const users = userQueries(d);
+  const marks = scheduleQueries(d);
+  const sessions = sessionQueries(d);
+  const secrets = secretQueries(d);
+  const audit = auditQueries(d);
+  const settings = settingsQueries(d);
+  return {
+    getWorkflowSummary: (idOrName) => one((e) => catalogue.getWorkflowSummary(e, idOrName)),
+    listWorkflows: (query) => one((e) => catalogue.listWorkflows(e, query)),
+    listWorkflowVersions: (workflowId) => one((e) => catalogue.listWorkflowVersions(e, workflowId)),
+    setTriggersEnabled: (workflowId, enabled, now) =>
+      one((e) => catalogue.setTriggersEnabled(e, workflowId, enabled, now)),
+    deleteWorkflow: (workflowId, now) => one((e) => catalogue.deleteWorkflow(e, workflowId, now)),
+    listTriggerSources: () => one(catalogue.listTriggerSources),
+
+    createUser: (user) => one((e) => users.createUser(e, user)),
+    getUserByEmail: (email) => one((e) => users.getUserByEmail(e, email)),
+    getUser: (id) => one((e) => users.getUser(e, id)),
+    countUsers: () => one(users.countUsers),
+    createApiToken: (token) => one((e) => users.createApiToken(e, token)),
+    findApiToken: (tokenHash) => one((e) => users.findApiToken(e, tokenHash)),
+    touchApiToken: (id, now) => one((e) => users.touchApiToken(e, id, now)),
+
+    getScheduleMark: (workflowId, triggerKey) => one((e) => marks.getScheduleMark(e, workflowId, triggerKey)),
+    advanceScheduleMark: (workflowId, triggerKey, fireAt) =>
+      one((e) => marks.advanceScheduleMark(e, workflowId, triggerKey, fireAt)),
+
+    createSession: (session) => one((e) => sessions.createSession(e, session)),
+    findSession: (tokenHash) => one((e) => sessions.findSession(e, tokenHash)),
+    touchSession: (id, now) => one((e) => sessions.touchSession(e, id, now)),
+    revokeSession: (id, now) => one((e) => sessions.revokeSession(e, id, now)),
+    revokeUserSessions: (userId, now) => one((e) => sessions.revokeUserSessions(e, userId, now)),
+
+    putSecret: (secret) => one((e) => secrets.putSecret(e, secret)),
+    listSecrets: (workspaceId) => one((e) => secrets.listSecrets(e, workspaceId)),
+    sealedSecrets: (workspaceId) => one((e) => secrets.sealedSecrets(e, workspaceId)),
+    allSealedSecrets: () => one(secrets.allSealedSecrets),
+    resealSecret: (workspaceId, name, expected, sealed) =>
+      one((e) => secrets.resealSecret(e, workspaceId, name, expected, sealed)),
+    deleteSecret: (workspaceId, name) => one((e) => secrets.deleteSecret(e, workspaceId, name)),
+    putVariable: (variable) => one((e) => secrets.putVariable(e, variable)),
+    listVariables: (workspaceId) => one((e) => secrets.listVariables(e, workspaceId)),
+    deleteVariable: (workspaceId, name) => one((e) => secrets.deleteVariable(e, workspaceId, name)),
+
+    auditHead: (workspaceId) => one((e) => audit.auditHead(e, workspaceId)),
+    appendAudit: (row) => one((e) => audit.appendAudit(e, row)),
+    listAudit: (workspaceId, afterSeq, limit) => one((e) => audit.listAudit(e, workspaceId, afterSeq, limit)),
+
+    getWorkspaceSettings: (workspaceId) => one((e) => settings.getWorkspaceSettings(e, workspaceId)),
+    putWorkspaceSettings: (value) => one((e) => settings.putWorkspaceSettings(e, value)),
+  };
+}

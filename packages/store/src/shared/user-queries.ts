@@ -1,0 +1,98 @@
+/**
+ * Users and API tokens (ControlStore) for either adapter.
+ *
+ * Emails are unique case-insensitively: each user row keeps `email_key`, the email lower-cased here
+ * (the databases' lower() disagree beyond ASCII), under a unique constraint. A taken email is found
+ * by `on conflict (email_key) do nothing` changing no row, so a duplicate never aborts anything and
+ * a duplicate user id still fails loudly. Tokens are found by the SHA-256 of the token, with their user.
+ *
+ * In: a SqlDialect, then UserRecord / ApiTokenRecord. Out: the same records read back.
+ */
+import { AtomError } from '@atom/errors';
+import type { ApiTokenRecord, UserRecord } from '../control/control-store.js';
+import { paramList, type SqlDialect } from './sql-dialect.js';
+import type { SqlExecutor } from './sql-executor.js';
+
+const USER_COLUMNS = 'id, email, role, password_hash as "passwordHash", created_at as "createdAt"';
+const TOKEN_COLUMNS = `t.id, t.user_id as "userId", t.name, t.token_hash as "tokenHash", t.created_at as "createdAt",
+  t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt", t.revoked_at as "revokedAt"`;
+const TOKEN_USER_COLUMNS = `u.email as "u_email", u.role as "u_role", u.password_hash as "u_passwordHash",
+  u.created_at as "u_createdAt"`;
+
+type TokenRow = ApiTokenRecord & {
+  u_email: string;
+  u_role: UserRecord['role'];
+  u_passwordHash: string | null;
+  u_createdAt: number;
+};
+
+function emailKey(email: string): string {
+  return email.toLowerCase();
+}
+
+/** The user and token queries with their SQL written once for `d`. */
+export function userQueries(d: SqlDialect) {
+  const p = d.param;
+  const CREATE_USER = `insert into users (id, email, email_key, role, password_hash, created_at) values ${paramList(d, 6)}
+  on conflict (email_key) do nothing`;
+  const USER_BY_EMAIL = `select ${USER_COLUMNS} from users where email_key = ${p(1)}`;
+  const USER_BY_ID = `select ${USER_COLUMNS} from users where id = ${p(1)}`;
+  const COUNT_USERS = 'select count(*) as n from users';
+  const CREATE_TOKEN = `insert into api_tokens
+  (id, user_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at) values ${paramList(d, 8)}`;
+  const FIND_TOKEN = `select ${TOKEN_COLUMNS}, ${TOKEN_USER_COLUMNS}
+  from api_tokens t join users u on u.id = t.user_id where t.token_hash = ${p(1)}`;
+  const TOUCH_TOKEN = `update api_tokens set last_used_at = ${p(1)} where id = ${p(2)}`;
+
+  return {
+    async createUser(exec: SqlExecutor, user: UserRecord): Promise<void> {
+      const { id, email, role, passwordHash, createdAt } = user;
+      const inserted = await exec.run(CREATE_USER, [id, email, emailKey(email), role, passwordHash ?? null, createdAt]);
+      if (inserted === 0) throw new AtomError('ATOM_ERR_USER_EXISTS', `a user with the email ${email} already exists`);
+    },
+    async getUserByEmail(exec: SqlExecutor, email: string): Promise<UserRecord | undefined> {
+      const [row] = await exec.all<UserRecord>(USER_BY_EMAIL, [emailKey(email)]);
+      return row;
+    },
+    async getUser(exec: SqlExecutor, id: string): Promise<UserRecord | undefined> {
+      const [row] = await exec.all<UserRecord>(USER_BY_ID, [id]);
+      return row;
+    },
+    async countUsers(exec: SqlExecutor): Promise<number> {
+      const [row] = await exec.all<{ n: number }>(COUNT_USERS);
+      return row?.n ?? 0;
+    },
+    async createApiToken(exec: SqlExecutor, token: ApiTokenRecord): Promise<void> {
+      const { id, userId, name, tokenHash, createdAt, expiresAt, lastUsedAt, revokedAt } = token;
+      await exec.run(CREATE_TOKEN, [
+        id,
+        userId,
+        name,
+        tokenHash,
+        createdAt,
+        expiresAt ?? null,
+        lastUsedAt ?? null,
+        revokedAt ?? null,
+      ]);
+    },
+    async findApiToken(
+      exec: SqlExecutor,
+      tokenHash: string,
+    ): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined> {
+      const [row] = await exec.all<TokenRow>(FIND_TOKEN, [tokenHash]);
+      if (row === undefined) return undefined;
+      const { u_email, u_role, u_passwordHash, u_createdAt, ...token } = row;
+      const user: UserRecord = {
+        id: token.userId,
+        email: u_email,
+        role: u_role,
+        passwordHash: u_passwordHash,
+        createdAt: u_createdAt,
+      };
+      return { token, user };
+    },
+    async touchApiToken(exec: SqlExecutor, id: string, now: number): Promise<void> {
+      await exec.run(TOUCH_TOKEN, [now, id]);
+    },
+  };
+}
