@@ -10,7 +10,9 @@ import { migrateCommand } from './commands/migrate-command.js';
 import { printError } from './commands/print-error.js';
 import { resumeCommand } from './commands/resume-command.js';
 import { type RunCommandOptions, runCommand } from './commands/run-command.js';
+import type { StartOptions } from './commands/start-command.js';
 import { validateCommand } from './commands/validate-command.js';
+import { exportCommand, importCommand } from './commands/workflow-commands.js';
 import { ATOM_VERSION } from './runtime/open-runtime.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -24,6 +26,30 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .configureOutput({
       outputError: (text, write) => write(`error ATOM_ERR_CLI_USAGE: ${text.replace(/^error: /, '')}`),
+    });
+
+  program
+    .command('start')
+    .description('run the HTTP server (API, webhooks, schedules) with the embedded worker')
+    .option('--data <dir>', 'data folder', './data')
+    .option('--port <port>', 'port to listen on', process.env.ATOM_PORT ?? '5058')
+    .option('--host <host>', 'address to bind (0.0.0.0 to expose)', process.env.ATOM_HOST ?? '127.0.0.1')
+    .option('--no-worker', 'run no worker in this process (workers run elsewhere)')
+    .option('--concurrency <n>', 'steps the embedded worker runs at once')
+    .action(async (options: StartOptions) => {
+      // The server (Fastify and the rest) loads only for the commands that need it.
+      const { startCommand } = await import('./commands/start-command.js');
+      code = await startCommand(options);
+    });
+
+  program
+    .command('worker')
+    .description('run a worker only: claims and runs steps from the database (no server)')
+    .option('--data <dir>', 'data folder', './data')
+    .option('--concurrency <n>', 'steps run at once')
+    .action(async (options: { data: string; concurrency?: string }) => {
+      const { workerCommand } = await import('./commands/worker-command.js');
+      code = await workerCommand(options);
     });
 
   program
@@ -79,6 +105,79 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--data <dir>', 'data folder', './data')
     .action(async (options: { data: string }) => {
       code = await migrateCommand(options);
+    });
+
+  const users = program.command('users').description('manage users');
+  users
+    .command('create')
+    .description('create a user; the password is read from stdin')
+    .requiredOption('--email <email>', 'email address (the login)')
+    .requiredOption('--role <role>', 'owner, admin, editor, operator or viewer')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; email: string; role: string }) => {
+      const { createUserCommand } = await import('./commands/user-commands.js');
+      code = await createUserCommand(options);
+    });
+
+  const tokens = program.command('tokens').description('manage API tokens');
+  tokens
+    .command('create')
+    .description('create an API token for a user; prints it once (it is stored hashed)')
+    .requiredOption('--email <email>', "the user's email")
+    .requiredOption('--name <name>', 'what the token is for')
+    .option('--expires-days <days>', 'expire after this many days (never by default)')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; email: string; name: string; expiresDays?: string }) => {
+      const { createTokenCommand } = await import('./commands/user-commands.js');
+      code = await createTokenCommand(options);
+    });
+
+  const keys = program.command('keys').description('the key that encrypts secrets at rest');
+  keys
+    .command('generate')
+    .description('print a new random key (32 bytes, base64) for ATOM_ENCRYPTION_KEY')
+    .action(async () => {
+      const { generateKeyCommand } = await import('./commands/keys-command.js');
+      code = generateKeyCommand();
+    });
+  keys
+    .command('rotate')
+    .description('re-seal every stored secret with the active key (old keys listed as old keys)')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string }) => {
+      const { rotateKeysCommand } = await import('./commands/keys-command.js');
+      code = await rotateKeysCommand(options);
+    });
+
+  const audit = program.command('audit').description('the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('check the chain: reports edited, deleted or inserted rows (exit 1 when any)')
+    .option('--workspace <id>', 'workspace (default: the default one)')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; workspace?: string }) => {
+      const { auditVerifyCommand } = await import('./commands/audit-command.js');
+      code = await auditVerifyCommand(options);
+    });
+
+  const workflows = program.command('workflows').description('workflows as YAML files, for git');
+  workflows
+    .command('import')
+    .argument('<path>', 'a workflow file, or a folder of .yaml/.yml/.json files')
+    .description('store each file as the newest version of its workflow')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (path: string, options: { data: string }) => {
+      code = await importCommand(path, options);
+    });
+  workflows
+    .command('export')
+    .argument('[name]', 'workflow name')
+    .description('print a workflow as YAML (or write it with --out; --all --out DIR writes every workflow)')
+    .option('--all', 'export every workflow', false)
+    .option('--out <path>', 'file (or folder with --all) to write')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (name: string | undefined, options: { data: string; all: boolean; out?: string }) => {
+      code = await exportCommand(name, options);
     });
 
   program

@@ -50,7 +50,7 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
         workflow: registered.workflowId,
         version: registered.version,
         inputs,
-        trigger: { kind: 'cli', file },
+        trigger: { kind: 'manual', source: 'cli', file },
       });
       runId = run.id;
       process.stderr.write(`run ${run.id} of ${run.workflowName} v${run.version}\n`);

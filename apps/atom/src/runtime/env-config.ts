@@ -4,6 +4,7 @@
  */
 import { AtomError } from '@atom/errors';
 import { parseHttpAllow } from '@atom/nodes';
+import { type OidcOptions, parseRoleMap } from '@atom/server';
 
 export interface AtomConfig {
   /** Hosts (`*.suffix` too), IPs or CIDRs `http.request` may reach although private or loopback. */
@@ -18,6 +19,156 @@ export interface AtomConfig {
   databaseUrl: string | null;
   /** ATOM_DB_POOL_MAX: connections in the PostgreSQL pool. */
   dbPoolMax: number;
+  /** ATOM_BODY_LIMIT_MB: largest request body the server accepts (default 10). */
+  bodyLimitBytes: number;
+  /** ATOM_LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent. */
+  logLevel: string;
+  /** ATOM_SHUTDOWN_GRACE_MS: how long running steps may finish after SIGTERM (default 30000). */
+  shutdownGraceMs: number;
+  /** ATOM_HOOK_TIMEOUT_MS: default wait of `respond: node` webhooks for their answer (default 30000). */
+  hookTimeoutMs: number;
+  /** ATOM_CORS_ORIGINS: comma-separated origins (`https://app.example.com`) allowed to call the API from a browser. */
+  corsOrigins: string[];
+  /** ATOM_SESSION_IDLE_MINUTES (default 720) and ATOM_SESSION_MAX_DAYS (default 7): when Studio sessions end. */
+  sessionIdleMs: number;
+  sessionMaxAgeMs: number;
+  /** ATOM_COOKIE_SECURE=1: mark the session cookie Secure even over HTTP (TLS ends at a proxy). */
+  secureCookies: boolean;
+  /** REDIS_URL: shared rate-limit counters (and later caches and pub/sub); none: in each process. */
+  redisUrl: string | null;
+  /** ATOM_DEFAULT_TIER: the tier of a workspace whose settings name none (default enterprise). */
+  defaultTier: 'free' | 'pro' | 'enterprise';
+  /** ATOM_OIDC_*: single sign-on for the Studio; null (off) when ATOM_OIDC_ISSUER is unset. */
+  oidc: OidcOptions | null;
+}
+
+const OIDC_ROLES = ['admin', 'editor', 'operator', 'viewer', 'none'] as const;
+
+function httpUrl(env: NodeJS.ProcessEnv, name: string, example: string, httpOnlyLocally = false): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    throw new AtomError(
+      'ATOM_ERR_CONFIG_INVALID',
+      `${name} is required with ATOM_OIDC_ISSUER; expected e.g. ${example}`,
+    );
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', `${name}=${raw}: expected an http(s) URL such as ${example}`);
+  }
+  // Tokens and the client secret travel to the issuer: plain HTTP only on this machine.
+  if (httpOnlyLocally && url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', `${name}=${raw}: expected https:// (http:// only for localhost)`);
+  }
+  return raw;
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', `${name} is required with ATOM_OIDC_ISSUER`);
+  }
+  return raw.trim();
+}
+
+function oidc(env: NodeJS.ProcessEnv): OidcOptions | null {
+  if (env.ATOM_OIDC_ISSUER === undefined || env.ATOM_OIDC_ISSUER === '') return null;
+  let roleMap: OidcOptions['roleMap'] = {};
+  try {
+    roleMap = parseRoleMap(env.ATOM_OIDC_ROLE_MAP ?? '');
+  } catch (error) {
+    throw new AtomError(
+      'ATOM_ERR_CONFIG_INVALID',
+      `ATOM_OIDC_ROLE_MAP: ${(error as Error).message}; expected e.g. atom-admins=admin,atom-editors=editor`,
+    );
+  }
+  const defaultRole = env.ATOM_OIDC_DEFAULT_ROLE || 'viewer';
+  if (!(OIDC_ROLES as readonly string[]).includes(defaultRole)) {
+    throw new AtomError(
+      'ATOM_ERR_CONFIG_INVALID',
+      `ATOM_OIDC_DEFAULT_ROLE=${defaultRole}: expected one of ${OIDC_ROLES.join(', ')}`,
+    );
+  }
+  const scopes = (env.ATOM_OIDC_SCOPES || 'openid email profile').split(/[\s,]+/).filter(Boolean);
+  if (!scopes.includes('openid')) {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', `ATOM_OIDC_SCOPES=${env.ATOM_OIDC_SCOPES}: must include openid`);
+  }
+  return {
+    issuer: httpUrl(env, 'ATOM_OIDC_ISSUER', 'https://login.example.com/realms/atom', true),
+    clientId: required(env, 'ATOM_OIDC_CLIENT_ID'),
+    clientSecret: required(env, 'ATOM_OIDC_CLIENT_SECRET'),
+    redirectUrl: httpUrl(env, 'ATOM_OIDC_REDIRECT_URL', 'https://atom.example.com/api/v1/auth/oidc/callback'),
+    scopes,
+    groupsClaim: env.ATOM_OIDC_GROUPS_CLAIM?.trim() || 'groups',
+    roleMap,
+    defaultRole: defaultRole as (typeof OIDC_ROLES)[number],
+  };
+}
+
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === '') return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', 'REDIS_URL: expected redis://host:6379 (or rediss:// for TLS)');
+  }
+  return raw;
+}
+
+function defaultTier(env: NodeJS.ProcessEnv): 'free' | 'pro' | 'enterprise' {
+  const raw = env.ATOM_DEFAULT_TIER;
+  if (raw === undefined || raw === '') return 'enterprise';
+  if (raw === 'free' || raw === 'pro' || raw === 'enterprise') return raw;
+  throw new AtomError('ATOM_ERR_CONFIG_INVALID', `ATOM_DEFAULT_TIER=${raw}: expected free, pro or enterprise`);
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new AtomError('ATOM_ERR_CONFIG_INVALID', `${name}=${raw}: expected 1 or 0`);
+}
+
+function corsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const raw = env.ATOM_CORS_ORIGINS;
+  if (raw === undefined || raw.trim() === '') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== origin) {
+      throw new AtomError(
+        'ATOM_ERR_CONFIG_INVALID',
+        `ATOM_CORS_ORIGINS: "${origin}" is not an origin; expected e.g. https://app.example.com (scheme, host, optional port, no path)`,
+      );
+    }
+    return origin;
+  });
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+function logLevel(env: NodeJS.ProcessEnv): string {
+  const raw = env.ATOM_LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  if (!LOG_LEVELS.includes(raw)) {
+    throw new AtomError('ATOM_ERR_CONFIG_INVALID', `ATOM_LOG_LEVEL=${raw}: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return raw;
 }
 
 function databaseUrl(env: NodeJS.ProcessEnv): string | null {
@@ -65,5 +216,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     secrets: prefixed(env, 'ATOM_SECRET_'),
     databaseUrl: databaseUrl(env),
     dbPoolMax: positiveInt(env, 'ATOM_DB_POOL_MAX', 10),
+    bodyLimitBytes: positiveInt(env, 'ATOM_BODY_LIMIT_MB', 10) * 1024 * 1024,
+    logLevel: logLevel(env),
+    shutdownGraceMs: positiveInt(env, 'ATOM_SHUTDOWN_GRACE_MS', 30_000),
+    hookTimeoutMs: positiveInt(env, 'ATOM_HOOK_TIMEOUT_MS', 30_000),
+    corsOrigins: corsOrigins(env),
+    sessionIdleMs: positiveInt(env, 'ATOM_SESSION_IDLE_MINUTES', 720) * 60_000,
+    sessionMaxAgeMs: positiveInt(env, 'ATOM_SESSION_MAX_DAYS', 7) * 86_400_000,
+    secureCookies: flag(env, 'ATOM_COOKIE_SECURE'),
+    redisUrl: redisUrl(env),
+    defaultTier: defaultTier(env),
+    oidc: oidc(env),
   };
 }

@@ -8,13 +8,19 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Engine, type StepLog } from '@atom/engine';
+import { loadKeyring, WorkspaceSecrets } from '@atom/server/secrets';
 import { createFileBlobStore } from '@atom/store';
-import { readConfig } from './env-config.js';
+import { type AtomConfig, readConfig } from './env-config.js';
 import { createNodes } from './node-setup.js';
-import { openStore } from './open-store.js';
+import { type AtomStore, openStore } from './open-store.js';
 
 export interface Runtime {
   engine: Engine;
+  /** The engine's store; also the server's ControlStore. */
+  store: AtomStore;
+  config: AtomConfig;
+  /** `$secrets` and `$vars`: stored (secrets encrypted) over the ATOM_SECRET_* / ATOM_VAR_* values. */
+  secrets: WorkspaceSecrets;
   workerId: string;
   dataDir: string;
   /** Which store: `SQLite <file>` or `PostgreSQL <host/db>`. */
@@ -25,6 +31,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   dataDir: string;
   log?: StepLog;
+  /** Record this process in the worker registry (default true); false for a server without a worker. */
+  registerWorker?: boolean;
 }
 
 export const ATOM_VERSION = '0.1.0';
@@ -50,13 +58,16 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = readConfig();
   const dataDir = resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true });
+  // Before the store opens: a bad key stops the command without leaving anything open.
+  const keyring = loadKeyring({ env: process.env, dataDir });
   const { store, where } = await openStore(config, dataDir);
   const nodes = createNodes(config);
+  const secrets = new WorkspaceSecrets({ store, keyring, envSecrets: config.secrets, envVars: config.vars });
   const engine = new Engine({
     store,
     blobs: createFileBlobStore(join(dataDir, 'blobs')),
     nodes,
-    secrets: { vars: async () => config.vars, secrets: async () => config.secrets },
+    secrets,
     log: options.log ?? printLog,
   });
 
@@ -68,25 +79,32 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await engine.releaseLeases({ now: Date.now(), owners: dead.map((worker) => worker.id) });
     for (const worker of dead) await store.removeWorker(worker.id);
   }
-  await store.registerWorker({
-    id: workerId,
-    host,
-    pid: process.pid,
-    version: ATOM_VERSION,
-    startedAt,
-    heartbeatAt: startedAt,
-  });
-  const heartbeat = setInterval(() => void store.heartbeatWorker(workerId, Date.now()).catch(() => {}), 10_000);
-  heartbeat.unref();
+  const registered = options.registerWorker !== false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  if (registered) {
+    await store.registerWorker({
+      id: workerId,
+      host,
+      pid: process.pid,
+      version: ATOM_VERSION,
+      startedAt,
+      heartbeatAt: startedAt,
+    });
+    heartbeat = setInterval(() => void store.heartbeatWorker(workerId, Date.now()).catch(() => {}), 10_000);
+    heartbeat.unref();
+  }
 
   return {
     engine,
+    store,
+    config,
+    secrets,
     workerId,
     dataDir,
     where,
     async close() {
       clearInterval(heartbeat);
-      await store.removeWorker(workerId);
+      if (registered) await store.removeWorker(workerId);
       await store.close();
     },
   };

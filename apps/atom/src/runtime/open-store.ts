@@ -4,11 +4,28 @@
  */
 import { join } from 'node:path';
 import type { StorePort } from '@atom/engine';
-import { createSqliteStore } from '@atom/store';
+import {
+  type AuditStore,
+  type ControlStore,
+  createSqliteStore,
+  type RunStatsReader,
+  type SecretStore,
+  type SessionStore,
+  type SettingsStore,
+} from '@atom/store';
 import type { AtomConfig } from './env-config.js';
 
+/** Both adapters keep the engine's state and the server's (ControlStore) in one database. */
+export type AtomStore = StorePort &
+  ControlStore &
+  RunStatsReader &
+  SessionStore &
+  SecretStore &
+  AuditStore &
+  SettingsStore;
+
 export interface OpenedStore {
-  store: StorePort;
+  store: AtomStore;
   /** For people: `SQLite ./data/atom.db` or `PostgreSQL host:5432/db`. */
   where: string;
 }

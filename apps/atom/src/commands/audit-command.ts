@@ -1,0 +1,36 @@
+/**
+ * `atom audit verify [--workspace W]`: walks the audit log's hash chain and reports every row that
+ * was edited, deleted, inserted or moved. Exit 0 when the chain is whole, 1 when it is not.
+ */
+import { AuditLog } from '@atom/server';
+import { DEFAULT_WORKSPACE } from '@atom/server/secrets';
+import { readConfig } from '../runtime/env-config.js';
+import { openStore } from '../runtime/open-store.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { printError } from './print-error.js';
+
+export async function auditVerifyCommand(options: { data: string; workspace?: string }): Promise<number> {
+  try {
+    const { store, where } = await openStore(readConfig(), options.data);
+    try {
+      const workspace = options.workspace ?? DEFAULT_WORKSPACE;
+      const report = await new AuditLog(store, Date.now).verify(workspace);
+      for (const problem of report.problems) {
+        process.stdout.write(`seq ${problem.seq ?? '?'}: ${problem.kind}: ${problem.message}\n`);
+      }
+      if (report.problemCount > report.problems.length) {
+        process.stdout.write(`… and ${report.problemCount - report.problems.length} more problems\n`);
+      }
+      const verdict = report.ok
+        ? 'the chain is whole'
+        : `${report.problemCount} problem(s); last good entry ${report.lastGoodSeq}`;
+      process.stdout.write(`${where}, workspace ${workspace}: ${report.entries} entries, ${verdict}\n`);
+      return report.ok ? ExitCode.ok : ExitCode.failed;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    printError(error);
+    return exitCodeOf(error);
+  }
+}

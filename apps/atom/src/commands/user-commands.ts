@@ -1,0 +1,108 @@
+/**
+ * `atom users create --email E --role R` (password from stdin) and `atom tokens create --email E
+ * --name N [--expires-days D]` (prints the token once; only its hash is stored). They work on the
+ * database directly, so the first user and token exist before any server runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { AtomError } from '@atom/errors';
+import { AuditLog, generateApiToken, hashApiToken, hashPassword, NO_SOURCE, SYSTEM_ACTOR } from '@atom/server';
+import { DEFAULT_WORKSPACE } from '@atom/server/secrets';
+import type { UserRole } from '@atom/store';
+import { readConfig } from '../runtime/env-config.js';
+import { openStore } from '../runtime/open-store.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { printError } from './print-error.js';
+import { readStdin } from './read-stdin.js';
+
+const ROLES: UserRole[] = ['owner', 'admin', 'editor', 'operator', 'viewer'];
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const MIN_PASSWORD = 8;
+
+function usage(message: string): AtomError {
+  return new AtomError('ATOM_ERR_CLI_USAGE', message);
+}
+
+export async function createUserCommand(options: { data: string; email: string; role: string }): Promise<number> {
+  try {
+    if (!EMAIL.test(options.email)) throw usage(`--email ${options.email}: expected an email address`);
+    if (!ROLES.includes(options.role as UserRole))
+      throw usage(`--role ${options.role}: expected one of ${ROLES.join(', ')}`);
+    const password = (await readStdin()).replace(/\r?\n$/, '');
+    if (password.length < MIN_PASSWORD) {
+      throw usage(`the password (read from stdin) must have at least ${MIN_PASSWORD} characters`);
+    }
+    const { store } = await openStore(readConfig(), options.data);
+    try {
+      const id = randomUUID();
+      await store.createUser({
+        id,
+        email: options.email,
+        role: options.role as UserRole,
+        passwordHash: await hashPassword(password),
+        createdAt: Date.now(),
+      });
+      await new AuditLog(store, Date.now).append(DEFAULT_WORKSPACE, SYSTEM_ACTOR, NO_SOURCE, {
+        action: 'user.create',
+        target: { type: 'user', id, name: options.email },
+        data: { role: options.role, via: 'cli' },
+      });
+      process.stdout.write(`created user ${options.email} (${options.role}), id ${id}\n`);
+    } finally {
+      await store.close();
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    printError(error);
+    return error instanceof AtomError && ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_EXISTS'].includes(error.code)
+      ? ExitCode.badInput
+      : exitCodeOf(error);
+  }
+}
+
+export async function createTokenCommand(options: {
+  data: string;
+  email: string;
+  name: string;
+  expiresDays?: string;
+}): Promise<number> {
+  try {
+    const days = options.expiresDays === undefined ? undefined : Number(options.expiresDays);
+    if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
+      throw usage(`--expires-days ${options.expiresDays}: expected a positive whole number of days`);
+    }
+    if (options.name.trim() === '') throw usage('--name must not be empty');
+    const { store } = await openStore(readConfig(), options.data);
+    try {
+      const user = await store.getUserByEmail(options.email);
+      if (!user) throw new AtomError('ATOM_ERR_USER_NOT_FOUND', `no user has the email ${options.email}`);
+      const token = generateApiToken();
+      const now = Date.now();
+      const tokenId = randomUUID();
+      await store.createApiToken({
+        id: tokenId,
+        userId: user.id,
+        name: options.name,
+        tokenHash: hashApiToken(token),
+        createdAt: now,
+        expiresAt: days === undefined ? null : now + days * 86_400_000,
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      await new AuditLog(store, Date.now).append(DEFAULT_WORKSPACE, SYSTEM_ACTOR, NO_SOURCE, {
+        action: 'apiToken.create',
+        target: { type: 'apiToken', id: tokenId, name: options.name },
+        data: { user: user.email, expiresAt: days === undefined ? null : now + days * 86_400_000, via: 'cli' },
+      });
+      process.stderr.write(`token "${options.name}" for ${user.email} (${user.role}); it is shown only now:\n`);
+      process.stdout.write(`${token}\n`);
+    } finally {
+      await store.close();
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    printError(error);
+    return error instanceof AtomError && ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_NOT_FOUND'].includes(error.code)
+      ? ExitCode.badInput
+      : exitCodeOf(error);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The Fastify instance with what every feature module relies on: problem+json errors, body limits,
+ * YAML bodies, strict request validation (unknown fields are errors, never silently dropped), the
+ * authentication gate, and the OpenAPI description built from the route schemas.
+ */
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { accessOf } from './permissions.js';
+import { handleError, handleNotFound, PROBLEM_SCHEMA } from './problem.js';
+
+export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+export interface AppOptions {
+  logger: Logger;
+  bodyLimitBytes: number;
+  version: string;
+  /** Origins allowed to call the API from a browser; none (no CORS headers at all) when empty. */
+  corsOrigins: readonly string[];
+}
+
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    // Per-request lines would double the log; the routes log what matters (run ids, deliveries).
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(handleNotFound);
+  app.addSchema(PROBLEM_SCHEMA);
+  await app.register(cookie);
+  // Security headers on every answer; the docs page gets its own CSP (with hashes of its scripts).
+  await app.register(helmet, { global: true });
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'if-match'],
+      exposedHeaders: ['etag', 'location', 'retry-after', 'x-atom-run-id'],
+      maxAge: 600,
+    });
+  }
+  app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Fail at start-up, not at the first request, when a route forgets its access declaration.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/v1/') && !route.url.startsWith('/api/docs')) accessOf(route);
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Atom API',
+        version: options.version,
+        description:
+          'Durable workflow automation. Every /api/v1 route needs `Authorization: Bearer <api token>` (create one with `atom tokens create`). Errors are RFC 9457 problem+json with an `ATOM_ERR_*` code.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (atom_…)' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' }, staticCSP: true });
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  return app;
+}

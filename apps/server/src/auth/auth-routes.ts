@@ -1,0 +1,203 @@
+/**
+ * /api/v1/auth: the Studio's login. `setup` creates the first owner while no user exists (the
+ * first start offers it), `login` opens a session (an httpOnly, SameSite=Lax cookie, plus the CSRF
+ * token the page must echo), `session` tells who is logged in, `logout` ends the session. Failed
+ * logins back off per account and per address; unknown emails and wrong passwords get the same
+ * answer, after the same work.
+ */
+import { randomUUID } from 'node:crypto';
+import { AtomError } from '@atom/errors';
+import type { UserRecord } from '@atom/store';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import type { ServerContext } from '../server-context.js';
+import type { SessionLimits } from './auth-hook.js';
+import { LoginThrottle } from './login-throttle.js';
+import { openSession as openSessionFor } from './open-session.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { csrfTokenOf, SESSION_COOKIE } from './session-tokens.js';
+
+export interface AuthRouteOptions extends SessionLimits {
+  /** Mark the cookie Secure even over plain HTTP (behind a TLS-terminating proxy). */
+  secureCookies: boolean;
+}
+
+const MIN_PASSWORD = 8;
+const CREDENTIALS = {
+  type: 'object',
+  properties: {
+    email: { type: 'string', minLength: 3, maxLength: 320, pattern: '^[^\\s@]+@[^\\s@]+$' },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+  required: ['email', 'password'],
+  additionalProperties: false,
+} as const;
+const USER_SCHEMA = {
+  type: 'object',
+  properties: { id: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' } },
+} as const;
+const SESSION_ANSWER = {
+  type: 'object',
+  properties: { user: USER_SCHEMA, csrfToken: { type: 'string' }, via: { type: 'string' } },
+} as const;
+
+export async function authRoutes(app: FastifyInstance, ctx: ServerContext, options: AuthRouteOptions): Promise<void> {
+  const throttle = new LoginThrottle();
+  // Work done for an unknown email, so that its answer takes as long as a wrong password's.
+  const decoy = await hashPassword(randomUUID());
+
+  const openSession = (request: FastifyRequest, reply: FastifyReply, user: UserRecord) =>
+    openSessionFor(ctx, options, request, reply, user);
+
+  app.get(
+    '/api/v1/auth/setup',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Whether the first-run setup is still open (no user exists yet)',
+        security: [],
+        response: { 200: { type: 'object', properties: { needed: { type: 'boolean' } } } },
+      },
+    },
+    async () => ({ needed: (await ctx.control.countUsers()) === 0 }),
+  );
+
+  app.post(
+    '/api/v1/auth/setup',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'First run: create the first owner and log in (only while no user exists)',
+        security: [],
+        body: CREDENTIALS,
+        response: { 201: SESSION_ANSWER, 400: PROBLEM_REF, 409: PROBLEM_REF },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body as { email: string; password: string };
+      if (password.length < MIN_PASSWORD) {
+        throw new AtomError('ATOM_ERR_REQUEST_INVALID', `the password needs at least ${MIN_PASSWORD} characters`, {
+          details: [{ path: 'body.password', message: `at least ${MIN_PASSWORD} characters` }],
+        });
+      }
+      if ((await ctx.control.countUsers()) > 0) {
+        throw new AtomError('ATOM_ERR_SETUP_DONE', 'an owner exists already; log in instead');
+      }
+      const user: UserRecord = {
+        id: randomUUID(),
+        email,
+        role: 'owner',
+        passwordHash: await hashPassword(password),
+        createdAt: ctx.now(),
+      };
+      try {
+        await ctx.control.createUser(user);
+      } catch (error) {
+        // Two setups racing: the second finds the email (or the first user) taken.
+        if (error instanceof AtomError && error.code === 'ATOM_ERR_USER_EXISTS') {
+          throw new AtomError('ATOM_ERR_SETUP_DONE', 'an owner exists already; log in instead');
+        }
+        throw error;
+      }
+      if ((await ctx.control.countUsers()) > 1) {
+        request.log.warn({ userId: user.id }, 'setup raced with another; both users exist');
+      }
+      request.log.info({ userId: user.id }, 'first owner created');
+      await ctx.record(request, {
+        action: 'setup.owner',
+        target: { type: 'user', id: user.id, name: user.email },
+        data: { role: 'owner' },
+      });
+      return reply.code(201).send(await openSession(request, reply, user));
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with email and password: sets the session cookie, returns the CSRF token',
+        security: [],
+        body: CREDENTIALS,
+        response: { 200: SESSION_ANSWER, 401: PROBLEM_REF, 429: PROBLEM_REF },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body as { email: string; password: string };
+      const now = ctx.now();
+      const keys = [`email:${email.toLowerCase()}`, `ip:${request.ip}`];
+      const wait = throttle.waitMs(keys, now);
+      if (wait > 0) {
+        reply.header('retry-after', String(Math.ceil(wait / 1000)));
+        throw new AtomError(
+          'ATOM_ERR_LOGIN_THROTTLED',
+          `too many failed logins; try again in ${Math.ceil(wait / 1000)} s`,
+        );
+      }
+      const user = await ctx.control.getUserByEmail(email);
+      const ok = await verifyPassword(password, user?.passwordHash ?? decoy);
+      if (!user?.passwordHash || !ok) {
+        throttle.failed(keys, now);
+        request.log.warn({ email: email.toLowerCase(), ip: request.ip }, 'login failed');
+        await ctx.record(request, {
+          action: 'login.failed',
+          target: { type: 'user', id: user?.id ?? null, name: email.toLowerCase() },
+        });
+        throw new AtomError('ATOM_ERR_AUTH_INVALID', 'the email or the password is wrong');
+      }
+      throttle.succeeded(keys[0] as string);
+      request.log.info({ userId: user.id, ip: request.ip }, 'login');
+      await ctx.record(request, { action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.email } });
+      return openSession(request, reply, user);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/session',
+    {
+      config: { permission: 'account.self' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is calling; for a session, also its CSRF token',
+        response: { 200: SESSION_ANSWER, ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (!principal) throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'log in first');
+      const cookie = request.cookies[SESSION_COOKIE];
+      return {
+        user: { id: principal.userId, email: principal.email, role: principal.role },
+        via: principal.via,
+        ...(principal.via === 'session' && cookie ? { csrfToken: csrfTokenOf(cookie) } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { permission: 'account.self' },
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session (the cookie stops working at once)',
+        response: { 204: { type: 'null' }, ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      if (request.principal?.via === 'session') {
+        await ctx.control.revokeSession(request.principal.credentialId, ctx.now());
+        await ctx.record(request, {
+          action: 'logout',
+          target: { type: 'user', id: request.principal.userId, name: request.principal.email },
+        });
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+}

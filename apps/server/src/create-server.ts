@@ -1,0 +1,217 @@
+/**
+ * Builds Atom's HTTP server around an engine: the API feature modules, webhooks, the scheduler,
+ * health and metrics. It runs no worker itself: `atom start` runs one beside it (embedded mode),
+ * `atom start --no-worker` does not (distributed mode, workers elsewhere).
+ *
+ * @example
+ * const server = await createServer({ engine, control: store, secrets, logger });
+ * await server.listen({ port: 5058, host: '127.0.0.1' });
+ * // …
+ * await server.close();
+ */
+import type { Engine } from '@atom/engine';
+import type { AuditStore, ControlStore, RunStatsReader, SecretStore, SessionStore, SettingsStore } from '@atom/store';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createApp } from './app/create-app.js';
+import { AuditLog, actorOf, sourceOf } from './audit/audit-log.js';
+import { auditRoutes } from './audit/audit-routes.js';
+import { createAuthHook } from './auth/auth-hook.js';
+import { authRoutes } from './auth/auth-routes.js';
+import { type OidcOptions, oidcRoutes } from './auth/oidc/index.js';
+import { clusterRoutes } from './cluster/cluster-routes.js';
+import { dlqRoutes } from './dlq/dlq-routes.js';
+import { type EventBus, localEventBus } from './events/event-bus.js';
+import { EventDispatcher } from './events/event-dispatcher.js';
+import { eventRoutes } from './events/event-routes.js';
+import { healthRoutes } from './health/health-routes.js';
+import { deliveryRoutes } from './hooks/delivery-routes.js';
+import { hookRoutes } from './hooks/hook-routes.js';
+import { createMemoryRateLimitStore, createRateLimiter, limitExceededError, type RateLimiter } from './limits/index.js';
+import { rateLimitHeaders, retryAfterSeconds } from './limits/limit-response.js';
+import { limitRoutes } from './limits/limit-routes.js';
+import type { TierName } from './limits/tiers.js';
+import { WorkspaceLimits } from './limits/workspace-limits.js';
+import { createServerMetrics } from './metrics/server-metrics.js';
+import { runRoutes } from './runs/run-routes.js';
+import { scheduleRoutes } from './schedules/schedule-routes.js';
+import { Scheduler } from './schedules/scheduler.js';
+import { secretRoutes } from './secrets/secret-routes.js';
+import type { WorkspaceSecrets } from './secrets/workspace-secrets.js';
+import type { ServerContext } from './server-context.js';
+import { TriggerIndex } from './triggers/trigger-index.js';
+import { schemaRoutes } from './workflows/schema-routes.js';
+import { workflowRoutes } from './workflows/workflow-routes.js';
+
+/** A worker whose heartbeat (every 10 s) is older than this counts as gone. */
+const WORKER_STALE_MS = 60_000;
+
+export interface ServerOptions {
+  engine: Engine;
+  /** Usually the same object as the engine's store (both adapters implement both). */
+  control: ControlStore & RunStatsReader & SessionStore & SecretStore & AuditStore & SettingsStore;
+  /** Also the engine's SecretsPort, so a secret set through the API applies to the next step. */
+  secrets: WorkspaceSecrets;
+  logger: Logger;
+  version: string;
+  /** Studio login sessions: idle limit (default 12 h), maximum age (7 days), Secure cookies over HTTP. */
+  sessions?: { idleMs?: number; maxAgeMs?: number; secureCookies?: boolean };
+  /** Single sign-on with an OpenID Connect provider for the Studio; off when absent. */
+  oidc?: OidcOptions;
+  /** Where run and step events come from; default: this process's engine only. */
+  bus?: EventBus;
+  /** Counts API requests per workspace (Redis in distributed mode); default: in this process. */
+  limiter?: RateLimiter;
+  /** The tier of a workspace whose settings name none; default `enterprise`. */
+  defaultTier?: TierName;
+  /** Origins allowed to call the API from a browser (CORS); default none. */
+  corsOrigins?: readonly string[];
+  /** Request body limit; default 10 MiB. */
+  bodyLimitBytes?: number;
+  /** Default answer timeout of `respond: node` webhooks; default 30 s. */
+  hookTimeoutMs?: number;
+  /** Longest `?wait=` honoured; default 300 s. */
+  maxWaitSeconds?: number;
+  /** Whether this process's worker runs (readiness); omit when the process runs no worker. */
+  workerRunning?: () => boolean;
+  /** Readiness fails when the oldest due step waited longer; default 60 s. */
+  maxQueueLagMs?: number;
+  /** Fire schedules from this process; default true. */
+  scheduler?: boolean;
+  /** How often triggers are reloaded from the store and schedules checked; default 5 s and 1 s. */
+  triggerRefreshMs?: number;
+  scheduleTickMs?: number;
+}
+
+export interface AtomServer {
+  app: FastifyInstance;
+  scheduler: Scheduler;
+  listen(options: { port: number; host: string }): Promise<string>;
+  /** Stops taking requests and firing schedules; in-flight requests finish. */
+  close(): Promise<void>;
+}
+
+export async function createServer(options: ServerOptions): Promise<AtomServer> {
+  const { engine, control, logger } = options;
+  const app = await createApp({
+    logger,
+    bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
+    version: options.version,
+    corsOrigins: options.corsOrigins ?? [],
+  });
+  const triggers = new TriggerIndex(control);
+  let closing = false;
+  const audit = new AuditLog(control, () => engine.clock.now());
+  const bus = options.bus ?? localEventBus(engine);
+  const ctx: ServerContext = {
+    bus,
+    audit,
+    async record(request, event) {
+      try {
+        await audit.append(options.secrets.workspaceId, actorOf(request), sourceOf(request), event);
+      } catch (error) {
+        logger.error({ err: error, action: event.action }, 'could not append to the audit log');
+      }
+    },
+    engine,
+    control,
+    triggers,
+    secrets: options.secrets,
+    metrics: createServerMetrics(engine, control, () => engine.clock.now()),
+    logger,
+    now: () => engine.clock.now(),
+    hookTimeoutMs: options.hookTimeoutMs ?? 30_000,
+    maxWaitSeconds: options.maxWaitSeconds ?? 300,
+    closing: () => closing,
+  };
+  const events = new EventDispatcher(ctx);
+  const scheduler = new Scheduler(ctx);
+  // Metrics count this process's work only (Prometheus sums the processes); event triggers hear the
+  // whole cluster (their run starts are deduplicated, so hearing a run's end twice starts one run).
+  const unsubscribeMetrics = engine.onEvents((batch) => ctx.metrics.onEngineEvents(batch));
+  const unsubscribeEvents = bus.subscribe((batch) => events.onEngineEvents(batch));
+
+  const sessions = {
+    idleMs: options.sessions?.idleMs ?? 12 * 3_600_000,
+    maxAgeMs: options.sessions?.maxAgeMs ?? 7 * 86_400_000,
+    secureCookies: options.sessions?.secureCookies ?? false,
+  };
+  app.addHook('onRequest', createAuthHook(control, sessions, ctx.now));
+  const limits = new WorkspaceLimits({
+    settings: control,
+    limiter: options.limiter ?? createRateLimiter(createMemoryRateLimitStore()),
+    workspaceId: options.secrets.workspaceId,
+    defaultTier: options.defaultTier ?? 'enterprise',
+    onWarning: (warning) => {
+      logger.warn(warning, 'the workspace reached 80 % of its request allowance');
+      void events.raise('workspace.limit.warning', warning).catch(() => {});
+    },
+  });
+  // Authenticated API requests count against the workspace's allowance (after the auth hook).
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.principal) return;
+    const { decision, limit } = await limits.takeRequest(ctx.now());
+    reply.headers(rateLimitHeaders(decision, limit));
+    if (!decision.allowed) {
+      reply.header('retry-after', String(retryAfterSeconds(decision)));
+      throw limitExceededError(
+        'ATOM_ERR_RATE_LIMITED',
+        `the workspace's tier allows ${limit.ratePerMinute} requests per minute (burst ${limit.burst}); retry in ${retryAfterSeconds(decision)} s`,
+        decision.retryAfterMs,
+      );
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(async (scope) => schemaRoutes(scope));
+  await app.register(async (scope) => authRoutes(scope, ctx, sessions));
+  const { oidc } = options;
+  if (oidc) await app.register(async (scope) => oidcRoutes(scope, ctx, sessions, oidc));
+  await app.register(async (scope) => workflowRoutes(scope, ctx));
+  await app.register(async (scope) => runRoutes(scope, ctx));
+  await app.register(async (scope) => scheduleRoutes(scope, ctx, scheduler));
+  await app.register(async (scope) => eventRoutes(scope, ctx, events));
+  await app.register(async (scope) => deliveryRoutes(scope, ctx));
+  await app.register(async (scope) => dlqRoutes(scope, ctx));
+  await app.register(async (scope) => secretRoutes(scope, ctx));
+  await app.register(async (scope) => auditRoutes(scope, ctx));
+  await app.register(async (scope) => limitRoutes(scope, ctx, limits));
+  await app.register(async (scope) => clusterRoutes(scope, ctx, WORKER_STALE_MS));
+  await app.register(async (scope) => hookRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    healthRoutes(scope, ctx, {
+      workerRunning: options.workerRunning ? options.workerRunning : () => null,
+      maxQueueLagMs: options.maxQueueLagMs ?? 60_000,
+      workerStaleMs: WORKER_STALE_MS,
+      warnings: () =>
+        limits.degraded
+          ? ['rate-limit counters fell back to this process: the shared store (Redis) is unreachable']
+          : [],
+    }),
+  );
+  await app.ready();
+  await triggers.start(options.triggerRefreshMs ?? 5_000);
+  if (options.scheduler !== false) scheduler.start(options.scheduleTickMs ?? 1_000);
+
+  return {
+    app,
+    scheduler,
+    async listen({ port, host }) {
+      return app.listen({ port, host });
+    },
+    async close() {
+      closing = true;
+      scheduler.stop();
+      triggers.stop();
+      unsubscribeMetrics();
+      unsubscribeEvents();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * @atom/server: Atom's HTTP server — the API of DESIGN §5, webhooks, schedules, health and metrics.
+ * Programs (the `atom` CLI) build one with `createServer` around an engine and its store.
+ */
+export {
+  type AuditEntry,
+  AuditLog,
+  NO_SOURCE,
+  SYSTEM_ACTOR,
+  verifyChain,
+} from './audit/index.js';
+export { generateApiToken, hashApiToken } from './auth/api-tokens.js';
+export { type OidcOptions, parseRoleMap } from './auth/oidc/index.js';
+export { hashPassword, verifyPassword } from './auth/passwords.js';
+export { type AtomServer, createServer, type ServerOptions } from './create-server.js';
+export { type EventBus, localEventBus, redisEventBus } from './events/event-bus.js';
+export type { RateLimiter } from './limits/index.js';
+export { type OpenedLimiter, openLimiter } from './limits/open-limiter.js';
+export { createLogger, type LoggerOptions } from './logging/logger.js';
+export {
+  createKeyring,
+  DEFAULT_WORKSPACE,
+  generateKey,
+  type Keyring,
+  loadKeyring,
+  rotateSecrets,
+  WorkspaceSecrets,
+  type WorkspaceSecretsOptions,
+} from './secrets/index.js';

@@ -1,0 +1,35 @@
+/**
+ * The request limiter of a server process: counters in Redis when REDIS_URL is set (shared by
+ * every API process; while Redis is away, counted in this process and reported as degraded), else
+ * in this process (exact for the embedded single process).
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createFallbackRateLimiter } from './fallback-rate-limiter.js';
+import { createMemoryRateLimitStore } from './memory-rate-limit-store.js';
+import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createRedisRateLimitStore, REDIS_RATE_LIMIT_CLIENT_OPTIONS } from './redis-rate-limit-store.js';
+
+export interface OpenedLimiter {
+  limiter: RateLimiter;
+  close(): Promise<void>;
+}
+
+export function openLimiter(redisUrl: string | null, logger: Logger, keyPrefix = 'atom:rl:'): OpenedLimiter {
+  if (!redisUrl) return { limiter: createRateLimiter(createMemoryRateLimitStore()), close: async () => {} };
+  const redis = new Redis(redisUrl, { ...REDIS_RATE_LIMIT_CLIENT_OPTIONS, lazyConnect: false });
+  redis.on('error', () => {}); // reported through onDegradedChange, not as unhandled errors
+  const limiter = createFallbackRateLimiter({
+    primary: createRedisRateLimitStore({ redis, keyPrefix }),
+    onDegradedChange: (degraded, cause) =>
+      degraded
+        ? logger.warn({ err: cause }, 'Redis unreachable: rate limits counted in this process until it returns')
+        : logger.info('Redis is back: rate limits shared again'),
+  });
+  return {
+    limiter,
+    async close() {
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * /api/v1/runs and /api/v1/workflows/{idOrName}/runs: start (202, or the finished run with
+ * `?wait=`), list with filters and cursor pagination, read with steps and events, cancel from any
+ * state, replay from a step and/or on another version, and decide approvals.
+ */
+import type { RunFilter, RunRecord, RunStatus, TriggerKind } from '@atom/engine';
+import { AtomError } from '@atom/errors';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  AUTH_ERRORS,
+  ID_OR_NAME_PARAMS,
+  listOf,
+  PAGE_QUERY_PROPERTIES,
+  PROBLEM_REF,
+  RUN_ID_PARAMS,
+} from '../app/schemas.js';
+import type { ServerContext } from '../server-context.js';
+import { findWorkflow } from '../workflows/workflow-routes.js';
+import { listRunPage } from './run-page.js';
+import { RUN_SCHEMA, RUN_SUMMARY_SCHEMA, runSummaryView, runView } from './run-view.js';
+import { waitForRunEnd } from './wait-for-run.js';
+
+const TAGS = ['runs'];
+const STATUSES: RunStatus[] = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled'];
+const TRIGGER_KINDS: TriggerKind[] = ['manual', 'webhook', 'schedule', 'event', 'child'];
+const ACCEPTED = {
+  type: 'object',
+  properties: { id: { type: 'string' }, status: { type: 'string' } },
+} as const;
+
+export async function loadRun(ctx: ServerContext, runId: string): Promise<RunRecord> {
+  const run = await ctx.engine.store.getRun(runId);
+  if (!run) throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${runId}`);
+  return run;
+}
+
+/** 202 `{ id, status }`, or — when `wait` seconds were asked and the run ended in time — 200 with the run. */
+export async function answerStarted(
+  ctx: ServerContext,
+  reply: FastifyReply,
+  run: RunRecord,
+  waitSeconds: number | undefined,
+) {
+  if (waitSeconds !== undefined && waitSeconds > 0) {
+    const ended = await waitForRunEnd(ctx.engine, ctx.bus, run.id, Math.min(waitSeconds, ctx.maxWaitSeconds) * 1000);
+    if (ended && ['succeeded', 'failed', 'cancelled'].includes(ended.status)) {
+      return reply.code(200).send(runView(ended, await ctx.engine.store.listSteps(run.id)));
+    }
+    run = ended ?? run;
+  }
+  reply.header('location', `/api/v1/runs/${run.id}`);
+  return reply.code(202).send({ id: run.id, status: run.status });
+}
+
+function refuseWhenClosing(ctx: ServerContext): void {
+  if (ctx.closing()) throw new AtomError('ATOM_ERR_SERVER_UNAVAILABLE', 'the server is shutting down');
+}
+
+export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const { engine } = ctx;
+  const waitQuery = {
+    type: 'object',
+    properties: {
+      wait: {
+        type: 'number',
+        minimum: 0,
+        description: 'Seconds to wait for the run to end; the answer is then 200 with the run.',
+      },
+    },
+    additionalProperties: false,
+  } as const;
+
+  app.post(
+    '/api/v1/workflows/:idOrName/runs',
+    {
+      config: { permission: 'runs.start' },
+      schema: {
+        tags: TAGS,
+        summary: 'Start a run (202), or wait for its end with ?wait=<seconds>',
+        params: ID_OR_NAME_PARAMS,
+        querystring: waitQuery,
+        body: {
+          type: 'object',
+          properties: {
+            inputs: { description: 'Run inputs (checked against the workflow `inputs` schema).' },
+            version: { type: 'integer', minimum: 1 },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: RUN_SCHEMA, 202: ACCEPTED, 404: PROBLEM_REF, 422: PROBLEM_REF, ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      refuseWhenClosing(ctx);
+      const { idOrName } = request.params as { idOrName: string };
+      const body = (request.body ?? {}) as { inputs?: unknown; version?: number };
+      const summary = await findWorkflow(ctx.control, idOrName);
+      const run = await engine.startRun({
+        workflow: summary.workflowId,
+        inputs: body.inputs ?? {},
+        trigger: { kind: 'manual', by: request.principal?.email ?? null },
+        ...(body.version === undefined ? {} : { version: body.version }),
+      });
+      return answerStarted(ctx, reply, run, (request.query as { wait?: number }).wait);
+    },
+  );
+
+  app.get(
+    '/api/v1/runs',
+    {
+      config: { permission: 'runs.read' },
+      schema: {
+        tags: TAGS,
+        summary: 'List runs, newest first, with filters and cursor pagination',
+        querystring: {
+          type: 'object',
+          properties: {
+            workflow: { type: 'string', description: 'Workflow id or name.' },
+            status: {
+              type: 'array',
+              items: { type: 'string' },
+              description: 'One or more statuses (repeat, or comma-separated).',
+            },
+            trigger: { type: 'string', enum: TRIGGER_KINDS },
+            parent: { type: 'string', description: 'Only child runs of this run.' },
+            ...PAGE_QUERY_PROPERTIES,
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: listOf(RUN_SUMMARY_SCHEMA, true),
+          400: PROBLEM_REF,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const query = request.query as {
+        workflow?: string;
+        status?: string[];
+        trigger?: TriggerKind;
+        parent?: string;
+        cursor?: string;
+        limit: number;
+      };
+      const statuses = (query.status ?? []).flatMap((s) => s.split(',')).filter((s) => s !== '');
+      const unknown = statuses.find((s) => !STATUSES.includes(s as RunStatus));
+      if (unknown !== undefined) {
+        throw new AtomError('ATOM_ERR_REQUEST_INVALID', `querystring.status: unknown status "${unknown}"`, {
+          details: [{ path: 'querystring.status', message: `expected one of ${STATUSES.join(', ')}` }],
+        });
+      }
+      const filter: RunFilter = {};
+      if (statuses.length > 0) filter.status = statuses as RunStatus[];
+      if (query.trigger) filter.triggerKind = query.trigger;
+      if (query.parent) filter.parentRunId = query.parent;
+      const { runs, nextCursor } = await listRunPage(ctx, query, filter);
+      return { items: runs.map(runSummaryView), nextCursor };
+    },
+  );
+
+  app.get(
+    '/api/v1/runs/:id',
+    {
+      config: { permission: 'runs.read' },
+      schema: {
+        tags: TAGS,
+        summary: 'A run with its steps: status, attempts, timings, input, output, error',
+        params: RUN_ID_PARAMS,
+        response: { 200: RUN_SCHEMA, 404: PROBLEM_REF, ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      const run = await loadRun(ctx, (request.params as { id: string }).id);
+      return runView(run, await engine.store.listSteps(run.id));
+    },
+  );
+
+  app.get(
+    '/api/v1/runs/:id/events',
+    {
+      config: { permission: 'runs.read' },
+      schema: {
+        tags: TAGS,
+        summary: "The run's event history, oldest first (after an event id to resume)",
+        params: RUN_ID_PARAMS,
+        querystring: {
+          type: 'object',
+          properties: { after: { type: 'integer', minimum: 0 } },
+          additionalProperties: false,
+        },
+        response: {
+          200: listOf({
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              type: { type: 'string' },
+              stepKey: { type: ['string', 'null'] },
+              data: {},
+              at: { type: 'string' },
+            },
+          }),
+          404: PROBLEM_REF,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const run = await loadRun(ctx, (request.params as { id: string }).id);
+      const events = await engine.store.listEvents(run.id, (request.query as { after?: number }).after);
+      return { items: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
+    },
+  );
+
+  app.post(
+    '/api/v1/runs/:id/cancel',
+    {
+      config: { permission: 'runs.cancel' },
+      schema: {
+        tags: TAGS,
+        summary: 'Cancel a run from any state (a run that already ended is left as it is)',
+        params: RUN_ID_PARAMS,
+        response: {
+          200: {
+            type: 'object',
+            properties: { id: { type: 'string' }, status: { type: 'string' }, cancelled: { type: 'boolean' } },
+          },
+          404: PROBLEM_REF,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const cancelled = await engine.cancelRun(id, `cancelled by ${request.principal?.email ?? 'request'}`);
+      const run = await loadRun(ctx, id);
+      return { id, status: run.status, cancelled };
+    },
+  );
+
+  app.post(
+    '/api/v1/runs/:id/replay',
+    {
+      config: { permission: 'runs.replay' },
+      schema: {
+        tags: TAGS,
+        summary:
+          'Start a new run that reuses the outputs of the steps before `fromStep`, optionally on another version',
+        params: RUN_ID_PARAMS,
+        querystring: waitQuery,
+        body: {
+          type: 'object',
+          properties: { fromStep: { type: 'string', minLength: 1 }, version: { type: 'integer', minimum: 1 } },
+          additionalProperties: false,
+        },
+        response: { 200: RUN_SCHEMA, 202: ACCEPTED, 404: PROBLEM_REF, 422: PROBLEM_REF, ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      refuseWhenClosing(ctx);
+      const { id } = request.params as { id: string };
+      const body = (request.body ?? {}) as { fromStep?: string; version?: number };
+      await loadRun(ctx, id);
+      const run = await engine.replayRun(id, body);
+      return answerStarted(ctx, reply, run, (request.query as { wait?: number }).wait);
+    },
+  );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(
+      `/api/v1/runs/:id/steps/:stepKey/${decision}`,
+      {
+        config: { permission: 'approvals.decide' },
+        schema: {
+          tags: TAGS,
+          summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a waiting approval step`,
+          params: {
+            type: 'object',
+            properties: { id: { type: 'string', minLength: 1 }, stepKey: { type: 'string', minLength: 1 } },
+            required: ['id', 'stepKey'],
+            additionalProperties: false,
+          },
+          body: {
+            type: ['object', 'null'],
+            properties: { comment: { type: 'string', maxLength: 10_000 } },
+            additionalProperties: false,
+          },
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                runId: { type: 'string' },
+                stepKey: { type: 'string' },
+                decision: { type: 'string' },
+                by: { type: 'string' },
+              },
+            },
+            404: PROBLEM_REF,
+            409: PROBLEM_REF,
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      async (request) => {
+        const { id, stepKey } = request.params as { id: string; stepKey: string };
+        const comment = (request.body as { comment?: string } | null)?.comment;
+        const by = request.principal?.email ?? 'unknown';
+        const outcome = decision === 'approve' ? 'approved' : 'rejected';
+        await engine.decideApproval(id, stepKey, {
+          decision: outcome,
+          by,
+          ...(comment === undefined ? {} : { comment }),
+        });
+        return { runId: id, stepKey, decision: outcome, by };
+      },
+    );
+  }
+}

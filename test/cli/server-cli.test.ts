@@ -1,0 +1,121 @@
+/**
+ * The CLI commands around the server: users, tokens, workflows import/export, and start's flags.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from '../support/cli-process.js';
+import { useTempDir } from '../support/temp-dir.js';
+
+const env = { DATABASE_URL: '', ATOM_LOG_LEVEL: 'warn' };
+
+describe('atom users, tokens and workflows', () => {
+  const dir = useTempDir('atom-cli-server-');
+  beforeAll(() => assertBuilt());
+
+  it('creates a user from a password on stdin, and refuses bad input with exit 2', async () => {
+    const data = join(dir(), 'data');
+    const ok = await runCli(
+      ['users', 'create', '--email', 'ada@example.test', '--role', 'editor', '--data', data],
+      env,
+      'long enough pw\n',
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('created user ada@example.test (editor)');
+    const again = await runCli(
+      ['users', 'create', '--email', 'ADA@example.test', '--role', 'viewer', '--data', data],
+      env,
+      'long enough pw\n',
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('ATOM_ERR_USER_EXISTS');
+    const role = await runCli(
+      ['users', 'create', '--email', 'b@example.test', '--role', 'god', '--data', data],
+      env,
+      'long enough pw\n',
+    );
+    expect(role.code).toBe(2);
+    expect(role.stderr).toContain('--role god');
+    const short = await runCli(
+      ['users', 'create', '--email', 'c@example.test', '--role', 'viewer', '--data', data],
+      env,
+      'short\n',
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('at least 8 characters');
+  });
+
+  it('prints a token once on stdout, for known users only', async () => {
+    const data = join(dir(), 'data');
+    const token = await runCli(
+      ['tokens', 'create', '--email', 'ada@example.test', '--name', 'ci', '--data', data],
+      env,
+    );
+    expect(token.code).toBe(0);
+    expect(token.stdout.trim()).toMatch(/^atom_[A-Za-z0-9_-]{43}$/);
+    const db = readFileSync(join(data, 'atom.db'));
+    expect(db.includes(Buffer.from(token.stdout.trim()))).toBe(false);
+    const unknown = await runCli(
+      ['tokens', 'create', '--email', 'nobody@example.test', '--name', 'x', '--data', data],
+      env,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('ATOM_ERR_USER_NOT_FOUND');
+  });
+
+  it('imports a folder (valid files stored, invalid ones reported) and exports YAML back', async () => {
+    const data = join(dir(), 'data');
+    const folder = join(dir(), 'flows');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'a.yaml'),
+      'atom: 1\nname: flow-a\nsteps:\n  - id: s\n    uses: log\n    with: { message: a }\n',
+    );
+    writeFileSync(join(folder, 'b.yaml'), 'atom: 1\nname: flow-b\nsteps:\n  - id: s\n    uses: nope.node\n');
+    writeFileSync(join(folder, 'notes.txt'), 'not a workflow');
+    const imported = await runCli(['workflows', 'import', folder, '--data', data], env);
+    expect(imported.code).toBe(2);
+    expect(imported.stdout).toContain('flow-a version 1');
+    expect(imported.stderr).toMatch(/b\.yaml:5:\d+ steps\[0\]\.uses/);
+    const again = await runCli(['workflows', 'import', join(folder, 'a.yaml'), '--data', data], env);
+    expect(again.stdout).toContain('unchanged (version 1)');
+
+    const exported = await runCli(['workflows', 'export', 'flow-a', '--data', data], env);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('name: flow-a');
+    const out = join(dir(), 'out');
+    const all = await runCli(['workflows', 'export', '--all', '--out', out, '--data', data], env);
+    expect(all.code).toBe(0);
+    const roundTrip = await runCli(['validate', join(out, 'flow-a.yaml')], env);
+    expect(roundTrip.code).toBe(0);
+    const missing = await runCli(['workflows', 'export', 'flow-z', '--data', data], env);
+    expect(missing.code).toBe(2);
+  });
+
+  it('refuses a bad port before starting anything', async () => {
+    const res = await runCli(['start', '--port', '99999', '--data', join(dir(), 'data')], env);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--port 99999');
+    const cors = await runCli(['start', '--data', join(dir(), 'data')], {
+      ...env,
+      ATOM_CORS_ORIGINS: 'https://ok.example, *.evil',
+    });
+    expect(cors.code).toBe(2);
+    expect(cors.stderr).toContain('ATOM_ERR_CONFIG_INVALID: ATOM_CORS_ORIGINS: "*.evil" is not an origin');
+  });
+
+  it('names a port in use instead of crashing, and leaves nothing running', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const res = await runCli(['start', '--port', String(port), '--data', join(dir(), 'busy')], env);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`ATOM_ERR_CONFIG_INVALID: cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
+    } finally {
+      taken.close();
+    }
+  });
+});
