@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type ClockPort, Engine, type StorePort } from '@atom/engine';
+import { type ClockPort, Engine } from '@atom/engine';
 import { builtinNodes, createNodeRegistry } from '@atom/nodes';
 import {
   type AtomServer,
@@ -16,34 +16,17 @@ import {
   createLogger,
   createServer,
   type EventBus,
-  generateApiToken,
   generateKey,
-  hashApiToken,
+  issueApiToken,
   type OidcOptions,
   type RateLimiter,
   WorkspaceSecrets,
 } from '@atom/server';
-import {
-  type AuditStore,
-  type ControlStore,
-  createFileBlobStore,
-  createSqliteStore,
-  type RunStatsReader,
-  type SecretStore,
-  type SessionStore,
-  type SettingsStore,
-  type UserRole,
-} from '@atom/store';
+import { type AtomStore, createFileBlobStore, createSqliteStore, type UserRole } from '@atom/store';
 import { seededRandom } from './engine-harness.js';
 import { testNodes } from './test-nodes.js';
 
-export type AtomStore = StorePort &
-  ControlStore &
-  RunStatsReader &
-  SessionStore &
-  SecretStore &
-  AuditStore &
-  SettingsStore;
+export type { AtomStore };
 
 export interface ServerHarness {
   url: string;
@@ -136,24 +119,14 @@ export async function startServer(options: ServerHarnessOptions = {}): Promise<S
   });
   const tokens = {} as Record<UserRole, string>;
   for (const role of options.sharedStore || options.users === false ? [] : ROLES) {
-    const userId = randomUUID();
-    await store.createUser({
-      id: userId,
-      email: `${role}@example.test`,
-      role,
-      passwordHash: null,
-      createdAt: Date.now(),
-    });
-    const token = generateApiToken();
-    await store.createApiToken({
-      id: randomUUID(),
-      userId,
+    const user = { id: randomUUID(), email: `${role}@example.test`, role, passwordHash: null, createdAt: Date.now() };
+    await store.createUser(user);
+    const { token } = await issueApiToken(store, {
+      user,
       name: `${role} token`,
-      tokenHash: hashApiToken(token),
-      createdAt: Date.now(),
-      expiresAt: null,
-      lastUsedAt: null,
-      revokedAt: null,
+      role: null,
+      expiresInDays: null,
+      now: Date.now(),
     });
     tokens[role] = token;
   }

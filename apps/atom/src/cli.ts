@@ -126,8 +126,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--email <email>', "the user's email")
     .requiredOption('--name <name>', 'what the token is for')
     .option('--expires-days <days>', 'expire after this many days (never by default)')
+    .option('--role <role>', "narrow the token to a role below the user's (the user's role by default)")
     .option('--data <dir>', 'data folder', './data')
-    .action(async (options: { data: string; email: string; name: string; expiresDays?: string }) => {
+    .action(async (options: { data: string; email: string; name: string; expiresDays?: string; role?: string }) => {
       const { createTokenCommand } = await import('./commands/user-commands.js');
       code = await createTokenCommand(options);
     });

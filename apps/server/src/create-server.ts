@@ -10,7 +10,7 @@
  * await server.close();
  */
 import type { Engine } from '@atom/engine';
-import type { AuditStore, ControlStore, RunStatsReader, SecretStore, SessionStore, SettingsStore } from '@atom/store';
+import type { ServerStores } from '@atom/store';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from './app/create-app.js';
@@ -19,6 +19,7 @@ import { auditRoutes } from './audit/audit-routes.js';
 import { createAuthHook } from './auth/auth-hook.js';
 import { authRoutes } from './auth/auth-routes.js';
 import { type OidcOptions, oidcRoutes } from './auth/oidc/index.js';
+import { tokenRoutes } from './auth/token-routes.js';
 import { clusterRoutes } from './cluster/cluster-routes.js';
 import { dlqRoutes } from './dlq/dlq-routes.js';
 import { type EventBus, localEventBus } from './events/event-bus.js';
@@ -32,6 +33,7 @@ import { rateLimitHeaders, retryAfterSeconds } from './limits/limit-response.js'
 import { limitRoutes } from './limits/limit-routes.js';
 import type { TierName } from './limits/tiers.js';
 import { WorkspaceLimits } from './limits/workspace-limits.js';
+import { memberRoutes } from './members/member-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { runRoutes } from './runs/run-routes.js';
 import { scheduleRoutes } from './schedules/schedule-routes.js';
@@ -49,7 +51,7 @@ const WORKER_STALE_MS = 60_000;
 export interface ServerOptions {
   engine: Engine;
   /** Usually the same object as the engine's store (both adapters implement both). */
-  control: ControlStore & RunStatsReader & SessionStore & SecretStore & AuditStore & SettingsStore;
+  control: ServerStores;
   /** Also the engine's SecretsPort, so a secret set through the API applies to the next step. */
   secrets: WorkspaceSecrets;
   logger: Logger;
@@ -180,6 +182,8 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => deliveryRoutes(scope, ctx));
   await app.register(async (scope) => dlqRoutes(scope, ctx));
   await app.register(async (scope) => secretRoutes(scope, ctx));
+  await app.register(async (scope) => tokenRoutes(scope, ctx));
+  await app.register(async (scope) => memberRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
   await app.register(async (scope) => limitRoutes(scope, ctx, limits));
   await app.register(async (scope) => clusterRoutes(scope, ctx, WORKER_STALE_MS));

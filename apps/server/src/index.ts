@@ -2,6 +2,9 @@
  * @atom/server: Atom's HTTP server — the API of DESIGN §5, webhooks, schedules, health and metrics.
  * Programs (the `atom` CLI) build one with `createServer` around an engine and its store.
  */
+
+export type { RouteAccess } from './app/create-app.js';
+export { type Access, PERMISSIONS, type Permission, ROLES } from './app/permissions.js';
 export {
   type AuditEntry,
   AuditLog,
@@ -9,7 +12,7 @@ export {
   SYSTEM_ACTOR,
   verifyChain,
 } from './audit/index.js';
-export { generateApiToken, hashApiToken } from './auth/api-tokens.js';
+export { generateApiToken, hashApiToken, issueApiToken, type TokenRequest } from './auth/api-tokens.js';
 export { type OidcOptions, parseRoleMap } from './auth/oidc/index.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { type AtomServer, createServer, type ServerOptions } from './create-server.js';

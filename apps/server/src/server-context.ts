@@ -3,7 +3,7 @@
  * Passed to each module's plugin; modules hold no state of their own beyond it.
  */
 import type { Engine } from '@atom/engine';
-import type { AuditStore, ControlStore, RunStatsReader, SecretStore, SessionStore } from '@atom/store';
+import type { ServerStores } from '@atom/store';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { AuditEvent, AuditLog } from './audit/audit-log.js';
@@ -16,7 +16,7 @@ export interface ServerContext {
   engine: Engine;
   /** Run and step events of this process, and with Redis of every process. */
   bus: EventBus;
-  control: ControlStore & RunStatsReader & SessionStore & SecretStore & AuditStore;
+  control: ServerStores;
   triggers: TriggerIndex;
   /** The workspace's secrets and variables (the same object the engine resolves them from). */
   secrets: WorkspaceSecrets;

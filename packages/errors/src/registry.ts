@@ -337,6 +337,31 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: 'No user has this email or id.',
   },
+  ATOM_ERR_MEMBER_LAST_OWNER: {
+    status: 409,
+    title: 'Last owner',
+    retryable: false,
+    description: 'The change would leave the workspace without an owner; make another member owner first.',
+  },
+  ATOM_ERR_ROLE_TOO_HIGH: {
+    status: 403,
+    title: 'Role above your own',
+    retryable: false,
+    description:
+      'Only an owner grants, takes or removes the owner role, and nobody gives a token or an invitation a role above their own.',
+  },
+  ATOM_ERR_TOKEN_NOT_FOUND: {
+    status: 404,
+    title: 'API token not found',
+    retryable: false,
+    description: 'No API token you may see has this id, or it was revoked already.',
+  },
+  ATOM_ERR_INVITATION_INVALID: {
+    status: 404,
+    title: 'Invitation not valid',
+    retryable: false,
+    description: 'No open invitation has this token: it is unknown, was used or revoked, or has expired.',
+  },
   ATOM_ERR_REQUEST_INVALID: {
     status: 400,
     title: 'Invalid request',

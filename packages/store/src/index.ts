@@ -8,6 +8,7 @@
  */
 
 export { createFileBlobStore } from './blob/file-blob-store.js';
+export type { AtomStore, ServerStores } from './control/atom-store.js';
 export type { AuditRow, AuditStore } from './control/audit-store.js';
 export type {
   ApiTokenRecord,
@@ -19,6 +20,7 @@ export type {
   WorkflowListQuery,
   WorkflowSummary,
 } from './control/control-store.js';
+export type { InvitationRecord, MemberChange, MemberStore } from './control/member-store.js';
 export type { RunStats, RunStatsReader } from './control/run-stats.js';
 export type { SealedSecret, SecretStore, SecretSummary, VariableRecord } from './control/secret-store.js';
 export type { SessionRecord, SessionStore } from './control/session-store.js';

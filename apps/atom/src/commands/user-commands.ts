@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AtomError } from '@atom/errors';
-import { AuditLog, generateApiToken, hashApiToken, hashPassword, NO_SOURCE, SYSTEM_ACTOR } from '@atom/server';
+import { AuditLog, hashPassword, issueApiToken, NO_SOURCE, SYSTEM_ACTOR } from '@atom/server';
 import { DEFAULT_WORKSPACE } from '@atom/server/secrets';
 import type { UserRole } from '@atom/store';
 import { readConfig } from '../runtime/env-config.js';
@@ -64,8 +64,12 @@ export async function createTokenCommand(options: {
   email: string;
   name: string;
   expiresDays?: string;
+  role?: string;
 }): Promise<number> {
   try {
+    if (options.role !== undefined && !ROLES.includes(options.role as UserRole)) {
+      throw usage(`--role ${options.role}: expected one of ${ROLES.join(', ')}`);
+    }
     const days = options.expiresDays === undefined ? undefined : Number(options.expiresDays);
     if (days !== undefined && !(Number.isInteger(days) && days > 0)) {
       throw usage(`--expires-days ${options.expiresDays}: expected a positive whole number of days`);
@@ -75,25 +79,21 @@ export async function createTokenCommand(options: {
     try {
       const user = await store.getUserByEmail(options.email);
       if (!user) throw new AtomError('ATOM_ERR_USER_NOT_FOUND', `no user has the email ${options.email}`);
-      const token = generateApiToken();
-      const now = Date.now();
-      const tokenId = randomUUID();
-      await store.createApiToken({
-        id: tokenId,
-        userId: user.id,
+      const { token, record } = await issueApiToken(store, {
+        user,
         name: options.name,
-        tokenHash: hashApiToken(token),
-        createdAt: now,
-        expiresAt: days === undefined ? null : now + days * 86_400_000,
-        lastUsedAt: null,
-        revokedAt: null,
+        role: (options.role as UserRole | undefined) ?? null,
+        expiresInDays: days ?? null,
+        now: Date.now(),
       });
       await new AuditLog(store, Date.now).append(DEFAULT_WORKSPACE, SYSTEM_ACTOR, NO_SOURCE, {
         action: 'apiToken.create',
-        target: { type: 'apiToken', id: tokenId, name: options.name },
-        data: { user: user.email, expiresAt: days === undefined ? null : now + days * 86_400_000, via: 'cli' },
+        target: { type: 'apiToken', id: record.id, name: options.name },
+        data: { user: user.email, expiresAt: record.expiresAt, via: 'cli' },
       });
-      process.stderr.write(`token "${options.name}" for ${user.email} (${user.role}); it is shown only now:\n`);
+      process.stderr.write(
+        `token "${options.name}" for ${user.email} (${record.role ?? user.role}); it is shown only now:\n`,
+      );
       process.stdout.write(`${token}\n`);
     } finally {
       await store.close();
@@ -101,7 +101,8 @@ export async function createTokenCommand(options: {
     return ExitCode.ok;
   } catch (error) {
     printError(error);
-    return error instanceof AtomError && ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_NOT_FOUND'].includes(error.code)
+    return error instanceof AtomError &&
+      ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_NOT_FOUND', 'ATOM_ERR_ROLE_TOO_HIGH'].includes(error.code)
       ? ExitCode.badInput
       : exitCodeOf(error);
   }

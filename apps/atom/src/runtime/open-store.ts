@@ -3,26 +3,11 @@
  * `<data>/atom.db`. Either is brought to the newest schema before use.
  */
 import { join } from 'node:path';
-import type { StorePort } from '@atom/engine';
-import {
-  type AuditStore,
-  type ControlStore,
-  createSqliteStore,
-  type RunStatsReader,
-  type SecretStore,
-  type SessionStore,
-  type SettingsStore,
-} from '@atom/store';
+import { type AtomStore, createSqliteStore } from '@atom/store';
 import type { AtomConfig } from './env-config.js';
 
 /** Both adapters keep the engine's state and the server's (ControlStore) in one database. */
-export type AtomStore = StorePort &
-  ControlStore &
-  RunStatsReader &
-  SessionStore &
-  SecretStore &
-  AuditStore &
-  SettingsStore;
+export type { AtomStore };
 
 export interface OpenedStore {
   store: AtomStore;

@@ -10,10 +10,24 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { accessOf } from './permissions.js';
+import { type Access, accessOf } from './permissions.js';
 import { handleError, handleNotFound, PROBLEM_SCHEMA } from './problem.js';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+/** A route of the API with the access it declared, as the running server has it. */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api/v1 route registered so far, with its access (for audits and the access test). */
+    routeAccess: RouteAccess[];
+  }
+}
 
 export interface AppOptions {
   logger: Logger;
@@ -50,8 +64,11 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
   // Fail at start-up, not at the first request, when a route forgets its access declaration.
+  app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1/') && !route.url.startsWith('/api/docs')) accessOf(route);
+    if (!route.url.startsWith('/api/v1/')) return;
+    const access = accessOf(route);
+    for (const method of [route.method].flat()) app.routeAccess.push({ method, url: route.url, access });
   });
   await app.register(swagger, {
     openapi: {

@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   'variables.write',
   'audit.read',
   'settings.write',
+  'members.read',
+  'members.manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -31,7 +33,7 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** What a route says about access: a permission, or `public` for health, metrics, docs and hooks. */
 export type Access = { permission: Permission } | { public: true };
 
-const READ: Permission[] = ['account.self', 'workflows.read', 'runs.read', 'deliveries.read'];
+const READ: Permission[] = ['account.self', 'workflows.read', 'runs.read', 'deliveries.read', 'members.read'];
 const OPERATE: Permission[] = [
   ...READ,
   'runs.start',
@@ -52,6 +54,19 @@ export const ROLE_PERMISSIONS: Record<UserRole, ReadonlySet<Permission>> = {
 
 export function roleAllows(role: UserRole, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** Roles from the strongest down; each grants at least what every later one does. */
+export const ROLES: readonly UserRole[] = ['owner', 'admin', 'editor', 'operator', 'viewer'];
+
+/** True when `role` grants everything `other` does (same role, or a stronger one). */
+export function roleCovers(role: UserRole, other: UserRole): boolean {
+  return ROLES.indexOf(role) <= ROLES.indexOf(other);
+}
+
+/** The weaker of two roles: what a token narrowed to `narrowed` gives a user whose role is `role`. */
+export function weakerRole(role: UserRole, narrowed: UserRole | null): UserRole {
+  return narrowed !== null && roleCovers(role, narrowed) ? narrowed : role;
 }
 
 /** The access a route declared, or an error naming the route when it declared none. */

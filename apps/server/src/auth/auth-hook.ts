@@ -8,13 +8,14 @@
 import { AtomError } from '@atom/errors';
 import type { ControlStore, SessionStore, UserRecord, UserRole } from '@atom/store';
 import type { FastifyRequest } from 'fastify';
-import { accessOf, roleAllows } from '../app/permissions.js';
+import { accessOf, roleAllows, weakerRole } from '../app/permissions.js';
 import { hashApiToken } from './api-tokens.js';
 import { CSRF_HEADER, csrfMatches, hashSessionToken, SESSION_COOKIE } from './session-tokens.js';
 
 export interface Principal {
   userId: string;
   email: string;
+  /** The role in force: the user's, or the weaker role an API token was narrowed to. */
   role: UserRole;
   via: 'token' | 'session';
   /** The API token's or the session's id. */
@@ -47,7 +48,7 @@ export function createAuthHook(store: ControlStore & SessionStore, limits: Sessi
     return true;
   };
 
-  async function byToken(token: string, at: number): Promise<{ user: UserRecord; id: string }> {
+  async function byToken(token: string, at: number): Promise<{ user: UserRecord; id: string; role: UserRole }> {
     const found = await store.findApiToken(hashApiToken(token));
     if (!found) throw new AtomError('ATOM_ERR_AUTH_INVALID', 'the API token is not known');
     if (found.token.revokedAt !== null) throw new AtomError('ATOM_ERR_AUTH_INVALID', 'the API token was revoked');
@@ -55,7 +56,7 @@ export function createAuthHook(store: ControlStore & SessionStore, limits: Sessi
       throw new AtomError('ATOM_ERR_AUTH_INVALID', 'the API token has expired');
     }
     if (shouldTouch(found.token.id, at)) await store.touchApiToken(found.token.id, at);
-    return { user: found.user, id: found.token.id };
+    return { user: found.user, id: found.token.id, role: weakerRole(found.user.role, found.token.role) };
   }
 
   async function bySession(request: FastifyRequest, token: string, at: number) {
@@ -71,7 +72,7 @@ export function createAuthHook(store: ControlStore & SessionStore, limits: Sessi
       throw new AtomError('ATOM_ERR_CSRF', `send the session's CSRF token in the ${CSRF_HEADER} header`);
     }
     if (shouldTouch(session.id, at)) await store.touchSession(session.id, at);
-    return { user: found.user, id: session.id };
+    return { user: found.user, id: session.id, role: found.user.role };
   }
 
   return async function authenticate(request: FastifyRequest): Promise<void> {
@@ -83,7 +84,7 @@ export function createAuthHook(store: ControlStore & SessionStore, limits: Sessi
     const at = now();
     const header = request.headers.authorization;
     const cookie = request.cookies?.[SESSION_COOKIE];
-    let caller: { user: UserRecord; id: string };
+    let caller: { user: UserRecord; id: string; role: UserRole };
     let via: Principal['via'];
     if (header !== undefined && header !== '') {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -98,11 +99,11 @@ export function createAuthHook(store: ControlStore & SessionStore, limits: Sessi
     } else {
       throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'send "Authorization: Bearer <api token>", or log in');
     }
-    const { user } = caller;
-    if (!roleAllows(user.role, access.permission)) {
-      throw new AtomError('ATOM_ERR_FORBIDDEN', `the role ${user.role} does not grant ${access.permission}`);
+    const { user, role } = caller;
+    if (!roleAllows(role, access.permission)) {
+      throw new AtomError('ATOM_ERR_FORBIDDEN', `the role ${role} does not grant ${access.permission}`);
     }
-    request.principal = { userId: user.id, email: user.email, role: user.role, via, credentialId: caller.id };
+    request.principal = { userId: user.id, email: user.email, role, via, credentialId: caller.id };
   };
 }
 

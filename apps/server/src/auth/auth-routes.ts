@@ -3,13 +3,16 @@
  * first start offers it), `login` opens a session (an httpOnly, SameSite=Lax cookie, plus the CSRF
  * token the page must echo), `session` tells who is logged in, `logout` ends the session. Failed
  * logins back off per account and per address; unknown emails and wrong passwords get the same
- * answer, after the same work.
+ * answer, after the same work. `invitation` shows what an invitation link offers, and
+ * `invitation/accept` turns it into a member with a password, logged in.
  */
 import { randomUUID } from 'node:crypto';
 import { AtomError } from '@atom/errors';
 import type { UserRecord } from '@atom/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { hashInvitationToken } from '../members/invitation-tokens.js';
+import { invitationStatus } from '../members/member-routes.js';
 import type { ServerContext } from '../server-context.js';
 import type { SessionLimits } from './auth-hook.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -40,6 +43,14 @@ const SESSION_ANSWER = {
   type: 'object',
   properties: { user: USER_SCHEMA, csrfToken: { type: 'string' }, via: { type: 'string' } },
 } as const;
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD) {
+    throw new AtomError('ATOM_ERR_REQUEST_INVALID', `the password needs at least ${MIN_PASSWORD} characters`, {
+      details: [{ path: 'body.password', message: `at least ${MIN_PASSWORD} characters` }],
+    });
+  }
+}
 
 export async function authRoutes(app: FastifyInstance, ctx: ServerContext, options: AuthRouteOptions): Promise<void> {
   const throttle = new LoginThrottle();
@@ -77,11 +88,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
     },
     async (request, reply) => {
       const { email, password } = request.body as { email: string; password: string };
-      if (password.length < MIN_PASSWORD) {
-        throw new AtomError('ATOM_ERR_REQUEST_INVALID', `the password needs at least ${MIN_PASSWORD} characters`, {
-          details: [{ path: 'body.password', message: `at least ${MIN_PASSWORD} characters` }],
-        });
-      }
+      checkPassword(password);
       if ((await ctx.control.countUsers()) > 0) {
         throw new AtomError('ATOM_ERR_SETUP_DONE', 'an owner exists already; log in instead');
       }
@@ -153,6 +160,92 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
       request.log.info({ userId: user.id, ip: request.ip }, 'login');
       await ctx.record(request, { action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.email } });
       return openSession(request, reply, user);
+    },
+  );
+
+  const INVITATION_TOKEN = { type: 'string', minLength: 1, maxLength: 200 } as const;
+  async function openInvitation(token: string) {
+    const invitation = await ctx.control.findInvitation(hashInvitationToken(token));
+    if (!invitation || invitationStatus(invitation, ctx.now()) !== 'open') {
+      throw new AtomError('ATOM_ERR_INVITATION_INVALID', 'this invitation link is unknown, used, revoked or expired');
+    }
+    return invitation;
+  }
+
+  app.post(
+    '/api/v1/auth/invitation',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'What an invitation link offers: the email and role (the token goes in the body, not the URL)',
+        security: [],
+        body: {
+          type: 'object',
+          properties: { token: INVITATION_TOKEN },
+          required: ['token'],
+          additionalProperties: false,
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { email: { type: 'string' }, role: { type: 'string' }, expiresAt: { type: 'string' } },
+          },
+          400: PROBLEM_REF,
+          404: PROBLEM_REF,
+        },
+      },
+    },
+    async (request) => {
+      const invitation = await openInvitation((request.body as { token: string }).token);
+      return {
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: new Date(invitation.expiresAt).toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/invitation/accept',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Accept an invitation: become a member with this password, and log in (single use)',
+        security: [],
+        body: {
+          type: 'object',
+          properties: { token: INVITATION_TOKEN, password: CREDENTIALS.properties.password },
+          required: ['token', 'password'],
+          additionalProperties: false,
+        },
+        response: { 201: SESSION_ANSWER, 400: PROBLEM_REF, 404: PROBLEM_REF, 409: PROBLEM_REF },
+      },
+    },
+    async (request, reply) => {
+      const { token, password } = request.body as { token: string; password: string };
+      checkPassword(password);
+      const invitation = await openInvitation(token);
+      const user: UserRecord = {
+        id: randomUUID(),
+        email: invitation.email,
+        role: invitation.role,
+        passwordHash: await hashPassword(password),
+        createdAt: ctx.now(),
+      };
+      await ctx.control.createUser(user);
+      // Single use: of two acceptances, or an acceptance racing a revocation, one wins; undo the loser.
+      if (!(await ctx.control.markInvitationAccepted(invitation.id, ctx.now()))) {
+        await ctx.control.deleteUser(user.id);
+        throw new AtomError('ATOM_ERR_INVITATION_INVALID', 'this invitation link is unknown, used, revoked or expired');
+      }
+      await ctx.record(request, {
+        action: 'invitation.accept',
+        target: { type: 'user', id: user.id, name: user.email },
+        data: { invitation: invitation.id, role: user.role },
+      });
+      return reply.code(201).send(await openSession(request, reply, user));
     },
   );
 

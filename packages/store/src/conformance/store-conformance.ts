@@ -7,19 +7,14 @@
  * Each test gets its own store: the suite calls `migrate()` on it, and `cleanup()` afterwards
  * (which must tolerate a store the test already closed).
  */
-import type { StorePort } from '@atom/engine';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditStore } from '../control/audit-store.js';
-import type { ControlStore } from '../control/control-store.js';
-import type { RunStatsReader } from '../control/run-stats.js';
-import type { SecretStore } from '../control/secret-store.js';
-import type { SessionStore } from '../control/session-store.js';
-import type { SettingsStore } from '../control/settings-store.js';
+import type { AtomStore } from '../control/atom-store.js';
 import { auditCases } from './audit-cases.js';
 import { cacheAndWorkerCases } from './cache-worker-cases.js';
 import { catalogueCases } from './catalogue-cases.js';
 import { dedupeCases } from './dedupe-cases.js';
 import { eventCases } from './event-cases.js';
+import { memberCases } from './member-cases.js';
 import { queueCases } from './queue-cases.js';
 import { runCases } from './run-cases.js';
 import { runListCases } from './run-list-cases.js';
@@ -33,7 +28,7 @@ import { userCases } from './user-cases.js';
 import { workflowCases } from './workflow-cases.js';
 
 /** What every adapter's store is: both ports on one object (and one database). */
-export type Store = StorePort & ControlStore & RunStatsReader & SessionStore & SecretStore & AuditStore & SettingsStore;
+export type Store = AtomStore;
 
 export type MakeStore = () => Promise<{ store: Store; cleanup: () => Promise<void> }>;
 
@@ -115,6 +110,7 @@ export function describeStoreConformance(name: string, makeStore: MakeStore): vo
       });
     });
     describe('users and tokens', () => userCases(harness));
+    describe('members, token roles and invitations', () => memberCases(harness));
     describe('schedule marks', () => scheduleCases(harness));
   });
 }

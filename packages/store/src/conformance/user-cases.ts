@@ -7,7 +7,7 @@ import type { ApiTokenRecord, UserRecord } from '../control/control-store.js';
 import { T0 } from './fixtures.js';
 import type { StoreHarness } from './store-conformance.js';
 
-const ADA: UserRecord = {
+export const ADA: UserRecord = {
   id: 'u-1',
   email: 'Ada@Example.com',
   role: 'owner',
@@ -15,11 +15,12 @@ const ADA: UserRecord = {
   createdAt: T0,
 };
 
-const TOKEN: ApiTokenRecord = {
+export const TOKEN: ApiTokenRecord = {
   id: 't-1',
   userId: 'u-1',
   name: 'ci',
   tokenHash: 'a'.repeat(64),
+  role: null,
   createdAt: T0,
   expiresAt: null,
   lastUsedAt: null,

@@ -65,6 +65,8 @@ export interface ApiTokenRecord {
   name: string;
   /** SHA-256 hex of the token; the token itself is never stored. */
   tokenHash: string;
+  /** A role narrower than the user's, or null: the user's own (the weaker of the two always applies). */
+  role: UserRole | null;
   createdAt: number;
   expiresAt: number | null;
   lastUsedAt: number | null;

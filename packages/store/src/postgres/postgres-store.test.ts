@@ -167,6 +167,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0004-secrets' },
         { name: '0005-audit' },
         { name: '0006-settings' },
+        { name: '0007-members' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);

@@ -12,6 +12,7 @@ import type { StorePort } from '@atom/engine';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
+import type { MemberStore } from '../control/member-store.js';
 import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
@@ -42,6 +43,7 @@ export type { PostgresStoreOptions } from './postgres-options.js';
 export interface PostgresStore
   extends StorePort,
     ControlStore,
+    MemberStore,
     RunStatsReader,
     SessionStore,
     SecretStore,

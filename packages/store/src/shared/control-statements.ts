@@ -8,11 +8,13 @@
 
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
+import type { MemberStore } from '../control/member-store.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
 import { auditQueries } from './audit-queries.js';
 import { catalogueQueries } from './catalogue-queries.js';
+import { memberQueries } from './member-queries.js';
 import { scheduleQueries } from './schedule-queries.js';
 import { secretQueries } from './secret-queries.js';
 import { sessionQueries } from './session-queries.js';
@@ -26,9 +28,10 @@ export type ControlStatement = Exclude<keyof ControlStore, 'putWorkflowVersionIf
 export function controlStatements(
   one: OneStatement,
   d: SqlDialect,
-): Pick<ControlStore, ControlStatement> & SessionStore & SecretStore & AuditStore & SettingsStore {
+): Pick<ControlStore, ControlStatement> & MemberStore & SessionStore & SecretStore & AuditStore & SettingsStore {
   const catalogue = catalogueQueries(d);
   const users = userQueries(d);
+  const members = memberQueries(d);
   const marks = scheduleQueries(d);
   const sessions = sessionQueries(d);
   const secrets = secretQueries(d);
@@ -50,6 +53,17 @@ export function controlStatements(
     createApiToken: (token) => one((e) => users.createApiToken(e, token)),
     findApiToken: (tokenHash) => one((e) => users.findApiToken(e, tokenHash)),
     touchApiToken: (id, now) => one((e) => users.touchApiToken(e, id, now)),
+
+    listUsers: () => one(members.listUsers),
+    setUserRole: (id, role) => one((e) => members.setUserRole(e, id, role)),
+    deleteUser: (id) => one((e) => members.deleteUser(e, id)),
+    listApiTokens: (userId) => one((e) => members.listApiTokens(e, userId)),
+    revokeApiToken: (id, now) => one((e) => members.revokeApiToken(e, id, now)),
+    createInvitation: (invitation) => one((e) => members.createInvitation(e, invitation)),
+    findInvitation: (tokenHash) => one((e) => members.findInvitation(e, tokenHash)),
+    listInvitations: () => one(members.listInvitations),
+    revokeInvitation: (id, now) => one((e) => members.revokeInvitation(e, id, now)),
+    markInvitationAccepted: (id, now) => one((e) => members.markInvitationAccepted(e, id, now)),
 
     getScheduleMark: (workflowId, triggerKey) => one((e) => marks.getScheduleMark(e, workflowId, triggerKey)),
     advanceScheduleMark: (workflowId, triggerKey, fireAt) =>

@@ -13,8 +13,9 @@ import type { ApiTokenRecord, UserRecord } from '../control/control-store.js';
 import { paramList, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 
-const USER_COLUMNS = 'id, email, role, password_hash as "passwordHash", created_at as "createdAt"';
-const TOKEN_COLUMNS = `t.id, t.user_id as "userId", t.name, t.token_hash as "tokenHash", t.created_at as "createdAt",
+export const USER_COLUMNS = 'id, email, role, password_hash as "passwordHash", created_at as "createdAt"';
+export const TOKEN_COLUMNS = `t.id, t.user_id as "userId", t.name, t.token_hash as "tokenHash", t.role,
+  t.created_at as "createdAt",
   t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt", t.revoked_at as "revokedAt"`;
 const TOKEN_USER_COLUMNS = `u.email as "u_email", u.role as "u_role", u.password_hash as "u_passwordHash",
   u.created_at as "u_createdAt"`;
@@ -39,7 +40,7 @@ export function userQueries(d: SqlDialect) {
   const USER_BY_ID = `select ${USER_COLUMNS} from users where id = ${p(1)}`;
   const COUNT_USERS = 'select count(*) as n from users';
   const CREATE_TOKEN = `insert into api_tokens
-  (id, user_id, name, token_hash, created_at, expires_at, last_used_at, revoked_at) values ${paramList(d, 8)}`;
+  (id, user_id, name, token_hash, role, created_at, expires_at, last_used_at, revoked_at) values ${paramList(d, 9)}`;
   const FIND_TOKEN = `select ${TOKEN_COLUMNS}, ${TOKEN_USER_COLUMNS}
   from api_tokens t join users u on u.id = t.user_id where t.token_hash = ${p(1)}`;
   const TOUCH_TOKEN = `update api_tokens set last_used_at = ${p(1)} where id = ${p(2)}`;
@@ -63,12 +64,13 @@ export function userQueries(d: SqlDialect) {
       return row?.n ?? 0;
     },
     async createApiToken(exec: SqlExecutor, token: ApiTokenRecord): Promise<void> {
-      const { id, userId, name, tokenHash, createdAt, expiresAt, lastUsedAt, revokedAt } = token;
+      const { id, userId, name, tokenHash, role, createdAt, expiresAt, lastUsedAt, revokedAt } = token;
       await exec.run(CREATE_TOKEN, [
         id,
         userId,
         name,
         tokenHash,
+        role ?? null,
         createdAt,
         expiresAt ?? null,
         lastUsedAt ?? null,

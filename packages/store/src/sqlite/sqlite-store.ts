@@ -13,6 +13,7 @@ import type { Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
+import type { MemberStore } from '../control/member-store.js';
 import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
@@ -49,6 +50,7 @@ export interface SqliteStoreOptions {
 export interface SqliteStore
   extends StorePort,
     ControlStore,
+    MemberStore,
     RunStatsReader,
     SessionStore,
     SecretStore,

@@ -10,6 +10,7 @@ import * as sessions from './0003-sessions.js';
 import * as secrets from './0004-secrets.js';
 import * as audit from './0005-audit.js';
 import * as settings from './0006-settings.js';
+import * as members from './0007-members.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-secrets': secrets,
   '0005-audit': audit,
   '0006-settings': settings,
+  '0007-members': members,
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -1,0 +1,154 @@
+/**
+ * /api/v1/tokens: a caller's own API tokens — list (never the token, only its name, role, times),
+ * create (the token is in this one answer only; its role may be narrowed below the caller's, and it
+ * may expire), revoke. Members who manage the workspace also list (`?all=true`) and revoke anyone's.
+ */
+import { AtomError } from '@atom/errors';
+import type { ApiTokenRecord } from '@atom/store';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ROLES, roleAllows } from '../app/permissions.js';
+import { AUTH_ERRORS, listOf, PROBLEM_REF } from '../app/schemas.js';
+import type { ServerContext } from '../server-context.js';
+import { iso } from '../workflows/workflow-view.js';
+import { issueApiToken } from './api-tokens.js';
+import type { Principal } from './auth-hook.js';
+
+const TAGS = ['tokens'];
+const TOKEN_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    userId: { type: 'string' },
+    name: { type: 'string' },
+    role: { type: ['string', 'null'], description: "Narrowed role; null: the user's own" },
+    createdAt: { type: 'string' },
+    expiresAt: { type: ['string', 'null'] },
+    lastUsedAt: { type: ['string', 'null'], description: 'Updated at most once a minute' },
+    revokedAt: { type: ['string', 'null'] },
+  },
+} as const;
+const ID_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
+
+export const tokenView = (t: ApiTokenRecord) => ({
+  id: t.id,
+  userId: t.userId,
+  name: t.name,
+  role: t.role,
+  createdAt: iso(t.createdAt),
+  expiresAt: iso(t.expiresAt),
+  lastUsedAt: iso(t.lastUsedAt),
+  revokedAt: iso(t.revokedAt),
+});
+
+function callerOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'log in first');
+  return request.principal;
+}
+
+export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  app.get(
+    '/api/v1/tokens',
+    {
+      config: { permission: 'account.self' },
+      schema: {
+        tags: TAGS,
+        summary: "Your API tokens (with all=true, everyone's: needs members.manage); tokens themselves are never shown",
+        querystring: {
+          type: 'object',
+          properties: { all: { type: 'boolean' } },
+          additionalProperties: false,
+        },
+        response: { 200: listOf(TOKEN_SCHEMA), ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const { all } = request.query as { all?: boolean };
+      if (all && !roleAllows(caller.role, 'members.manage')) {
+        throw new AtomError('ATOM_ERR_FORBIDDEN', `the role ${caller.role} does not grant members.manage`);
+      }
+      const rows = await ctx.control.listApiTokens(all ? undefined : caller.userId);
+      return { items: rows.map(tokenView) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tokens',
+    {
+      config: { permission: 'account.self' },
+      schema: {
+        tags: TAGS,
+        summary: 'Create an API token for yourself; the answer is the only place the token appears',
+        body: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+            role: { type: 'string', enum: [...ROLES], description: 'At most your own role' },
+            expiresInDays: { type: 'integer', minimum: 1, maximum: 3650 },
+          },
+          required: ['name'],
+          additionalProperties: false,
+        },
+        response: {
+          201: { type: 'object', properties: { ...TOKEN_SCHEMA.properties, token: { type: 'string' } } },
+          400: PROBLEM_REF,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const body = request.body as { name: string; role?: ApiTokenRecord['role']; expiresInDays?: number };
+      const user = await ctx.control.getUser(caller.userId);
+      if (!user) throw new AtomError('ATOM_ERR_AUTH_INVALID', 'your user no longer exists');
+      // A narrowed token can only make tokens as narrow as itself.
+      const { token, record } = await issueApiToken(ctx.control, {
+        user: { ...user, role: caller.role },
+        name: body.name,
+        role: body.role ?? (caller.role === user.role ? null : caller.role),
+        expiresInDays: body.expiresInDays ?? null,
+        now: ctx.now(),
+      });
+      await ctx.record(request, {
+        action: 'apiToken.create',
+        target: { type: 'apiToken', id: record.id, name: record.name },
+        data: { user: user.email, role: record.role, expiresAt: record.expiresAt },
+      });
+      return reply.code(201).send({ ...tokenView(record), token });
+    },
+  );
+
+  app.delete(
+    '/api/v1/tokens/:id',
+    {
+      config: { permission: 'account.self' },
+      schema: {
+        tags: TAGS,
+        summary: "Revoke an API token: yours, or anyone's with members.manage (it stops working at once)",
+        params: ID_PARAMS,
+        response: { 204: { type: 'null' }, 404: PROBLEM_REF, ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const { id } = request.params as { id: string };
+      const mayManage = roleAllows(caller.role, 'members.manage');
+      const visible = await ctx.control.listApiTokens(mayManage ? undefined : caller.userId);
+      const target = visible.find((t) => t.id === id && t.revokedAt === null);
+      if (!target || !(await ctx.control.revokeApiToken(id, ctx.now()))) {
+        throw new AtomError('ATOM_ERR_TOKEN_NOT_FOUND', `no API token you may revoke has the id ${id}`);
+      }
+      await ctx.record(request, {
+        action: 'apiToken.revoke',
+        target: { type: 'apiToken', id, name: target.name },
+        data: { user: target.userId },
+      });
+      return reply.code(204).send();
+    },
+  );
+}

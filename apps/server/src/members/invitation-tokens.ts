@@ -1,0 +1,17 @@
+/**
+ * Invitation links: 32 random bytes as `inv_<base64url>`, stored only as their SHA-256 (like API
+ * tokens, and for the same reason: nothing can be guessed from the hash). The token travels in the
+ * link's fragment (`/invite#<token>`), which browsers never send to a server or put in a Referer.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/** The Studio page that accepts an invitation. */
+export const INVITATION_PATH = '/invite';
+
+export function generateInvitationToken(): string {
+  return `inv_${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashInvitationToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}

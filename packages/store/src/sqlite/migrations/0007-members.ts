@@ -1,0 +1,4 @@
+/** Migration 0007: token roles and invitations (shared/members-migration.ts). */
+import { membersMigration } from '../../shared/members-migration.js';
+
+export const up = membersMigration('integer');
