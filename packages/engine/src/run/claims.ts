@@ -26,7 +26,10 @@ export async function recordClaims(
 ): Promise<StartedStep[]> {
   const runs = new Map<string, RunRecord | null>();
   // Lock runs in one global order (by id), so two claimers can never deadlock on each other's runs.
-  for (const runId of [...new Set(claimed.map((step) => step.runId))].sort()) {
+  const runIds = [...new Set(claimed.map((step) => step.runId))].sort();
+  // One statement for all of them; each getRun below is then answered by the unit.
+  if (runIds.length > 1) await tx.getRuns(runIds);
+  for (const runId of runIds) {
     const run = await tx.getRun(runId);
     if (!run || TERMINAL_RUN_STATUSES.includes(run.status)) {
       runs.set(runId, null);

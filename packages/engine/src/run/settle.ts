@@ -9,8 +9,8 @@ import type { CompiledStep } from '@atom/spec';
 import { templateRefs } from '@atom/spec';
 import { planScope, scopeSettled } from '../plan/scope-plan.js';
 import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../plan/step-keys.js';
-import type { StepRecord, StepStatus } from '../ports/store-port.js';
-import { buildBindings } from './bindings.js';
+import { type StepRecord, type StepStatus, TERMINAL_STEP_STATUSES } from '../ports/store-port.js';
+import { type BindingRow, buildBindings, type StepReader } from './bindings.js';
 import { endRunFailed, wakeParent } from './cancel.js';
 import { makeStartable, pendingRecord, startIfPending } from './dispatch.js';
 import { RunEvents } from './event-types.js';
@@ -56,8 +56,18 @@ async function settleDependents(
   changed: ChangedStep,
 ): Promise<boolean> {
   const { tx, run } = unit;
-  const dependents = dependentsIn(defs).get(changed.id) ?? [];
+  let dependents = dependentsIn(defs).get(changed.id) ?? [];
   if (dependents.length === 0) return false;
+  if (changed.ran) {
+    // A join whose other need is still open stays pending whatever the rest: one row read tells
+    // (a fan-out of n branches reads n rows in all, not n times the scope).
+    const undecided: CompiledStep[] = [];
+    for (const dependent of dependents) {
+      if (!(await waitsForAnother(unit, scope, defs, dependent, changed.id))) undecided.push(dependent);
+    }
+    if (undecided.length === 0) return true;
+    dependents = undecided;
+  }
   // Dependents whose one need is the step that just ran become ready if still pending; nothing to
   // read (a chain of steps pays one statement per step here). A row not pending: read the scope.
   if (changed.ran && dependents.every((dependent) => dependent.needs.length === 1)) {
@@ -85,6 +95,29 @@ async function settleDependents(
     const entry = entries.find((one) => one.stepId === id);
     if (entry) await makeStartable(unit, pendingRecord(run.id, scope, entry));
   }
+  return true;
+}
+
+/**
+ * True when `dependent` (of several needs, one of them `changedId`) certainly cannot start yet: the
+ * last of its other needs has not ended. That need then keeps the scope unfinished too, and its own
+ * end settles the dependent later (units of one run are serialised, so the last need to end sees
+ * every other ended). Single-need dependents, and a probe that has ended, are left to the caller.
+ */
+async function waitsForAnother(
+  unit: Unit,
+  scope: string,
+  defs: readonly CompiledStep[],
+  dependent: CompiledStep,
+  changedId: string,
+): Promise<boolean> {
+  if (dependent.needs.length < 2) return false;
+  const probe =
+    dependent.needs[dependent.needs.length - 1] === changedId ? dependent.needs.at(-2) : dependent.needs.at(-1);
+  if (probe === undefined) return false;
+  const [entry] = await unit.tx.statusesOf(unit.run.id, [childKey(scope, probe)]);
+  if (entry === undefined || TERMINAL_STEP_STATUSES.includes(entry.status)) return false;
+  if (isActive(entry.status, defsById(defs).get(probe))) unit.startedSomething = true;
   return true;
 }
 
@@ -189,7 +222,7 @@ async function completeContainer(unit: Unit, container: StepRecord, raw: unknown
   try {
     let output = raw;
     if (def.output && !(container.kind === 'step' && def.foreach)) {
-      const bindings = await buildBindings(unit.services, (id, keys) => tx.getSteps(id, keys), {
+      const bindings = await buildBindings(unit.services, unitReader(unit), {
         wf: unit.wf,
         run,
         key: container.key,
@@ -229,12 +262,31 @@ export async function settleCompensation(unit: Unit): Promise<void> {
   await makeStartable(unit, next, { compensates: next.target });
 }
 
+/**
+ * Reads step rows inside a unit: the outputs this unit committed (a run's last step, read by the
+ * run's `outputs`) from memory, the rest from the transaction. Sound like the output memo: a
+ * succeeded row never changes again.
+ */
+function unitReader(unit: Unit): StepReader {
+  return async (runId, keys) => {
+    const found: BindingRow[] = [];
+    const missing: string[] = [];
+    for (const key of keys) {
+      const row = runId === unit.run.id ? unit.succeeded.find((one) => one.key === key) : undefined;
+      if (row) found.push(row);
+      else missing.push(key);
+    }
+    if (missing.length > 0) found.push(...(await unit.tx.getSteps(runId, missing)));
+    return found;
+  };
+}
+
 export async function finishRunSucceeded(unit: Unit): Promise<void> {
   const { tx, run, wf, now } = unit;
   let outputs: unknown = null;
   try {
     if (wf.outputs) {
-      const bindings = await buildBindings(unit.services, (id, keys) => tx.getSteps(id, keys), {
+      const bindings = await buildBindings(unit.services, unitReader(unit), {
         wf,
         run,
         key: '',

@@ -6,7 +6,7 @@
 import { AtomError } from '@atom/errors';
 import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
 import { newId } from '../ids.js';
-import type { NewRunEvent, NewStep, RunRecord, StoreTx } from '../ports/store-port.js';
+import type { NewRun, NewRunEvent, NewStep, RunRecord, StoreTx } from '../ports/store-port.js';
 import type { ControlDeps } from './control-deps.js';
 import { RunEvents } from './event-types.js';
 import { validateRunInputs } from './run-inputs.js';
@@ -59,7 +59,8 @@ export async function startRun(
       const winner = dedupeKey === null ? undefined : await tx.findRunByDedupeKey(target.workflowId, dedupeKey);
       return { run: winner, created: false };
     }
-    return { run: await tx.getRun(id), created: true };
+    // The row as the store now holds it, without reading it back.
+    return { run: newRunRecord(target.wf, spec, now), created: true };
   });
   if (!started.run) throw new AtomError('ATOM_ERR_INTERNAL', `run ${id} vanished after it was created`);
   return { run: started.run, created: started.created };
@@ -120,7 +121,21 @@ export async function insertRunRow(
   now: number,
   events: NewRunEvent[],
 ): Promise<boolean> {
-  const inserted = await tx.insertRun({
+  const inserted = await tx.insertRun(newRun(wf, spec, now));
+  if (!inserted) return false;
+  events.push({
+    runId: spec.id,
+    type: RunEvents.runCreated,
+    stepKey: null,
+    data: { workflow: wf.name, version: spec.version, parentRunId: spec.parentRunId },
+    at: now,
+  });
+  return true;
+}
+
+/** The run row insertRunRow writes. */
+function newRun(wf: CompiledWorkflow, spec: RunSpec, now: number): NewRun {
+  return {
     id: spec.id,
     workflowId: spec.workflowId,
     workflowName: wf.name,
@@ -132,16 +147,22 @@ export async function insertRunRow(
     parentStepKey: spec.parentStepKey,
     dedupeKey: spec.dedupeKey,
     createdAt: now,
-  });
-  if (!inserted) return false;
-  events.push({
-    runId: spec.id,
-    type: RunEvents.runCreated,
-    stepKey: null,
-    data: { workflow: wf.name, version: spec.version, parentRunId: spec.parentRunId },
-    at: now,
-  });
-  return true;
+  };
+}
+
+/** The record of a run insertRunRow has just written (what getRun would read back). */
+function newRunRecord(wf: CompiledWorkflow, spec: RunSpec, now: number): RunRecord {
+  const run = newRun(wf, spec, now);
+  return {
+    ...run,
+    phase: 'main',
+    outputs: null,
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+    seq: 0,
+  };
 }
 
 /** Rows for the steps of a scope, all `pending` (the planner makes the first ones ready). */

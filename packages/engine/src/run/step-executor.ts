@@ -299,27 +299,27 @@ async function invoke(
   run: (ctx: NodeContext) => Promise<NodeOutcome>,
   input: unknown,
 ): Promise<NodeOutcome> {
+  // One controller for the node's signal, one promise for both ways the node is stopped.
   const controller = new AbortController();
-  const abortFromOutside = () => controller.abort(call.signal.reason);
-  call.signal.addEventListener('abort', abortFromOutside, { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new AtomError(
-        'ATOM_ERR_STEP_TIMEOUT',
-        `step ${call.claimed.key} ran past its timeout of ${call.def.timeoutMs} ms`,
-      );
-      controller.abort(error);
+  let stop: (error: AtomError, reason: unknown) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    stop = (error, reason) => {
+      controller.abort(reason);
       reject(error);
-    }, call.def.timeoutMs);
+    };
   });
-  const aborted = new Promise<never>((_, reject) => {
-    call.signal.addEventListener(
-      'abort',
-      () => reject(new AtomError('ATOM_ERR_RUN_CANCELLED', `step ${call.claimed.key} lost its lease or was cancelled`)),
-      { once: true },
+  const key = call.claimed.key;
+  // The node's signal says why the caller aborted; the step fails as cancelled.
+  const abortFromOutside = () =>
+    stop(new AtomError('ATOM_ERR_RUN_CANCELLED', `step ${key} lost its lease or was cancelled`), call.signal.reason);
+  call.signal.addEventListener('abort', abortFromOutside, { once: true });
+  const timer = setTimeout(() => {
+    const error = new AtomError(
+      'ATOM_ERR_STEP_TIMEOUT',
+      `step ${key} ran past its timeout of ${call.def.timeoutMs} ms`,
     );
-  });
+    stop(error, error);
+  }, call.def.timeoutMs);
   const ctx: NodeContext = {
     input,
     run: { id: call.run.id, workflow: call.run.workflowName, version: call.run.version },
@@ -336,7 +336,7 @@ async function invoke(
     resume: await resumeWithData(deps, call.claimed.resume),
   };
   try {
-    return await Promise.race([run(ctx).catch(asNodeError), timedOut, aborted]);
+    return await Promise.race([run(ctx).catch(asNodeError), stopped]);
   } finally {
     clearTimeout(timer);
     call.signal.removeEventListener('abort', abortFromOutside);
