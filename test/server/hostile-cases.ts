@@ -306,7 +306,6 @@ const pathTraversal: RequestCase[] = [
       ),
     status: 422,
     code: 'ATOM_ERR_SPEC_INVALID',
-    bug: 'WEBHOOK_PATH_PATTERN (packages/spec/src/model/patterns.ts) accepts . and .. segments',
   },
   {
     name: 'webhook URL with dot segments sent as is',
