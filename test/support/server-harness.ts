@@ -69,6 +69,8 @@ export interface ServerHarnessOptions {
   worker?: boolean;
   scheduler?: boolean;
   bodyLimitBytes?: number;
+  /** ATOM_HTTP_ALLOW of `http.request` (default 127.0.0.1, where the tests' stand-in servers listen). */
+  httpAllow?: string[];
   hookTimeoutMs?: number;
   corsOrigins?: string[];
   limiter?: RateLimiter;
@@ -99,7 +101,10 @@ export async function startServer(options: ServerHarnessOptions = {}): Promise<S
     store,
     blobs: createFileBlobStore(join(dir, 'blobs')),
     nodes: createNodeRegistry([
-      ...builtinNodes({ httpAllow: ['127.0.0.1'], code: { memoryBytes: 32 * 1024 * 1024, timeoutMs: 500 } }),
+      ...builtinNodes({
+        httpAllow: options.httpAllow ?? ['127.0.0.1'],
+        code: { memoryBytes: 32 * 1024 * 1024, timeoutMs: 500 },
+      }),
       ...testNodes,
     ]),
     random: seededRandom(),

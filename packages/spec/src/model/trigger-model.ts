@@ -25,7 +25,9 @@ export const webhookTriggerSchema = z
   .strictObject({
     path: z
       .string()
-      .regex(new RegExp(WEBHOOK_PATH_PATTERN), { error: 'expected a path such as `github-issues` (no leading /)' })
+      .regex(new RegExp(WEBHOOK_PATH_PATTERN), {
+        error: 'expected a path such as `github-issues` or `orders/new` (no leading /, no empty, . or .. segment)',
+      })
       .describe('Served at `/hooks/<path>`.'),
     method: z
       .enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
