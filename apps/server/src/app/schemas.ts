@@ -14,7 +14,8 @@ export const ID_OR_NAME_PARAMS = {
   additionalProperties: false,
 } as const;
 
-export const RUN_ID_PARAMS = {
+/** `{ id }` in the path: a run, delivery, member, token or invitation id. */
+export const ID_PARAMS = {
   type: 'object',
   properties: { id: { type: 'string', minLength: 1 } },
   required: ['id'],

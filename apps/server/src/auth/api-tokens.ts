@@ -20,8 +20,8 @@ export function hashApiToken(token: string): string {
 }
 
 export interface TokenRequest {
-  /** Whose token it is. */
-  user: UserRecord;
+  /** Whose token it is, with the role the token may reach at most. */
+  user: Pick<UserRecord, 'id' | 'email' | 'role'>;
   name: string;
   /** Narrow the token to this role; it may not exceed the user's. Null: the user's own role. */
   role: UserRole | null;

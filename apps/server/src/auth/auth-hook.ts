@@ -17,6 +17,8 @@ export interface Principal {
   email: string;
   /** The role in force: the user's, or the weaker role an API token was narrowed to. */
   role: UserRole;
+  /** True when `role` is an API token's, below its user's own. */
+  narrowed: boolean;
   via: 'token' | 'session';
   /** The API token's or the session's id. */
   credentialId: string;
@@ -103,8 +105,15 @@ export function createAuthHook(store: ControlStore & SessionStore, limits: Sessi
     if (!roleAllows(role, access.permission)) {
       throw new AtomError('ATOM_ERR_FORBIDDEN', `the role ${role} does not grant ${access.permission}`);
     }
-    request.principal = { userId: user.id, email: user.email, role, via, credentialId: caller.id };
+    const narrowed = role !== user.role;
+    request.principal = { userId: user.id, email: user.email, role, narrowed, via, credentialId: caller.id };
   };
+}
+
+/** The caller of a route that declared a permission (the gate set it); for routes that need who. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'log in first');
+  return request.principal;
 }
 
 function headerOf(request: FastifyRequest, name: string): string | undefined {

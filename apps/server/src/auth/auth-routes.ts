@@ -11,10 +11,9 @@ import { AtomError } from '@atom/errors';
 import type { UserRecord } from '@atom/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
-import { hashInvitationToken } from '../members/invitation-tokens.js';
-import { invitationStatus } from '../members/member-routes.js';
+import { hashInvitationToken, invitationStatus } from '../members/invitations.js';
 import type { ServerContext } from '../server-context.js';
-import type { SessionLimits } from './auth-hook.js';
+import { principalOf, type SessionLimits } from './auth-hook.js';
 import { LoginThrottle } from './login-throttle.js';
 import { openSession as openSessionFor } from './open-session.js';
 import { hashPassword, verifyPassword } from './passwords.js';
@@ -260,8 +259,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
       },
     },
     async (request) => {
-      const principal = request.principal;
-      if (!principal) throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'log in first');
+      const principal = principalOf(request);
       const cookie = request.cookies[SESSION_COOKIE];
       return {
         user: { id: principal.userId, email: principal.email, role: principal.role },

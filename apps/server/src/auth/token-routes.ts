@@ -5,13 +5,13 @@
  */
 import { AtomError } from '@atom/errors';
 import type { ApiTokenRecord } from '@atom/store';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ROLES, roleAllows } from '../app/permissions.js';
-import { AUTH_ERRORS, listOf, PROBLEM_REF } from '../app/schemas.js';
+import { AUTH_ERRORS, ID_PARAMS, listOf, PROBLEM_REF } from '../app/schemas.js';
 import type { ServerContext } from '../server-context.js';
 import { iso } from '../workflows/workflow-view.js';
 import { issueApiToken } from './api-tokens.js';
-import type { Principal } from './auth-hook.js';
+import { principalOf } from './auth-hook.js';
 
 const TAGS = ['tokens'];
 const TOKEN_SCHEMA = {
@@ -27,12 +27,6 @@ const TOKEN_SCHEMA = {
     revokedAt: { type: ['string', 'null'] },
   },
 } as const;
-const ID_PARAMS = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-  required: ['id'],
-  additionalProperties: false,
-} as const;
 
 export const tokenView = (t: ApiTokenRecord) => ({
   id: t.id,
@@ -44,11 +38,6 @@ export const tokenView = (t: ApiTokenRecord) => ({
   lastUsedAt: iso(t.lastUsedAt),
   revokedAt: iso(t.revokedAt),
 });
-
-function callerOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'log in first');
-  return request.principal;
-}
 
 export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.get(
@@ -67,7 +56,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (request) => {
-      const caller = callerOf(request);
+      const caller = principalOf(request);
       const { all } = request.query as { all?: boolean };
       if (all && !roleAllows(caller.role, 'members.manage')) {
         throw new AtomError('ATOM_ERR_FORBIDDEN', `the role ${caller.role} does not grant members.manage`);
@@ -102,15 +91,14 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
+      const caller = principalOf(request);
       const body = request.body as { name: string; role?: ApiTokenRecord['role']; expiresInDays?: number };
-      const user = await ctx.control.getUser(caller.userId);
-      if (!user) throw new AtomError('ATOM_ERR_AUTH_INVALID', 'your user no longer exists');
-      // A narrowed token can only make tokens as narrow as itself.
+      // The caller's role is the one in force: a narrowed token makes tokens as narrow as itself.
+      const user = { id: caller.userId, email: caller.email, role: caller.role };
       const { token, record } = await issueApiToken(ctx.control, {
-        user: { ...user, role: caller.role },
+        user,
         name: body.name,
-        role: body.role ?? (caller.role === user.role ? null : caller.role),
+        role: body.role ?? (caller.narrowed ? caller.role : null),
         expiresInDays: body.expiresInDays ?? null,
         now: ctx.now(),
       });
@@ -135,12 +123,11 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
+      const caller = principalOf(request);
       const { id } = request.params as { id: string };
-      const mayManage = roleAllows(caller.role, 'members.manage');
-      const visible = await ctx.control.listApiTokens(mayManage ? undefined : caller.userId);
-      const target = visible.find((t) => t.id === id && t.revokedAt === null);
-      if (!target || !(await ctx.control.revokeApiToken(id, ctx.now()))) {
+      const target = await ctx.control.getApiToken(id);
+      const mayRevoke = target?.userId === caller.userId || roleAllows(caller.role, 'members.manage');
+      if (!target || !mayRevoke || !(await ctx.control.revokeApiToken(id, ctx.now()))) {
         throw new AtomError('ATOM_ERR_TOKEN_NOT_FOUND', `no API token you may revoke has the id ${id}`);
       }
       await ctx.record(request, {

@@ -6,7 +6,7 @@
 import type { RunRecord } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import type { FastifyInstance } from 'fastify';
-import { AUTH_ERRORS, listOf, PAGE_QUERY_PROPERTIES, PROBLEM_REF, RUN_ID_PARAMS } from '../app/schemas.js';
+import { AUTH_ERRORS, ID_PARAMS, listOf, PAGE_QUERY_PROPERTIES, PROBLEM_REF } from '../app/schemas.js';
 import { listRunPage } from '../runs/run-page.js';
 import { answerStarted, loadRun } from '../runs/run-routes.js';
 import type { ServerContext } from '../server-context.js';
@@ -84,7 +84,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: ServerContext): 
       schema: {
         tags: ['webhooks'],
         summary: 'One delivery with its request (headers, query, body)',
-        params: RUN_ID_PARAMS,
+        params: ID_PARAMS,
         response: {
           200: { type: 'object', properties: { ...DELIVERY_SCHEMA.properties, headers: {}, query: {}, body: {} } },
           404: PROBLEM_REF,
@@ -106,7 +106,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: ServerContext): 
       schema: {
         tags: ['webhooks'],
         summary: 'Start a new run of the newest version with the same request',
-        params: RUN_ID_PARAMS,
+        params: ID_PARAMS,
         response: {
           202: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } },
           404: PROBLEM_REF,

@@ -11,24 +11,18 @@
 import { randomUUID } from 'node:crypto';
 import { AtomError } from '@atom/errors';
 import type { InvitationRecord, MemberChange, UserRecord, UserRole } from '@atom/store';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ROLES, roleCovers } from '../app/permissions.js';
-import { AUTH_ERRORS, listOf, PROBLEM_REF } from '../app/schemas.js';
-import type { Principal } from '../auth/auth-hook.js';
+import { AUTH_ERRORS, ID_PARAMS, listOf, PROBLEM_REF } from '../app/schemas.js';
+import { type Principal, principalOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { iso } from '../workflows/workflow-view.js';
-import { generateInvitationToken, hashInvitationToken, INVITATION_PATH } from './invitation-tokens.js';
+import { generateInvitationToken, hashInvitationToken, INVITATION_PATH, invitationStatus } from './invitations.js';
 
 const TAGS = ['members'];
 const HOUR_MS = 3_600_000;
 const DEFAULT_INVITATION_HOURS = 72;
 const ROLE = { type: 'string', enum: [...ROLES] } as const;
-const ID_PARAMS = {
-  type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
-  required: ['id'],
-  additionalProperties: false,
-} as const;
 const MEMBER_SCHEMA = {
   type: 'object',
   properties: {
@@ -62,12 +56,6 @@ const memberView = (u: UserRecord) => ({
   createdAt: iso(u.createdAt),
 });
 
-export function invitationStatus(i: InvitationRecord, now: number): 'open' | 'accepted' | 'revoked' | 'expired' {
-  if (i.acceptedAt !== null) return 'accepted';
-  if (i.revokedAt !== null) return 'revoked';
-  return i.expiresAt <= now ? 'expired' : 'open';
-}
-
 const invitationView = (i: InvitationRecord, now: number) => ({
   id: i.id,
   email: i.email,
@@ -79,11 +67,6 @@ const invitationView = (i: InvitationRecord, now: number) => ({
   acceptedAt: iso(i.acceptedAt),
   revokedAt: iso(i.revokedAt),
 });
-
-function callerOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new AtomError('ATOM_ERR_AUTH_REQUIRED', 'log in first');
-  return request.principal;
-}
 
 /** Refuses to hand out `role` (or act on a member holding it) above what the caller holds. */
 function checkRole(caller: Principal, role: UserRole, what: string): void {
@@ -132,7 +115,7 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
     },
     async (request) => {
-      const caller = callerOf(request);
+      const caller = principalOf(request);
       const { id } = request.params as { id: string };
       const { role } = request.body as { role: UserRole };
       const member = await loadMember(id);
@@ -160,7 +143,7 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
+      const caller = principalOf(request);
       const { id } = request.params as { id: string };
       const member = await loadMember(id);
       checkRole(caller, member.role, 'remove a member with');
@@ -223,7 +206,7 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
+      const caller = principalOf(request);
       const body = request.body as { email: string; role: UserRole; expiresInHours?: number };
       checkRole(caller, body.role, 'invite with');
       if (await ctx.control.getUserByEmail(body.email)) {

@@ -9,10 +9,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   AUTH_ERRORS,
   ID_OR_NAME_PARAMS,
+  ID_PARAMS,
   listOf,
   PAGE_QUERY_PROPERTIES,
   PROBLEM_REF,
-  RUN_ID_PARAMS,
 } from '../app/schemas.js';
 import type { ServerContext } from '../server-context.js';
 import { findWorkflow } from '../workflows/workflow-routes.js';
@@ -166,7 +166,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       schema: {
         tags: TAGS,
         summary: 'A run with its steps: status, attempts, timings, input, output, error',
-        params: RUN_ID_PARAMS,
+        params: ID_PARAMS,
         response: { 200: RUN_SCHEMA, 404: PROBLEM_REF, ...AUTH_ERRORS },
       },
     },
@@ -183,7 +183,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       schema: {
         tags: TAGS,
         summary: "The run's event history, oldest first (after an event id to resume)",
-        params: RUN_ID_PARAMS,
+        params: ID_PARAMS,
         querystring: {
           type: 'object',
           properties: { after: { type: 'integer', minimum: 0 } },
@@ -219,7 +219,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       schema: {
         tags: TAGS,
         summary: 'Cancel a run from any state (a run that already ended is left as it is)',
-        params: RUN_ID_PARAMS,
+        params: ID_PARAMS,
         response: {
           200: {
             type: 'object',
@@ -246,7 +246,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         tags: TAGS,
         summary:
           'Start a new run that reuses the outputs of the steps before `fromStep`, optionally on another version',
-        params: RUN_ID_PARAMS,
+        params: ID_PARAMS,
         querystring: waitQuery,
         body: {
           type: 'object',

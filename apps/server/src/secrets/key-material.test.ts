@@ -1,17 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { AtomError } from '@atom/errors';
 import { describe, expect, it } from 'vitest';
 import { generateKey, keyIdOf, parseKey } from './key-material.js';
-
-function thrown(fn: () => unknown): AtomError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtomError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtomError');
-}
+import { thrown } from './thrown.fixture.js';
 
 describe('key material', () => {
   it('generates distinct 32-byte keys as 44 characters of base64', () => {

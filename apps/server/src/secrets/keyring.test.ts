@@ -4,18 +4,9 @@ import { AtomError } from '@atom/errors';
 import { describe, expect, it } from 'vitest';
 import { generateKey, keyIdOf } from './key-material.js';
 import { createKeyring } from './keyring.js';
+import { thrown } from './thrown.fixture.js';
 
 const CONTEXT = 'workspace:w1/secret:STRIPE_KEY';
-
-function thrown(fn: () => unknown): AtomError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtomError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtomError');
-}
 
 /** Changes one byte of one part of a sealed value and writes it back canonically. */
 function flip(sealed: string, part: 'iv' | 'ciphertext' | 'tag'): string {

@@ -1,12 +1,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AtomError } from '@atom/errors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeyFile } from './key-files.js';
 import { generateKey, keyIdOf } from './key-material.js';
 import { createKeyring } from './keyring.js';
 import { loadKeyring } from './load-keyring.js';
+import { thrown } from './thrown.fixture.js';
 
 const CONTEXT = 'workspace:w1/secret:API_KEY';
 const posix = process.platform !== 'win32';
@@ -20,16 +20,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function thrown(fn: () => unknown): AtomError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AtomError) return error;
-    throw error;
-  }
-  throw new Error('expected an AtomError');
-}
 
 function idOf(base64: string): string {
   return keyIdOf(Buffer.from(base64, 'base64'));

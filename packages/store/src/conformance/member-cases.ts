@@ -70,6 +70,8 @@ export function memberCases(h: StoreHarness): void {
     await h.store.createApiToken(narrow);
     await h.store.createApiToken(other);
     expect((await h.store.findApiToken(narrow.tokenHash))?.token.role).toBe('viewer');
+    expect(await h.store.getApiToken('t-2')).toEqual(narrow);
+    expect(await h.store.getApiToken('nope')).toBeUndefined();
     expect((await h.store.listApiTokens('u-1')).map((t) => t.id)).toEqual(['t-2', 't-1']);
     expect((await h.store.listApiTokens()).map((t) => t.id)).toEqual(['t-3', 't-2', 't-1']);
     expect(await h.store.revokeApiToken('t-2', T0 + 20)).toBe(true);

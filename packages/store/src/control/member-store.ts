@@ -35,6 +35,7 @@ export interface MemberStore {
 
   /** API tokens, newest first: of one user, or of everyone. Hashes included (they are not secrets). */
   listApiTokens(userId?: string): Promise<ApiTokenRecord[]>;
+  getApiToken(id: string): Promise<ApiTokenRecord | undefined>;
   /** False when no token has the id or it was revoked already. */
   revokeApiToken(id: string, now: number): Promise<boolean>;
 

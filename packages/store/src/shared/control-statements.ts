@@ -58,6 +58,7 @@ export function controlStatements(
     setUserRole: (id, role) => one((e) => members.setUserRole(e, id, role)),
     deleteUser: (id) => one((e) => members.deleteUser(e, id)),
     listApiTokens: (userId) => one((e) => members.listApiTokens(e, userId)),
+    getApiToken: (id) => one((e) => members.getApiToken(e, id)),
     revokeApiToken: (id, now) => one((e) => members.revokeApiToken(e, id, now)),
     createInvitation: (invitation) => one((e) => members.createInvitation(e, invitation)),
     findInvitation: (tokenHash) => one((e) => members.findInvitation(e, tokenHash)),

@@ -28,6 +28,7 @@ export function memberQueries(d: SqlDialect) {
   const ALL_TOKENS = `select ${TOKEN_COLUMNS} from api_tokens t order by t.created_at desc, t.id desc`;
   const USER_TOKENS = `select ${TOKEN_COLUMNS} from api_tokens t where t.user_id = ${p(1)}
   order by t.created_at desc, t.id desc`;
+  const TOKEN_BY_ID = `select ${TOKEN_COLUMNS} from api_tokens t where t.id = ${p(1)}`;
   const REVOKE_TOKEN = `update api_tokens set revoked_at = ${p(1)} where id = ${p(2)} and revoked_at is null`;
   const CREATE_INVITATION = `insert into invitations
   (id, email, email_key, role, token_hash, invited_by, created_at, expires_at, accepted_at, revoked_at)
@@ -55,6 +56,10 @@ export function memberQueries(d: SqlDialect) {
     },
     listApiTokens: (exec: SqlExecutor, userId?: string) =>
       userId === undefined ? exec.all<ApiTokenRecord>(ALL_TOKENS) : exec.all<ApiTokenRecord>(USER_TOKENS, [userId]),
+    async getApiToken(exec: SqlExecutor, id: string): Promise<ApiTokenRecord | undefined> {
+      const [row] = await exec.all<ApiTokenRecord>(TOKEN_BY_ID, [id]);
+      return row;
+    },
     async revokeApiToken(exec: SqlExecutor, id: string, now: number): Promise<boolean> {
       return (await exec.run(REVOKE_TOKEN, [now, id])) > 0;
     },
