@@ -6,6 +6,7 @@
  * result was committed exactly once, and that no step whose result was committed before a kill
  * was executed again.
  */
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,12 +95,11 @@ function crashScenario(
 
       for (let round = 0; round < 12 && !finished; round++) {
         const { child, done } = startCli(args, env);
-        // The first rounds die at random moments; later rounds get to finish.
+        // The first rounds die at random moments while steps are in flight; later rounds finish.
         if (kills < 6) {
-          const wait = startupMs + Math.floor(Math.random() * 350);
-          const timer = setTimeout(() => child.kill('SIGKILL'), wait);
+          const stop = killAfterProgress(child, server, startupMs);
           const result = await done;
-          clearTimeout(timer);
+          stop();
           if (result.signal === 'SIGKILL') {
             kills++;
             const { committed, runs } = await snapshot(storeOf(data), server);
@@ -170,6 +170,32 @@ if (unreachable === undefined) {
     () => createPostgresStore({ connectionString: url, poolMax: 2 }),
     () => ({ DATABASE_URL: url }),
   );
+}
+
+/**
+ * SIGKILLs the child once the counter server has seen 1 to 10 more requests than when the round
+ * began, plus up to 80 ms: a moment chosen by the run's progress rather than by the clock, so the
+ * kill lands mid-run however long the process takes to start (PostgreSQL's pool, a loaded
+ * machine), with steps committed before it and others in flight. `startupMs` bounds the wait for
+ * a first request. Returns a function that cancels the pending kill.
+ */
+function killAfterProgress(child: ChildProcess, server: CounterServer, startupMs: number): () => void {
+  const total = () => [...server.hits.values()].reduce((sum, n) => sum + n, 0);
+  const target = total() + 1 + Math.floor(Math.random() * 10);
+  const kill = () => child.kill('SIGKILL');
+  let timer: NodeJS.Timeout | undefined;
+  const poll = setInterval(() => {
+    if (total() < target) return;
+    clearInterval(poll);
+    timer = setTimeout(kill, Math.floor(Math.random() * 80));
+  }, 5);
+  // A round that makes no request at all (every remaining step already committed) must not hang.
+  const fallback = setTimeout(kill, startupMs * 20);
+  return () => {
+    clearInterval(poll);
+    clearTimeout(timer);
+    clearTimeout(fallback);
+  };
 }
 
 /** Hits per step key for the steps whose result was committed when the process died. */
