@@ -4,6 +4,7 @@
  */
 import { workflowJsonSchema } from '@atom/spec';
 import { Command, CommanderError } from 'commander';
+import type { DoctorOptions } from './commands/doctor-command.js';
 import { eventCommand } from './commands/event-command.js';
 import { ExitCode, exitCodeOf } from './commands/exit-codes.js';
 import { migrateCommand } from './commands/migrate-command.js';
@@ -105,6 +106,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     .option('--data <dir>', 'data folder', './data')
     .action(async (options: { data: string }) => {
       code = await migrateCommand(options);
+    });
+
+  program
+    .command('doctor')
+    .description('print the effective configuration and check every dependency (changes nothing)')
+    .option('--data <dir>', 'data folder', './data')
+    .option('--port <port>', 'port `atom start` would listen on', process.env.ATOM_PORT ?? '5058')
+    .option('--host <host>', 'address `atom start` would bind', process.env.ATOM_HOST ?? '127.0.0.1')
+    .option('--json', 'print the configuration and the checks as JSON')
+    .action(async (options: DoctorOptions) => {
+      const { doctorCommand } = await import('./commands/doctor-command.js');
+      code = await doctorCommand(options);
     });
 
   const users = program.command('users').description('manage users');

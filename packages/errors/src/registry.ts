@@ -250,6 +250,20 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: 'The database schema could not be brought to the version this Atom needs.',
   },
+  ATOM_ERR_STORE_SCHEMA_NEWER: {
+    status: 500,
+    title: 'Database belongs to a newer Atom',
+    retryable: false,
+    description:
+      'The database records migrations this program does not know: a newer Atom migrated it. Run that version, or restore a backup.',
+  },
+  ATOM_ERR_DOCTOR_CHECK_FAILED: {
+    status: 500,
+    title: 'A dependency check failed',
+    retryable: true,
+    description:
+      '`atom doctor` could not use something Atom needs (the Node.js version, the data folder, Redis, the OpenID provider); the line names it and why.',
+  },
   ATOM_ERR_STORE_BUSY: {
     status: 503,
     title: 'Database busy',
