@@ -12,6 +12,9 @@ export type {
 export type { SecretsPort } from './secrets-port.js';
 export type {
   ClaimedStep,
+  EventFeedPage,
+  EventFeedQuery,
+  FeedEvent,
   NewRun,
   NewRunEvent,
   NewStep,

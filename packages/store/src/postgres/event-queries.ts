@@ -7,9 +7,16 @@
  * appending to that run waits for this one to commit. Runs do not wait for one another, so across
  * runs ids stay unique and increasing in draw order only.
  *
- * In: NewRunEvent[]. Out: RunEvent[] in id order.
+ * The event feed (the stream across runs, ADR 0009) needs an order in which nothing can appear
+ * behind a reader. Each row keeps `pos_tx`: the id of the transaction that wrote it, or the
+ * previous event of its run's `pos_tx` when that is larger (so a run's events stay in id order in
+ * the feed). The feed is ordered by (pos_tx, id) and read only below the oldest transaction still
+ * running (`pg_snapshot_xmin`): every writer below it has ended, and every later writer gets a
+ * larger transaction id, so the part read is final. Its cursor is `<pos_tx>:<id>`, read from there on.
+ *
+ * In: NewRunEvent[]. Out: RunEvent[] in id order; feed pages of FeedEvent[] in feed order.
  */
-import type { NewRunEvent, RunEvent } from '@atom/engine';
+import type { EventFeedPage, EventFeedQuery, FeedEvent, NewRunEvent, RunEvent } from '@atom/engine';
 import { toJson } from '../shared/json-text.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 
@@ -18,25 +25,26 @@ export const EVENT_LOCK_CLASS = 0x41544f45; // 'ATOE'
 
 /**
  * The locks are taken in run id order (two units appending to the same runs cannot deadlock on
- * them), by the `locks` CTE that the WHERE reads once before any row, hence before any id is drawn.
+ * them), in a statement of their own: the insert that follows then has a snapshot taken after the
+ * previous appender of each run committed, so it sees that appender's `pos_tx`.
  */
-const APPEND = `with locks as (
-    select pg_advisory_xact_lock(${EVENT_LOCK_CLASS}, hashtext(run_id))
-    from (select distinct unnest($1::text[]) as run_id order by 1) as runs
-  )
-  insert into run_events (run_id, type, step_key, data, at)
-  select e.run_id, e.type, e.step_key, e.data, e.at
+const LOCK = `select pg_advisory_xact_lock(${EVENT_LOCK_CLASS}, hashtext(run_id))
+  from (select distinct unnest($1::text[]) as run_id order by 1) as runs`;
+const APPEND = `insert into run_events (run_id, type, step_key, data, at, pos_tx)
+  select e.run_id, e.type, e.step_key, e.data, e.at, greatest(pg_current_xact_id(), coalesce(
+    (select p.pos_tx from run_events p where p.run_id = e.run_id order by p.id desc limit 1), '0'::xid8))
   from unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[])
     with ordinality as e (run_id, type, step_key, data, at, n)
-  where (select count(*) from locks) > 0
   order by e.n`;
 const SELECT_EVENTS = `select id, run_id as "runId", type, step_key as "stepKey", data, at
   from run_events where run_id = $1 and id > $2 order by id`;
 
 export async function appendEvents(exec: SqlExecutor, events: readonly NewRunEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const runIds = events.map((e) => e.runId);
+  await exec.all(LOCK, [runIds]);
   await exec.run(APPEND, [
-    events.map((e) => e.runId),
+    runIds,
     events.map((e) => e.type),
     events.map((e) => e.stepKey ?? null),
     events.map((e) => toJson(e.data)),
@@ -46,4 +54,75 @@ export async function appendEvents(exec: SqlExecutor, events: readonly NewRunEve
 
 export async function listEvents(exec: SqlExecutor, runId: string, afterId = 0): Promise<RunEvent[]> {
   return exec.all<RunEvent>(SELECT_EVENTS, [runId, afterId]);
+}
+
+const FEED_COLUMNS = `e.id, e.run_id as "runId", e.type, e.step_key as "stepKey", e.data, e.at,
+  r.workflow_id as "workflowId", e.pos_tx::text as tx`;
+
+interface FeedRow extends FeedEvent {
+  tx: string;
+}
+
+function parseCursor(cursor: string): [string, number] {
+  const [tx = '0', id = '0'] = cursor.split(':');
+  return [/^\d+$/.test(tx) ? tx : '0', Number(id) || 0];
+}
+
+/**
+ * One statement: the horizon (oldest running transaction) and the page below it. Without events
+ * the lateral join still yields the horizon row, with null event columns.
+ */
+export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): Promise<EventFeedPage> {
+  const [fromTx, fromId] = parseCursor(query.from);
+  const params: unknown[] = [fromTx, fromId];
+  let where = '(e.pos_tx, e.id) >= ($1::xid8, $2::bigint) and e.pos_tx < h.head';
+  if (query.until !== undefined) {
+    const [untilTx, untilId] = parseCursor(query.until);
+    params.push(untilTx, untilId);
+    where += ` and (e.pos_tx, e.id) < ($${params.length - 1}::xid8, $${params.length}::bigint)`;
+  }
+  if (query.runId !== undefined) {
+    params.push(query.runId);
+    where += ` and e.run_id = $${params.length}`;
+  }
+  if (query.workflowId !== undefined) {
+    params.push(query.workflowId);
+    where += ` and r.workflow_id = $${params.length}`;
+  }
+  params.push(query.limit);
+  const rows = await exec.all<{ head: string } & Partial<FeedRow>>(
+    `select h.head::text as head, f.* from (select pg_snapshot_xmin(pg_current_snapshot()) as head) h
+      left join lateral (select ${FEED_COLUMNS} from run_events e join runs r on r.id = e.run_id
+        where ${where} order by e.pos_tx, e.id limit $${params.length}) f on true`,
+    params,
+  );
+  const head = rows[0]?.head ?? fromTx;
+  const found = rows.filter((row): row is { head: string } & FeedRow => row.id !== null && row.id !== undefined);
+  const events = found.map(({ head: _head, tx: _tx, ...event }) => event);
+  const last = found.at(-1);
+  if (last !== undefined && found.length >= query.limit) return { events, next: `${last.tx}:${last.id + 1}` };
+  return { events, next: query.until ?? later(`${head}:0`, query.from) };
+}
+
+/** The later of two cursors (a horizon never moves back, but a caller's `from` may lie past it). */
+function later(a: string, b: string): string {
+  const [aTx, aId] = parseCursor(a);
+  const [bTx, bId] = parseCursor(b);
+  const cmp = BigInt(aTx) === BigInt(bTx) ? aId - bId : BigInt(aTx) > BigInt(bTx) ? 1 : -1;
+  return cmp >= 0 ? a : b;
+}
+
+export async function eventFeedCursor(exec: SqlExecutor, afterEventId?: number): Promise<string> {
+  if (afterEventId === undefined) {
+    const rows = await exec.all<{ head: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as head');
+    return `${rows[0]?.head ?? '0'}:0`;
+  }
+  if (afterEventId <= 0) return '0:0';
+  // The event itself, or (pruned) the nearest one before it.
+  const rows = await exec.all<{ tx: string; id: number }>(
+    'select pos_tx::text as tx, id from run_events where id <= $1 order by id desc limit 1',
+    [afterEventId],
+  );
+  const row = rows[0];
+  return row ? `${row.tx}:${row.id + 1}` : '0:0';
 }
