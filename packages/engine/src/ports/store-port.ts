@@ -187,13 +187,16 @@ export interface RunEvent extends NewRunEvent {
 /** An event of the log with its run's workflow: what a stream across runs delivers. */
 export interface FeedEvent extends RunEvent {
   workflowId: string;
+  /** The feed cursor just after this event: reading from it resumes after this event. */
+  next: string;
 }
 
 /**
  * A read of the event feed: every event of the store (or of one run, or of one workflow's runs) in
  * one order that never changes once read. `from` and `until` are cursors the store handed out
  * (opaque strings). Cross-run order is not id order on PostgreSQL (ids are drawn before commit,
- * ADR 0009), but within one run it is.
+ * ADR 0009), but within one run it is. A cursor reads `<tx>:<id>` (two decimal numbers, compared
+ * as a pair; `tx` is always 0 on SQLite): see `compareFeedCursors`.
  */
 export interface EventFeedQuery {
   /** Read events at or after this cursor. */
@@ -213,6 +216,11 @@ export interface EventFeedPage {
    * the end of what has committed for good (nothing will ever appear before it).
    */
   next: string;
+  /**
+   * True when events have committed past `next` that are not final yet (an older transaction is
+   * still running somewhere; PostgreSQL only): read again shortly, nothing will tell you.
+   */
+  pending: boolean;
 }
 
 /** A step the caller now holds under a lease. */

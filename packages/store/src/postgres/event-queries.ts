@@ -16,7 +16,15 @@
  *
  * In: NewRunEvent[]. Out: RunEvent[] in id order; feed pages of FeedEvent[] in feed order.
  */
-import type { EventFeedPage, EventFeedQuery, FeedEvent, NewRunEvent, RunEvent } from '@atom/engine';
+import {
+  compareFeedCursors,
+  type EventFeedPage,
+  type EventFeedQuery,
+  type FeedEvent,
+  type NewRunEvent,
+  parseFeedCursor,
+  type RunEvent,
+} from '@atom/engine';
 import { toJson } from '../shared/json-text.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 
@@ -59,13 +67,8 @@ export async function listEvents(exec: SqlExecutor, runId: string, afterId = 0):
 const FEED_COLUMNS = `e.id, e.run_id as "runId", e.type, e.step_key as "stepKey", e.data, e.at,
   r.workflow_id as "workflowId", e.pos_tx::text as tx`;
 
-interface FeedRow extends FeedEvent {
+interface FeedRow extends Omit<FeedEvent, 'next'> {
   tx: string;
-}
-
-function parseCursor(cursor: string): [string, number] {
-  const [tx = '0', id = '0'] = cursor.split(':');
-  return [/^\d+$/.test(tx) ? tx : '0', Number(id) || 0];
 }
 
 /**
@@ -73,12 +76,12 @@ function parseCursor(cursor: string): [string, number] {
  * the lateral join still yields the horizon row, with null event columns.
  */
 export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): Promise<EventFeedPage> {
-  const [fromTx, fromId] = parseCursor(query.from);
-  const params: unknown[] = [fromTx, fromId];
+  const from = parseFeedCursor(query.from);
+  const params: unknown[] = [from.tx, from.id];
   let where = '(e.pos_tx, e.id) >= ($1::xid8, $2::bigint) and e.pos_tx < h.head';
   if (query.until !== undefined) {
-    const [untilTx, untilId] = parseCursor(query.until);
-    params.push(untilTx, untilId);
+    const until = parseFeedCursor(query.until);
+    params.push(until.tx, until.id);
     where += ` and (e.pos_tx, e.id) < ($${params.length - 1}::xid8, $${params.length}::bigint)`;
   }
   if (query.runId !== undefined) {
@@ -90,26 +93,25 @@ export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): P
     where += ` and r.workflow_id = $${params.length}`;
   }
   params.push(query.limit);
-  const rows = await exec.all<{ head: string } & Partial<FeedRow>>(
-    `select h.head::text as head, f.* from (select pg_snapshot_xmin(pg_current_snapshot()) as head) h
+  const rows = await exec.all<{ head: string; pending: boolean } & Partial<FeedRow>>(
+    `select h.head::text as head, exists (select 1 from run_events p where p.pos_tx >= h.head) as pending, f.*
+      from (select pg_snapshot_xmin(pg_current_snapshot()) as head) h
       left join lateral (select ${FEED_COLUMNS} from run_events e join runs r on r.id = e.run_id
         where ${where} order by e.pos_tx, e.id limit $${params.length}) f on true`,
     params,
   );
-  const head = rows[0]?.head ?? fromTx;
-  const found = rows.filter((row): row is { head: string } & FeedRow => row.id !== null && row.id !== undefined);
-  const events = found.map(({ head: _head, tx: _tx, ...event }) => event);
-  const last = found.at(-1);
-  if (last !== undefined && found.length >= query.limit) return { events, next: `${last.tx}:${last.id + 1}` };
-  return { events, next: query.until ?? later(`${head}:0`, query.from) };
-}
-
-/** The later of two cursors (a horizon never moves back, but a caller's `from` may lie past it). */
-function later(a: string, b: string): string {
-  const [aTx, aId] = parseCursor(a);
-  const [bTx, bId] = parseCursor(b);
-  const cmp = BigInt(aTx) === BigInt(bTx) ? aId - bId : BigInt(aTx) > BigInt(bTx) ? 1 : -1;
-  return cmp >= 0 ? a : b;
+  const head = `${rows[0]?.head ?? from.tx}:0`;
+  const pending = rows[0]?.pending === true;
+  const found = rows.filter((row): row is { head: string; pending: boolean } & FeedRow => typeof row.id === 'number');
+  const events: FeedEvent[] = found.map(({ head: _head, pending: _pending, tx, ...event }) => ({
+    ...event,
+    next: `${tx}:${event.id + 1}`,
+  }));
+  const last = events.at(-1);
+  if (last !== undefined && events.length >= query.limit) return { events, next: last.next, pending };
+  // A caller's `from` may lie past the horizon; the cursor never moves back.
+  const end = query.until ?? head;
+  return { events, next: compareFeedCursors(end, query.from) >= 0 ? end : query.from, pending };
 }
 
 export async function eventFeedCursor(exec: SqlExecutor, afterEventId?: number): Promise<string> {

@@ -2,12 +2,19 @@
  * The run event log. Ids come from an AUTOINCREMENT key: they only grow, are never reused, and,
  * because SQLite has one writer at a time, a later commit always carries larger ids (so reading
  * `afterId` never skips an event committed later).
- * The event feed (the stream across runs) is therefore plain id order here; its cursor is the next
- * id to read, as a decimal string.
+ * The event feed (the stream across runs) is therefore plain id order here; its cursor is
+ * `0:<next id to read>`.
  *
  * In: NewRunEvent[]. Out: RunEvent[] in id order; feed pages of FeedEvent[] in id order.
  */
-import type { EventFeedPage, EventFeedQuery, FeedEvent, NewRunEvent, RunEvent } from '@atom/engine';
+import {
+  type EventFeedPage,
+  type EventFeedQuery,
+  type FeedEvent,
+  type NewRunEvent,
+  parseFeedCursor,
+  type RunEvent,
+} from '@atom/engine';
 import { toJson } from '../shared/json-text.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { fromJson } from './json-column.js';
@@ -62,8 +69,9 @@ function eventOf(row: EventRow): RunEvent {
  */
 export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): Promise<EventFeedPage> {
   const head = (await exec.all<{ head: number }>(HEAD))[0]?.head ?? 1;
-  const until = query.until === undefined ? head : Math.min(head, Number(query.until));
-  const params: unknown[] = [Number(query.from), until];
+  const from = parseFeedCursor(query.from).id;
+  const until = query.until === undefined ? head : Math.min(head, parseFeedCursor(query.until).id);
+  const params: unknown[] = [from, until];
   let where = 'e.id >= ? and e.id < ?';
   if (query.runId !== undefined) {
     where += ' and e.run_id = ?';
@@ -79,13 +87,17 @@ export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): P
       from run_events e join runs r on r.id = e.run_id where ${where} order by e.id limit ?`,
     params,
   );
-  const events: FeedEvent[] = rows.map((row) => ({ ...eventOf(row), workflowId: row.workflow_id }));
+  const events: FeedEvent[] = rows.map((row) => ({
+    ...eventOf(row),
+    workflowId: row.workflow_id,
+    next: `0:${row.id + 1}`,
+  }));
   const last = events.at(-1);
   const full = last !== undefined && events.length >= query.limit;
-  return { events, next: String(full ? last.id + 1 : Math.max(until, Number(query.from))) };
+  return { events, next: full ? last.next : `0:${Math.max(until, from)}`, pending: false };
 }
 
 export async function eventFeedCursor(exec: SqlExecutor, afterEventId?: number): Promise<string> {
-  if (afterEventId !== undefined) return String(afterEventId + 1);
-  return String((await exec.all<{ head: number }>(HEAD))[0]?.head ?? 1);
+  if (afterEventId !== undefined) return `0:${afterEventId + 1}`;
+  return `0:${(await exec.all<{ head: number }>(HEAD))[0]?.head ?? 1}`;
 }
