@@ -135,6 +135,10 @@ describe('live stream', () => {
     const plain = await h.api('/api/v1/stream', { token: h.tokens.viewer });
     expect(plain.status).toBe(426);
     expect(plain.json.code).toBe('ATOM_ERR_STREAM_UPGRADE_REQUIRED');
+    const openapi = await h.api('/api/v1/openapi.json', { token: null });
+    const operation = openapi.json.paths['/api/v1/stream'].get;
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['101', '401', '403', '426']));
+    expect(operation.description).toContain('"type":"subscribe"');
     await client.close();
   });
 
