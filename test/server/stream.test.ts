@@ -293,7 +293,7 @@ if (reason === undefined) {
 
     it('streams from one API process a run started through another and run by a worker process', async () => {
       assertBuilt();
-      const env = { DATABASE_URL: url, ATOM_LOG_LEVEL: 'warn' };
+      const env = { DATABASE_URL: url, ATOM_LOG_LEVEL: 'warn', ATOM_STREAM_HEARTBEAT_MS: '300' };
       await runCli(['migrate', '--data', data], env);
       const email = `op-${randomBytes(3).toString('hex')}@example.test`;
       await runCli(['users', 'create', '--email', email, '--role', 'owner', '--data', data], env, 'long enough pw\n');
@@ -335,6 +335,8 @@ if (reason === undefined) {
         const got = await client.eventCount('far', stored.length, 20_000);
         expect(got.map(({ workflowId: _w, runId: _r, ...event }) => event)).toEqual(stored);
         expect(new Set(got.map((e) => e.runId))).toEqual(new Set([run.id]));
+        // ATOM_STREAM_HEARTBEAT_MS reached the server.
+        expect((await client.next((m) => m.type === 'heartbeat', 5_000)).at).toBeGreaterThan(0);
       } finally {
         await client?.close();
         for (const child of [worker, ...apis]) child.child.kill('SIGTERM');

@@ -73,6 +73,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
       version: ATOM_VERSION,
       bodyLimitBytes: config.bodyLimitBytes,
       hookTimeoutMs: config.hookTimeoutMs,
+      stream: { heartbeatMs: config.streamHeartbeatMs, maxBufferedBytes: config.streamMaxBufferedBytes },
       corsOrigins: config.corsOrigins,
       sessions: { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs, secureCookies: config.secureCookies },
       ...(config.oidc ? { oidc: config.oidc } : {}),
