@@ -8,6 +8,10 @@
 // to the moment that client parsed it, both read from the same wall clock
 // (performance.timeOrigin + performance.now()). Printed: p50, p99 and max over every (event,
 // client) pair, and events delivered per second.
+//
+// With BENCH_DATABASE_URL=postgres://… the store is that PostgreSQL database (a schema of its own,
+// dropped afterwards) and events reach the stream through the LISTEN/NOTIFY bus, as in
+// distributed mode: the latency then includes the NOTIFY round trip and the feed read.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +20,21 @@ import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { Engine } from '@atom/engine';
 import { builtinNodes, createNodeRegistry } from '@atom/nodes';
-import { createKeyring, createLogger, createServer, generateKey, issueApiToken, WorkspaceSecrets } from '@atom/server';
+import {
+  createKeyring,
+  createLogger,
+  createServer,
+  generateKey,
+  issueApiToken,
+  postgresEventBus,
+  WorkspaceSecrets,
+} from '@atom/server';
 import { createFileBlobStore, createSqliteStore } from '@atom/store';
+import { createPostgresStore } from '@atom/store/postgres';
+import pg from 'pg';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL;
+const SCHEMA = `bench_stream_${process.pid}`;
 
 const LEVELS = (process.env.BENCH_SUBSCRIBERS ?? '100,1000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -32,7 +49,9 @@ function percentile(sorted, p) {
 }
 
 async function startAtom(dir) {
-  const store = createSqliteStore({ file: join(dir, 'atom.db') });
+  const store = DATABASE_URL
+    ? createPostgresStore({ connectionString: DATABASE_URL, schema: SCHEMA, poolMax: 10 })
+    : createSqliteStore({ file: join(dir, 'atom.db') });
   await store.migrate();
   const secrets = new WorkspaceSecrets({ store, keyring: createKeyring({ active: generateKey() }), envSecrets: {} });
   const engine = new Engine({
@@ -65,7 +84,19 @@ async function startAtom(dir) {
   });
   const stop = new AbortController();
   const workerDone = engine.createWorker({ id: 'bench', concurrency: 8, pollMs: 20 }).run({ signal: stop.signal });
-  const server = await createServer({ engine, control: store, secrets, logger, version: 'bench', scheduler: false });
+  const bus = DATABASE_URL
+    ? postgresEventBus({ engine, store, connectionString: DATABASE_URL, logger, channel: SCHEMA })
+    : undefined;
+  await bus?.ready;
+  const server = await createServer({
+    engine,
+    control: store,
+    secrets,
+    logger,
+    version: 'bench',
+    scheduler: false,
+    ...(bus ? { bus } : {}),
+  });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     engine,
@@ -75,7 +106,14 @@ async function startAtom(dir) {
       await server.close();
       stop.abort();
       await workerDone;
+      await bus?.close();
       await store.close();
+      if (DATABASE_URL) {
+        const admin = new pg.Client({ connectionString: DATABASE_URL });
+        await admin.connect();
+        await admin.query(`drop schema if exists ${SCHEMA} cascade`);
+        await admin.end();
+      }
     },
   };
 }
@@ -164,7 +202,8 @@ try {
     body: JSON.stringify({ tier: 'enterprise', overrides: { requestsPerMinute: null, burst: 100000 } }),
   });
   if (lifted.status !== 200) throw new Error(`limits not lifted: ${await lifted.text()}`);
-  console.log(`bench/stream: ${RUNS} runs of a 21-step workflow, every event to each subscriber (SQLite, 2 cores)`);
+  const where = DATABASE_URL ? 'PostgreSQL, LISTEN/NOTIFY bus' : 'SQLite, in-process bus';
+  console.log(`bench/stream: ${RUNS} runs of a 21-step workflow, every event to each subscriber (${where})`);
   const rows = [];
   for (const count of LEVELS) rows.push(await level(atom, count));
   console.log('subscribers  events  delivered  p50 ms  p99 ms  max ms  deliveries/s  connect ms');
