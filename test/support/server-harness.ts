@@ -20,6 +20,7 @@ import {
   issueApiToken,
   type OidcOptions,
   type RateLimiter,
+  type ServerOptions,
   WorkspaceSecrets,
 } from '@atom/server';
 import { type AtomStore, createFileBlobStore, createSqliteStore, type UserRole } from '@atom/store';
@@ -82,6 +83,8 @@ export interface ServerHarnessOptions {
   oidc?: OidcOptions;
   /** The store belongs to another harness (a second server on one database): no users, not closed. */
   sharedStore?: boolean;
+  /** Live stream limits (heartbeat period, buffered-bytes cap…). */
+  stream?: ServerOptions['stream'];
 }
 
 const ROLES: UserRole[] = ['owner', 'admin', 'editor', 'operator', 'viewer'];
@@ -156,6 +159,7 @@ export async function startServer(options: ServerHarnessOptions = {}): Promise<S
     ...(options.bus ? { bus: options.bus(engine) } : {}),
     ...(options.sessions ? { sessions: options.sessions } : {}),
     ...(options.oidc ? { oidc: options.oidc } : {}),
+    ...(options.stream ? { stream: options.stream } : {}),
     ...(options.worker === false ? {} : { workerRunning: () => !stopWorker.signal.aborted }),
   });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });

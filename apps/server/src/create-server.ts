@@ -9,8 +9,10 @@
  * // …
  * await server.close();
  */
+
 import type { Engine } from '@atom/engine';
 import type { ServerStores } from '@atom/store';
+import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from './app/create-app.js';
@@ -41,6 +43,8 @@ import { Scheduler } from './schedules/scheduler.js';
 import { secretRoutes } from './secrets/secret-routes.js';
 import type { WorkspaceSecrets } from './secrets/workspace-secrets.js';
 import type { ServerContext } from './server-context.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/stream-connection.js';
+import { streamRoutes } from './stream/stream-routes.js';
 import { TriggerIndex } from './triggers/trigger-index.js';
 import { schemaRoutes } from './workflows/schema-routes.js';
 import { workflowRoutes } from './workflows/workflow-routes.js';
@@ -83,6 +87,8 @@ export interface ServerOptions {
   /** How often triggers are reloaded from the store and schedules checked; default 5 s and 1 s. */
   triggerRefreshMs?: number;
   scheduleTickMs?: number;
+  /** The live stream's heartbeat period and per-client limits (defaults: DEFAULT_STREAM_LIMITS). */
+  stream?: Partial<StreamLimits>;
 }
 
 export interface AtomServer {
@@ -101,6 +107,8 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     version: options.version,
     corsOrigins: options.corsOrigins ?? [],
   });
+  // Before the auth hook: a refused upgrade's socket is then closed after its 401/403 answer.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const triggers = new TriggerIndex(control);
   let closing = false;
   const audit = new AuditLog(control, () => engine.clock.now());
@@ -188,6 +196,12 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => limitRoutes(scope, ctx, limits));
   await app.register(async (scope) => clusterRoutes(scope, ctx, WORKER_STALE_MS));
   await app.register(async (scope) => hookRoutes(scope, ctx));
+  await app.register(async (scope) =>
+    streamRoutes(scope, ctx, {
+      limits: { ...DEFAULT_STREAM_LIMITS, ...options.stream },
+      corsOrigins: options.corsOrigins ?? [],
+    }),
+  );
   await app.register(async (scope) =>
     healthRoutes(scope, ctx, {
       workerRunning: options.workerRunning ? options.workerRunning : () => null,

@@ -17,6 +17,12 @@ export { type OidcOptions, parseRoleMap } from './auth/oidc/index.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export { type AtomServer, createServer, type ServerOptions } from './create-server.js';
 export { type EventBus, localEventBus, redisEventBus } from './events/event-bus.js';
+export { type EventBusChoice, openEventBus } from './events/open-event-bus.js';
+export {
+  POSTGRES_EVENTS_CHANNEL,
+  type PostgresEventBusOptions,
+  postgresEventBus,
+} from './events/postgres-event-bus.js';
 export type { RateLimiter } from './limits/index.js';
 export { type OpenedLimiter, openLimiter } from './limits/open-limiter.js';
 export { createLogger, type LoggerOptions } from './logging/logger.js';

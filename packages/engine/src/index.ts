@@ -18,6 +18,9 @@ export type {
   BlobPort,
   ClaimedStep,
   ClockPort,
+  EventFeedPage,
+  EventFeedQuery,
+  FeedEvent,
   InputIssue,
   JsonSchema,
   NewRun,
@@ -49,7 +52,12 @@ export type {
   WorkerRecord,
   WorkflowVersionRecord,
 } from './ports/index.js';
-export { TERMINAL_RUN_STATUSES, TERMINAL_STEP_STATUSES } from './ports/index.js';
+export {
+  compareFeedCursors,
+  parseFeedCursor,
+  TERMINAL_RUN_STATUSES,
+  TERMINAL_STEP_STATUSES,
+} from './ports/index.js';
 export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
 export { RunEvents } from './run/event-types.js';
 export type { StepLog } from './run/step-executor.js';

@@ -498,6 +498,33 @@ export const ERROR_REGISTRY = {
     retryable: true,
     description: 'The workspace already has as many active runs as its tier allows; wait for `Retry-After` seconds.',
   },
+  ATOM_ERR_STREAM_ORIGIN: {
+    status: 403,
+    title: 'Stream refused for this Origin',
+    retryable: false,
+    description:
+      "A WebSocket to `/api/v1/stream` authenticated by the Studio's session cookie must come from the server's own origin or an origin of the CORS allowlist (browsers send no CSRF header on a WebSocket); send `Authorization: Bearer <token>` from other clients.",
+  },
+  ATOM_ERR_STREAM_BAD_MESSAGE: {
+    status: 400,
+    title: 'Stream message not understood',
+    retryable: false,
+    description:
+      'A message sent on `/api/v1/stream` is not JSON, has an unknown `type`, or misses a field (the answer names it). The connection stays open.',
+  },
+  ATOM_ERR_STREAM_SLOW_CONSUMER: {
+    status: 503,
+    title: 'Stream client too slow',
+    retryable: true,
+    description:
+      'The client read its WebSocket more slowly than events came, and the bytes waiting for it passed the per-connection cap: the server closed with code 4008. Reconnect and subscribe again with `after` = the last event id received.',
+  },
+  ATOM_ERR_STREAM_UPGRADE_REQUIRED: {
+    status: 426,
+    title: 'WebSocket upgrade required',
+    retryable: false,
+    description: '`GET /api/v1/stream` speaks WebSocket only: send `Connection: Upgrade` and `Upgrade: websocket`.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_REGISTRY;

@@ -10,7 +10,7 @@
  * once. Exit 0. A second signal exits at once (130); leases then expire on their own.
  */
 import { AtomError } from '@atom/errors';
-import { createLogger, createServer, localEventBus, openLimiter, redisEventBus } from '@atom/server';
+import { createLogger, createServer, openEventBus, openLimiter } from '@atom/server';
 import { readConfig } from '../runtime/env-config.js';
 import { ATOM_VERSION, openRuntime } from '../runtime/open-runtime.js';
 import { firstSignal, startWorkerLoop, type WorkerLoop } from '../runtime/worker-loop.js';
@@ -55,7 +55,13 @@ export async function startCommand(options: StartOptions): Promise<number> {
     worker = options.worker ? startWorkerLoop(runtime, concurrency) : null;
     const running = worker;
     const rateLimits = openLimiter(config.redisUrl, logger);
-    const bus = config.redisUrl ? redisEventBus(engine, config.redisUrl, logger) : localEventBus(engine);
+    const bus = openEventBus({
+      engine,
+      store: runtime.store,
+      redisUrl: config.redisUrl,
+      databaseUrl: config.databaseUrl,
+      logger,
+    });
     const server = await createServer({
       limiter: rateLimits.limiter,
       bus,
@@ -67,6 +73,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
       version: ATOM_VERSION,
       bodyLimitBytes: config.bodyLimitBytes,
       hookTimeoutMs: config.hookTimeoutMs,
+      stream: { heartbeatMs: config.streamHeartbeatMs, maxBufferedBytes: config.streamMaxBufferedBytes },
       corsOrigins: config.corsOrigins,
       sessions: { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs, secureCookies: config.secureCookies },
       ...(config.oidc ? { oidc: config.oidc } : {}),

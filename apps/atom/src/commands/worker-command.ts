@@ -4,7 +4,7 @@
  * `atom start` does (SIGTERM: running steps get the grace period, leftover leases are released).
  */
 import { AtomError } from '@atom/errors';
-import { createLogger, redisEventBus } from '@atom/server';
+import { createLogger, openEventBus } from '@atom/server';
 import { readConfig } from '../runtime/env-config.js';
 import { ATOM_VERSION, openRuntime } from '../runtime/open-runtime.js';
 import { firstSignal, startWorkerLoop } from '../runtime/worker-loop.js';
@@ -33,8 +33,8 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     runtime = await openRuntime({ dataDir: options.data, log: (level, message, data) => logger[level](data, message) });
     const { secrets } = runtime;
     secretValues = () => secrets.knownValues();
-    // With Redis, API processes hear this worker's events at once (webhook answers, ?wait=).
-    const bus = config.redisUrl ? redisEventBus(runtime.engine, config.redisUrl, logger) : null;
+    // API processes hear this worker's events at once (webhook answers, ?wait=, the live stream).
+    const bus = openEventBus({ ...config, engine: runtime.engine, store: runtime.store, logger, listen: false });
     const worker = startWorkerLoop(runtime, concurrency);
     logger.info({ workerId: runtime.workerId, store: runtime.where, concurrency }, 'worker started');
     process.stderr.write(`Atom ${ATOM_VERSION} worker ${runtime.workerId} on ${runtime.where}\n`);
@@ -42,7 +42,7 @@ export async function workerCommand(options: WorkerOptions): Promise<number> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'worker stopping');
     const stopped = await worker.stop(config.shutdownGraceMs);
     if (!stopped.finished) logger.warn({ released: stopped.released }, 'grace period over: released leases');
-    await bus?.close();
+    await bus.close();
     await runtime.close();
     logger.info('worker stopped');
     logger.flush();

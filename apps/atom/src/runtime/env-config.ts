@@ -27,6 +27,10 @@ export interface AtomConfig {
   shutdownGraceMs: number;
   /** ATOM_HOOK_TIMEOUT_MS: default wait of `respond: node` webhooks for their answer (default 30000). */
   hookTimeoutMs: number;
+  /** ATOM_STREAM_HEARTBEAT_MS: heartbeat period of the live stream (default 15000). */
+  streamHeartbeatMs: number;
+  /** ATOM_STREAM_MAX_BUFFERED_KB: bytes that may wait for one stream client before it is closed as too slow (default 4096 KiB). */
+  streamMaxBufferedBytes: number;
   /** ATOM_CORS_ORIGINS: comma-separated origins (`https://app.example.com`) allowed to call the API from a browser. */
   corsOrigins: string[];
   /** ATOM_SESSION_IDLE_MINUTES (default 720) and ATOM_SESSION_MAX_DAYS (default 7): when Studio sessions end. */
@@ -220,6 +224,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     logLevel: logLevel(env),
     shutdownGraceMs: positiveInt(env, 'ATOM_SHUTDOWN_GRACE_MS', 30_000),
     hookTimeoutMs: positiveInt(env, 'ATOM_HOOK_TIMEOUT_MS', 30_000),
+    streamHeartbeatMs: positiveInt(env, 'ATOM_STREAM_HEARTBEAT_MS', 15_000),
+    streamMaxBufferedBytes: positiveInt(env, 'ATOM_STREAM_MAX_BUFFERED_KB', 4_096) * 1024,
     corsOrigins: corsOrigins(env),
     sessionIdleMs: positiveInt(env, 'ATOM_SESSION_IDLE_MINUTES', 720) * 60_000,
     sessionMaxAgeMs: positiveInt(env, 'ATOM_SESSION_MAX_DAYS', 7) * 86_400_000,

@@ -1,5 +1,6 @@
 export type { BlobPort } from './blob-port.js';
 export type { ClockPort } from './clock-port.js';
+export { compareFeedCursors, parseFeedCursor } from './feed-cursor.js';
 export type {
   InputIssue,
   JsonSchema,
@@ -12,6 +13,9 @@ export type {
 export type { SecretsPort } from './secrets-port.js';
 export type {
   ClaimedStep,
+  EventFeedPage,
+  EventFeedQuery,
+  FeedEvent,
   NewRun,
   NewRunEvent,
   NewStep,

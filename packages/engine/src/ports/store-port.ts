@@ -184,6 +184,45 @@ export interface RunEvent extends NewRunEvent {
   id: number;
 }
 
+/** An event of the log with its run's workflow: what a stream across runs delivers. */
+export interface FeedEvent extends RunEvent {
+  workflowId: string;
+  /** The feed cursor just after this event: reading from it resumes after this event. */
+  next: string;
+}
+
+/**
+ * A read of the event feed: every event of the store (or of one run, or of one workflow's runs) in
+ * one order that never changes once read. `from` and `until` are cursors the store handed out
+ * (opaque strings). Cross-run order is not id order on PostgreSQL (ids are drawn before commit,
+ * ADR 0009), but within one run it is. A cursor reads `<tx>:<id>` (two decimal numbers, compared
+ * as a pair; `tx` is always 0 on SQLite): see `compareFeedCursors`.
+ */
+export interface EventFeedQuery {
+  /** Read events at or after this cursor. */
+  from: string;
+  /** Stop before this cursor (one an earlier read returned as `next`). */
+  until?: string;
+  runId?: string;
+  workflowId?: string;
+  /** At most this many events (the page is full when it returns exactly this many). */
+  limit: number;
+}
+
+export interface EventFeedPage {
+  events: FeedEvent[];
+  /**
+   * Where the next read starts: after the last event when the page is full; otherwise `until`, or
+   * the end of what has committed for good (nothing will ever appear before it).
+   */
+  next: string;
+  /**
+   * True when events have committed past `next` that are not final yet (an older transaction is
+   * still running somewhere; PostgreSQL only): read again shortly, nothing will tell you.
+   */
+  pending: boolean;
+}
+
 /** A step the caller now holds under a lease. */
 export interface ClaimedStep extends StepRecord {
   leaseToken: string;
@@ -352,6 +391,13 @@ export interface StorePort {
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   listSteps(runId: string): Promise<StepRecord[]>;
   listEvents(runId: string, afterId?: number): Promise<RunEvent[]>;
+  /** A page of the event feed (see EventFeedQuery): the stream's replay and live tail. */
+  readEventFeed(query: EventFeedQuery): Promise<EventFeedPage>;
+  /**
+   * The feed cursor just after the event `afterEventId` (resume after it), the feed's start for 0,
+   * or, without an id, the feed's end now (only events that commit later lie past it).
+   */
+  eventFeedCursor(afterEventId?: number): Promise<string>;
 
   cacheGet(key: string, now: number): Promise<{ value: unknown } | undefined>;
   cacheSet(key: string, value: unknown, expiresAt: number): Promise<void>;

@@ -1,12 +1,108 @@
 /**
- * Conformance cases for the run event log: round-trip, id order across units and runs, `afterId`.
+ * Conformance cases for the run event log: round-trip, id order across units and runs, `afterId`;
+ * and the event feed across runs (the stream's replay and tail): filters, pages, cursors, and that
+ * a reader never passes an event whose unit has not committed yet.
  */
-import type { NewRunEvent } from '@atom/engine';
+import type { FeedEvent, NewRunEvent, StorePort } from '@atom/engine';
 import { expect, it } from 'vitest';
 import { RICH_JSON, seedRun, T0 } from './fixtures.js';
 import type { StoreHarness } from './store-conformance.js';
 
+const event = (runId: string, type: string): NewRunEvent => ({ runId, type, stepKey: null, data: { type }, at: T0 });
+
+/** Every page from `from` to the end (or `until`), `limit` at a time; the cursor after it. */
+async function readAll(store: StorePort, from: string, options: { limit?: number; until?: string } = {}) {
+  const events: FeedEvent[] = [];
+  let cursor = from;
+  for (;;) {
+    const page = await store.readEventFeed({
+      from: cursor,
+      limit: options.limit ?? 100,
+      ...(options.until === undefined ? {} : { until: options.until }),
+    });
+    events.push(...page.events);
+    cursor = page.next;
+    // Final only once every older transaction (anywhere on the server) ended: read again.
+    if (page.pending && options.until === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
+    else if (page.events.length < (options.limit ?? 100)) return { events, cursor };
+  }
+}
+
 export function eventCases(h: StoreHarness): void {
+  it('reads the feed across runs, by run and by workflow, in pages, resuming after an event id', async () => {
+    const start = await h.store.eventFeedCursor(0);
+    const one = await seedRun(h.store, { workflowId: 'wf-a' });
+    const two = await seedRun(h.store, { workflowId: 'wf-b' });
+    await h.store.atomically((tx) => tx.appendEvents([event(one.id, 'a1'), event(two.id, 'b1')]));
+    await h.store.atomically((tx) => tx.appendEvents([event(two.id, 'b2')]));
+    await h.store.atomically((tx) => tx.appendEvents([event(one.id, 'a2'), event(one.id, 'a3')]));
+
+    const all = await readAll(h.store, start, { limit: 2 });
+    expect(all.events.map((e) => e.type)).toEqual(['a1', 'b1', 'b2', 'a2', 'a3']);
+    expect(all.events[0]).toMatchObject({ runId: one.id, workflowId: 'wf-a', stepKey: null, data: { type: 'a1' } });
+    expect(new Set(all.events.map((e) => e.id)).size).toBe(5);
+    const byWorkflow = await h.store.readEventFeed({ from: start, until: all.cursor, workflowId: 'wf-b', limit: 10 });
+    expect(byWorkflow.events.map((e) => e.type)).toEqual(['b1', 'b2']);
+    const byRun = await h.store.readEventFeed({ from: start, until: all.cursor, runId: one.id, limit: 10 });
+    expect(byRun.events.map((e) => e.type)).toEqual(['a1', 'a2', 'a3']);
+    expect(byRun.events.map((e) => e.id)).toEqual((await h.store.listEvents(one.id)).map((e) => e.id));
+
+    // Resuming after an event id gives exactly what followed it.
+    const b1 = all.events[1] as FeedEvent;
+    expect(await h.store.eventFeedCursor(b1.id)).toBe(b1.next);
+    const resumed = await readAll(h.store, await h.store.eventFeedCursor(b1.id));
+    expect(resumed.events.map((e) => e.type)).toEqual(['b2', 'a2', 'a3']);
+
+    // The end: nothing past it now; what commits later lies past it; `until` stops before it.
+    const end = await h.store.eventFeedCursor();
+    expect((await readAll(h.store, end)).events).toEqual([]);
+    await h.store.atomically((tx) => tx.appendEvents([event(two.id, 'b3')]));
+    const later = await readAll(h.store, end);
+    expect(later.events.map((e) => e.type)).toEqual(['b3']);
+    const upToEnd = await readAll(h.store, start, { until: end });
+    expect(upToEnd.events.map((e) => e.type)).toEqual(['a1', 'b1', 'b2', 'a2', 'a3']);
+    expect(upToEnd.cursor).toBe(end);
+    // Reading on from a page's `next` never repeats an event.
+    expect((await readAll(h.store, later.cursor)).events).toEqual([]);
+  });
+
+  it('never reads past an event whose unit commits later than a later-drawn one', async () => {
+    const one = await seedRun(h.store);
+    const two = await seedRun(h.store);
+    let cursor = await h.store.eventFeedCursor();
+    const seen: FeedEvent[] = [];
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let appended = () => {};
+    const firstAppended = new Promise<void>((resolve) => {
+      appended = resolve;
+    });
+    const first = h.store.atomically(async (tx) => {
+      await tx.appendEvents([event(one.id, 'first')]);
+      appended();
+      await gate;
+    });
+    await firstAppended;
+    // Another run's unit draws a later id and may commit first (PostgreSQL) or wait (SQLite).
+    const second = h.store.atomically((tx) => tx.appendEvents([event(two.id, 'second')]));
+    const reading = (async () => {
+      for (let i = 0; i < 5; i++) {
+        const page = await h.store.readEventFeed({ from: cursor, limit: 100 });
+        seen.push(...page.events);
+        cursor = page.next;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    release();
+    await Promise.all([first, second, reading]);
+    const rest = await readAll(h.store, cursor);
+    seen.push(...rest.events);
+    expect(seen.map((e) => e.type).sort()).toEqual(['first', 'second']);
+  });
+
   it('appends events and lists them with increasing ids', async () => {
     const run = await seedRun(h.store);
     const events: NewRunEvent[] = [

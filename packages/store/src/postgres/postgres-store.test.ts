@@ -168,6 +168,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0005-audit' },
         { name: '0006-settings' },
         { name: '0007-members' },
+        { name: '0020-event-feed' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);

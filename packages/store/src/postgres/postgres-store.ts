@@ -24,7 +24,7 @@ import type { SqlExecutor } from '../shared/sql-executor.js';
 import { statsQueries } from '../shared/stats-queries.js';
 import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
-import { listEvents } from './event-queries.js';
+import { eventFeedCursor, listEvents, readEventFeed } from './event-queries.js';
 import { migratePostgres } from './migrate.js';
 import { openPool } from './open-pool.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
@@ -125,6 +125,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       listRuns,
       listSteps: listRunSteps,
       listEvents,
+      readEventFeed,
+      eventFeedCursor,
     }),
     ...controlStatements(one, POSTGRES_DIALECT),
     runStats: (now) => one((e) => stats.runStats(e, now)),

@@ -20,6 +20,8 @@ type SingleStatement =
   | 'listRuns'
   | 'listSteps'
   | 'listEvents'
+  | 'readEventFeed'
+  | 'eventFeedCursor'
   | 'cacheGet'
   | 'cacheSet'
   | 'cacheCount'
@@ -49,6 +51,8 @@ export function singleStatements(one: OneStatement, q: SingleStatementQueries): 
     listRuns: (filter) => one((e) => q.listRuns(e, filter)),
     listSteps: (runId) => one((e) => q.listSteps(e, runId)),
     listEvents: (runId, afterId) => one((e) => q.listEvents(e, runId, afterId)),
+    readEventFeed: (query) => one((e) => q.readEventFeed(e, query)),
+    eventFeedCursor: (afterEventId) => one((e) => q.eventFeedCursor(e, afterEventId)),
 
     cacheGet: (key, now) => one((e) => q.cacheGet(e, key, now)),
     cacheSet: (key, value, expiresAt) => one((e) => q.cacheSet(e, key, value, expiresAt)),

@@ -26,7 +26,7 @@ import { statsQueries } from '../shared/stats-queries.js';
 import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { retryWhileBusy } from './busy.js';
-import { listEvents } from './event-queries.js';
+import { eventFeedCursor, listEvents, readEventFeed } from './event-queries.js';
 import { migrateSqlite } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import * as queue from './queue-queries.js';
@@ -137,6 +137,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       listRuns,
       listSteps: listRunSteps,
       listEvents,
+      readEventFeed,
+      eventFeedCursor,
     }),
     ...controlStatements(one, SQLITE_DIALECT),
     runStats: (now) => one((e) => stats.runStats(e, now)),
