@@ -228,6 +228,14 @@ if (unavailable === undefined) {
             duplicates += seen - needed;
           }
         }
+        // A process may stop by itself when it cannot reach PostgreSQL (a start during the restart):
+        // with a clear Atom error and exit code, never a crash of Node.
+        const exits = processes.unexpectedExits();
+        for (const exit of exits) {
+          expect(exit.signal, exit.output).toBeNull();
+          expect(exit.output).toMatch(/error ATOM_ERR_STORE_\w+:/);
+          expect(exit.output).not.toMatch(/Unhandled|ATOM_ERR_INTERNAL/);
+        }
         expect(counts.apiKills).toBeGreaterThanOrEqual(3);
         expect(counts.workerKills).toBeGreaterThanOrEqual(3);
         expect(counts.postgresRestarts).toBe(1);
@@ -235,7 +243,8 @@ if (unavailable === undefined) {
           `chaos: ${RUNS} runs (${Math.ceil(RUNS / 3)} API, ${RUNS - Math.ceil(RUNS / 3)} webhooks), ` +
             `${steps.rows.length} steps committed once each; ${counts.apiKills} API kills, ` +
             `${counts.workerKills} worker kills, ${counts.postgresRestarts} PostgreSQL restart, ` +
-            `${processes.starts() - APIS - WORKERS} process restarts; ${client.retried()} requests retried; ` +
+            `${processes.starts() - APIS - WORKERS} process restarts (${exits.length} after exiting by themselves); ` +
+            `${client.retried()} requests retried; ` +
             `${executions} HTTP step executions for ${neededHits} needed: ${duplicates} re-executed ` +
             `(at-least-once), 0 committed twice`,
         );

@@ -27,13 +27,6 @@ export async function writeUnit<T>(pool: Pool, work: (exec: ClientExecutor) => P
   const client = await connect(pool);
   const exec = clientExecutor(client);
   let broken: Error | undefined;
-  // A connection that dies while the unit holds it (a server restart) emits 'error' on the client
-  // besides failing the statement; the pool listens to idle clients only, and an 'error' nobody
-  // listens to ends the process.
-  const onError = (error: Error) => {
-    broken ??= error;
-  };
-  client.on('error', onError);
   try {
     await exec.run('begin');
     const result = await work(exec);
@@ -53,8 +46,6 @@ export async function writeUnit<T>(pool: Pool, work: (exec: ClientExecutor) => P
     }
     throw error;
   } finally {
-    // A broken client keeps the listener: it may still report its end after the pool dropped it.
-    if (broken === undefined) client.removeListener('error', onError);
     client.release(broken);
   }
 }
