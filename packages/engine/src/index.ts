@@ -36,6 +36,7 @@ export type {
   RunStatus,
   ScopeEntry,
   SecretsPort,
+  StepCachePort,
   StepGuard,
   StepKind,
   StepPatch,

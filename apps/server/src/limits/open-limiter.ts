@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { redisWarning } from '../health/redis-warning.js';
 import { createFallbackRateLimiter } from './fallback-rate-limiter.js';
 import { createMemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -12,11 +13,15 @@ import { createRedisRateLimitStore, REDIS_RATE_LIMIT_CLIENT_OPTIONS } from './re
 
 export interface OpenedLimiter {
   limiter: RateLimiter;
+  /** Why the counters are not shared right now (for /health/ready), or null. */
+  warning(): string | null;
   close(): Promise<void>;
 }
 
 export function openLimiter(redisUrl: string | null, logger: Logger, keyPrefix = 'atom:rl:'): OpenedLimiter {
-  if (!redisUrl) return { limiter: createRateLimiter(createMemoryRateLimitStore()), close: async () => {} };
+  if (!redisUrl) {
+    return { limiter: createRateLimiter(createMemoryRateLimitStore()), warning: () => null, close: async () => {} };
+  }
   const redis = new Redis(redisUrl, { ...REDIS_RATE_LIMIT_CLIENT_OPTIONS, lazyConnect: false });
   redis.on('error', () => {}); // reported through onDegradedChange, not as unhandled errors
   const limiter = createFallbackRateLimiter({
@@ -28,6 +33,7 @@ export function openLimiter(redisUrl: string | null, logger: Logger, keyPrefix =
   });
   return {
     limiter,
+    warning: redisWarning(redis, () => limiter.degraded, 'rate-limit counters fell back to this process'),
     async close() {
       redis.disconnect();
     },
