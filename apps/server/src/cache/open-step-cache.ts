@@ -4,7 +4,7 @@
  */
 import type { StepCachePort } from '@atom/engine';
 import { Redis } from 'ioredis';
-import { redisWarning } from '../health/redis-warning.js';
+import { redisHealth } from '../health/redis-warning.js';
 import { REDIS_RATE_LIMIT_CLIENT_OPTIONS } from '../limits/redis-rate-limit-store.js';
 import { createRedisStepCache } from './redis-step-cache.js';
 
@@ -26,20 +26,23 @@ export function openStepCache(
   if (!redisUrl) return { cache: store, warning: () => null, close: async () => {} };
   const redis = new Redis(redisUrl, { ...REDIS_RATE_LIMIT_CLIENT_OPTIONS, lazyConnect: false });
   redis.on('error', () => {}); // reported through onDegradedChange and the health warning
+  const health = redisHealth(redis, 'step-output cache fell back to the database');
   const cache = createRedisStepCache({
     redis,
     fallback: store,
     keyPrefix,
-    onDegradedChange: (degraded, cause) =>
-      degraded
+    onDegradedChange: (degraded, cause) => {
+      health.degradedChanged(degraded);
+      return degraded
         ? log('warn', 'Redis unreachable: step outputs cached in the database until it returns', {
             error: cause === undefined ? redis.status : String(cause),
           })
-        : log('info', 'Redis is back: step outputs cached in Redis again', {}),
+        : log('info', 'Redis is back: step outputs cached in Redis again', {});
+    },
   });
   return {
     cache,
-    warning: redisWarning(redis, () => cache.degraded, 'step-output cache fell back to the database'),
+    warning: health.warning,
     async close() {
       redis.disconnect();
     },

@@ -55,6 +55,11 @@ export function createRedisStepCache(options: RedisStepCacheOptions): RedisStepC
     degraded = value;
     onDegradedChange?.(value, cause);
   };
+  // Reconnected: Redis serves again, whether or not a step asked since.
+  redis.on('ready', () => {
+    skipUntil = 0;
+    setDegraded(false);
+  });
 
   /** `primary` on Redis when it can answer, else (or when it fails) `secondary` on the fallback. */
   async function either<T>(primary: () => Promise<T>, secondary: () => Promise<T>): Promise<T> {

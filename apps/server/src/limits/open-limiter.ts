@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { redisWarning } from '../health/redis-warning.js';
+import { redisHealth } from '../health/redis-warning.js';
 import { createFallbackRateLimiter } from './fallback-rate-limiter.js';
 import { createMemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -24,16 +24,19 @@ export function openLimiter(redisUrl: string | null, logger: Logger, keyPrefix =
   }
   const redis = new Redis(redisUrl, { ...REDIS_RATE_LIMIT_CLIENT_OPTIONS, lazyConnect: false });
   redis.on('error', () => {}); // reported through onDegradedChange, not as unhandled errors
+  const health = redisHealth(redis, 'rate-limit counters fell back to this process');
   const limiter = createFallbackRateLimiter({
     primary: createRedisRateLimitStore({ redis, keyPrefix }),
-    onDegradedChange: (degraded, cause) =>
-      degraded
-        ? logger.warn({ err: cause }, 'Redis unreachable: rate limits counted in this process until it returns')
-        : logger.info('Redis is back: rate limits shared again'),
+    onDegradedChange: (degraded, cause) => {
+      health.degradedChanged(degraded);
+      if (degraded)
+        logger.warn({ err: cause }, 'Redis unreachable: rate limits counted in this process until it returns');
+      else logger.info('Redis is back: rate limits shared again');
+    },
   });
   return {
     limiter,
-    warning: redisWarning(redis, () => limiter.degraded, 'rate-limit counters fell back to this process'),
+    warning: health.warning,
     async close() {
       redis.disconnect();
     },
