@@ -12,16 +12,17 @@
  * accepted request id has exactly one run, the one its client was answered with; every step
  * reached the counter server at least as often as it needed. The counts are printed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli } from '../support/cli-process.js';
+import { assertBuilt } from '../support/cli-process.js';
 import { type CounterServer, startCounterServer } from '../support/counter-server.js';
 import { privatePostgresUnavailable, usePrivatePostgres } from '../support/private-postgres.js';
 import { githubSignature } from '../support/webhook-signing.js';
 import { CHAOS_WORKFLOW, counterCalls, expectedOutputs, HOOK_SECRET, STEP_KEYS } from './chaos-workflow.js';
+import { prepareData } from './prepare-data.js';
 import { type ProcessCluster, startProcessCluster } from './process-cluster.js';
 import { retryingClient, type StartRequest } from './retrying-client.js';
 
@@ -83,20 +84,7 @@ if (unavailable === undefined) {
         ATOM_SHUTDOWN_GRACE_MS: '2000',
       };
       const data = join(dir, 'data');
-      expect((await runCli(['migrate', '--data', data], env)).code).toBe(0);
-      const user = await runCli(
-        ['users', 'create', '--email', 'op@example.test', '--role', 'operator', '--data', data],
-        env,
-        'long enough pw\n',
-      );
-      expect(user.code, user.stderr).toBe(0);
-      const token = (
-        await runCli(['tokens', 'create', '--email', 'op@example.test', '--name', 'chaos', '--data', data], env)
-      ).stdout.trim();
-      const file = join(dir, 'chaos.yaml');
-      writeFileSync(file, CHAOS_WORKFLOW);
-      const imported = await runCli(['workflows', 'import', file, '--data', data], env);
-      expect(imported.code, imported.stderr).toBe(0);
+      const token = await prepareData(data, env, CHAOS_WORKFLOW);
 
       cluster = await startProcessCluster({ apis: APIS, workers: WORKERS, workerConcurrency: 16, dataDir: data, env });
       const processes = cluster;

@@ -6,15 +6,16 @@
  * API requests are answered, and /health/ready stays 200 with status `degraded` and a warning for
  * the rate limits and the cache; once Redis is back the warnings clear and new entries go to Redis.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTcpProxy } from '../../apps/server/src/limits/tcp-proxy.fixture.js';
-import { assertBuilt, runCli, startCli } from '../support/cli-process.js';
+import { assertBuilt, startCli } from '../support/cli-process.js';
 import { startCounterServer } from '../support/counter-server.js';
 import { freePort } from '../support/free-port.js';
 import { REDIS_URL, redisUnreachable, useTestRedis } from '../support/redis-server.js';
+import { prepareData } from './prepare-data.js';
 
 const WORKFLOW = `atom: 1
 name: cached
@@ -71,18 +72,7 @@ if (reason === undefined) {
         // 600 requests a minute: each request's counter lives 100 ms in Redis, long enough to see.
         ATOM_DEFAULT_TIER: 'pro',
       };
-      const user = await runCli(
-        ['users', 'create', '--email', 'ed@example.test', '--role', 'editor', '--data', data],
-        env,
-        'long enough pw\n',
-      );
-      expect(user.code, user.stderr).toBe(0);
-      const token = (
-        await runCli(['tokens', 'create', '--email', 'ed@example.test', '--name', 't', '--data', data], env)
-      ).stdout.trim();
-      const file = join(dir, 'cached.yaml');
-      writeFileSync(file, WORKFLOW);
-      expect((await runCli(['workflows', 'import', file, '--data', data], env)).code).toBe(0);
+      const token = await prepareData(data, env, WORKFLOW);
       const port = await freePort();
       const server = startCli(['start', '--port', String(port), '--data', data], env);
       const base = `http://127.0.0.1:${port}`;
