@@ -290,6 +290,30 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
         expect(after.json.items.length).toBe(events.json.items.length - 3);
       });
 
+      it('starts one run per Idempotency-Key, answering a retry with the first run', async () => {
+        const key = { 'idempotency-key': `retry-${name}` };
+        const first = await h.api('/api/v1/workflows/hello-api/runs', {
+          body: { inputs: { who: 'ada' } },
+          headers: key,
+        });
+        expect(first.status).toBe(202);
+        expect(first.headers.get('idempotent-replayed')).toBeNull();
+        const again = await h.api('/api/v1/workflows/hello-api/runs?wait=20', {
+          body: { inputs: { who: 'someone else' } },
+          headers: key,
+        });
+        expect(again.status).toBe(200);
+        expect(again.headers.get('idempotent-replayed')).toBe('true');
+        expect(again.json).toMatchObject({ id: first.json.id, outputs: { text: 'HELLO ADA' } });
+        const other = await h.api('/api/v1/workflows/hello-api/runs', { body: { inputs: { who: 'ada' } } });
+        expect(other.json.id).not.toBe(first.json.id);
+        const tooLong = await h.api('/api/v1/workflows/hello-api/runs', {
+          body: {},
+          headers: { 'idempotency-key': 'k'.repeat(256) },
+        });
+        expect(tooLong.status).toBe(400);
+      });
+
       it('refuses invalid inputs with 400 and an unknown workflow with 404', async () => {
         const bad = await h.api('/api/v1/workflows/hello-api/runs', { body: { inputs: { who: 5 } } });
         expect(bad.status).toBe(400);

@@ -82,6 +82,11 @@ export interface ServerOptions {
   workerRunning?: () => boolean;
   /** Readiness fails when the oldest due step waited longer; default 60 s. */
   maxQueueLagMs?: number;
+  /**
+   * Degradations to show on /health/ready without making the process unready (Redis away: rate
+   * limits per process, the step cache in the database); default: the limiter's own state.
+   */
+  warnings?: () => string[];
   /** Fire schedules from this process; default true. */
   scheduler?: boolean;
   /** How often triggers are reloaded from the store and schedules checked; default 5 s and 1 s. */
@@ -207,10 +212,12 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
       workerRunning: options.workerRunning ? options.workerRunning : () => null,
       maxQueueLagMs: options.maxQueueLagMs ?? 60_000,
       workerStaleMs: WORKER_STALE_MS,
-      warnings: () =>
-        limits.degraded
-          ? ['rate-limit counters fell back to this process: the shared store (Redis) is unreachable']
-          : [],
+      warnings:
+        options.warnings ??
+        (() =>
+          limits.degraded
+            ? ['rate-limit counters fell back to this process: the shared store (Redis) is unreachable']
+            : []),
     }),
   );
   await app.ready();

@@ -15,6 +15,14 @@ export {
 export { generateApiToken, hashApiToken, issueApiToken, type TokenRequest } from './auth/api-tokens.js';
 export { type OidcOptions, parseRoleMap } from './auth/oidc/index.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
+export {
+  type CacheLog,
+  createRedisStepCache,
+  type OpenedStepCache,
+  openStepCache,
+  type RedisStepCache,
+  type RedisStepCacheOptions,
+} from './cache/index.js';
 export { type AtomServer, createServer, type ServerOptions } from './create-server.js';
 export { type EventBus, localEventBus, redisEventBus } from './events/event-bus.js';
 export { type EventBusChoice, openEventBus } from './events/open-event-bus.js';

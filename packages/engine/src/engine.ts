@@ -20,6 +20,7 @@ import type { BlobPort } from './ports/blob-port.js';
 import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
+import type { StepCachePort } from './ports/step-cache-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StorePort } from './ports/store-port.js';
 import { type ApprovalDecision, type ApprovalResume, decideApproval } from './run/approval.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
@@ -40,6 +41,8 @@ import { Worker, type WorkerOptions } from './worker/worker.js';
 
 export interface EngineConfig {
   store: StorePort;
+  /** Where `cache:` step outputs live; default the store. */
+  cache?: StepCachePort;
   blobs: BlobPort;
   nodes: NodeRegistry;
   clock?: ClockPort;
@@ -63,6 +66,8 @@ const NO_SECRETS: SecretsPort = { vars: async () => ({}), secrets: async () => (
 
 export class Engine implements EngineCore {
   readonly store: StorePort;
+  /** Where `cache:` step outputs live (metrics read its counts). */
+  readonly cache: StepCachePort;
   readonly clock: ClockPort;
   readonly options: EngineOptions;
   readonly nodes: NodeRegistry;
@@ -82,6 +87,7 @@ export class Engine implements EngineCore {
 
   constructor(config: EngineConfig) {
     this.store = config.store;
+    this.cache = config.cache ?? config.store;
     this.clock = config.clock ?? systemClock;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
     this.nodes = config.nodes;
@@ -114,6 +120,7 @@ export class Engine implements EngineCore {
     };
     this.#executor = {
       store: this.store,
+      cache: this.cache,
       readSteps: this.#readSteps,
       services: this.#services,
       nodes: this.nodes,

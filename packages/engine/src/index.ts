@@ -39,6 +39,7 @@ export type {
   RunStatus,
   ScopeEntry,
   SecretsPort,
+  StepCachePort,
   StepGuard,
   StepKind,
   StepPatch,

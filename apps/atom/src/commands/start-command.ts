@@ -54,7 +54,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
     secretValues = () => [...secrets.knownValues(), ...oidcSecret];
     worker = options.worker ? startWorkerLoop(runtime, concurrency) : null;
     const running = worker;
-    const rateLimits = openLimiter(config.redisUrl, logger);
+    const rateLimits = openLimiter(config.redisUrl, logger, `${config.redisPrefix}rl:`);
     const bus = openEventBus({
       engine,
       store: runtime.store,
@@ -78,6 +78,8 @@ export async function startCommand(options: StartOptions): Promise<number> {
       sessions: { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs, secureCookies: config.secureCookies },
       ...(config.oidc ? { oidc: config.oidc } : {}),
       ...(running ? { workerRunning: () => running.running() } : {}),
+      // Redis away: Atom goes on (limits per process, cache in the database) and says so.
+      warnings: () => [rateLimits.warning(), runtime?.cacheWarning() ?? null].filter((w): w is string => w !== null),
     });
     const address = await server.listen({ port: listenPort, host: options.host }).catch(async (error: unknown) => {
       await server.close();

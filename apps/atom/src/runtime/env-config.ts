@@ -38,8 +38,10 @@ export interface AtomConfig {
   sessionMaxAgeMs: number;
   /** ATOM_COOKIE_SECURE=1: mark the session cookie Secure even over HTTP (TLS ends at a proxy). */
   secureCookies: boolean;
-  /** REDIS_URL: shared rate-limit counters (and later caches and pub/sub); none: in each process. */
+  /** REDIS_URL: shared rate-limit counters, step-output cache and events; none: process and database. */
   redisUrl: string | null;
+  /** ATOM_REDIS_PREFIX: put before every Redis key Atom writes (default `atom:`), to share one Redis. */
+  redisPrefix: string;
   /** ATOM_DEFAULT_TIER: the tier of a workspace whose settings name none (default enterprise). */
   defaultTier: 'free' | 'pro' | 'enterprise';
   /** ATOM_OIDC_*: single sign-on for the Studio; null (off) when ATOM_OIDC_ISSUER is unset. */
@@ -125,6 +127,18 @@ function redisUrl(env: NodeJS.ProcessEnv): string | null {
   }
   if (!url || !['redis:', 'rediss:'].includes(url.protocol)) {
     throw new AtomError('ATOM_ERR_CONFIG_INVALID', 'REDIS_URL: expected redis://host:6379 (or rediss:// for TLS)');
+  }
+  return raw;
+}
+
+function redisPrefix(env: NodeJS.ProcessEnv): string {
+  const raw = env.ATOM_REDIS_PREFIX;
+  if (raw === undefined || raw === '') return 'atom:';
+  if (!/^[\x21-\x7e]{1,64}$/.test(raw)) {
+    throw new AtomError(
+      'ATOM_ERR_CONFIG_INVALID',
+      `ATOM_REDIS_PREFIX=${raw}: expected 1 to 64 printable characters without spaces, e.g. atom-prod:`,
+    );
   }
   return raw;
 }
@@ -231,6 +245,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     sessionMaxAgeMs: positiveInt(env, 'ATOM_SESSION_MAX_DAYS', 7) * 86_400_000,
     secureCookies: flag(env, 'ATOM_COOKIE_SECURE'),
     redisUrl: redisUrl(env),
+    redisPrefix: redisPrefix(env),
     defaultTier: defaultTier(env),
     oidc: oidc(env),
   };

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Engine, type StepLog } from '@atom/engine';
+import { openStepCache } from '@atom/server/cache';
 import { loadKeyring, WorkspaceSecrets } from '@atom/server/secrets';
 import { createFileBlobStore } from '@atom/store';
 import { type AtomConfig, readConfig } from './env-config.js';
@@ -25,6 +26,8 @@ export interface Runtime {
   dataDir: string;
   /** Which store: `SQLite <file>` or `PostgreSQL <host/db>`. */
   where: string;
+  /** Why the step-output cache is not in Redis although REDIS_URL is set, or null. */
+  cacheWarning(): string | null;
   close(): Promise<void>;
 }
 
@@ -63,12 +66,16 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { store, where } = await openStore(config, dataDir);
   const nodes = createNodes(config);
   const secrets = new WorkspaceSecrets({ store, keyring, envSecrets: config.secrets, envVars: config.vars });
+  const log = options.log ?? printLog;
+  // With REDIS_URL the `cache:` outputs are shared in Redis, and in the database while it is away.
+  const stepCache = openStepCache(config.redisUrl, store, log, `${config.redisPrefix}cache:`);
   const engine = new Engine({
     store,
+    cache: stepCache.cache,
     blobs: createFileBlobStore(join(dataDir, 'blobs')),
     nodes,
     secrets,
-    log: options.log ?? printLog,
+    log,
   });
 
   const host = hostname();
@@ -102,9 +109,11 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     workerId,
     dataDir,
     where,
+    cacheWarning: () => stepCache.warning(),
     async close() {
       clearInterval(heartbeat);
       if (registered) await store.removeWorker(workerId);
+      await stepCache.close();
       await store.close();
     },
   };

@@ -3,7 +3,10 @@
  * - `/health/live`: the process answers (200), nothing else is checked;
  * - `/health/ready`: 200 only when the database answers, a worker is alive (this process's, or any
  *   with a recent heartbeat when this one runs none), the oldest due step has not waited longer than
- *   `maxQueueLagMs`, and the server is not shutting down; otherwise 503, with every check's result;
+ *   `maxQueueLagMs`, and the server is not shutting down; otherwise 503, with every check's result.
+ *   Degradations that Atom works around (Redis away) are `warnings`: still 200, with status
+ *   `degraded` (docs/adr/0008: a load balancer must not take every API process out of rotation
+ *   because an optional shared dependency is down);
  * - `/metrics`: Prometheus text.
  */
 import type { FastifyInstance } from 'fastify';
@@ -66,7 +69,8 @@ export async function healthRoutes(app: FastifyInstance, ctx: ServerContext, opt
 
     const ready = Object.values(checks).every((check) => check.ok);
     const warnings = options.warnings();
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks, warnings });
+    const status = !ready ? 'not ready' : warnings.length > 0 ? 'degraded' : 'ready';
+    return reply.code(ready ? 200 : 503).send({ status, checks, warnings });
   });
 
   app.get('/metrics', { config: { public: true }, schema: hidden }, async (_request, reply) => {

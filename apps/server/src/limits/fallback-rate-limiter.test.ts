@@ -10,7 +10,7 @@ import { createFallbackRateLimiter } from './fallback-rate-limiter.js';
 import { createMemoryRateLimitStore } from './memory-rate-limit-store.js';
 import { createRedisRateLimitStore, REDIS_RATE_LIMIT_CLIENT_OPTIONS } from './redis-rate-limit-store.js';
 import { T0 } from './store-cases.fixture.js';
-import { createTcpProxy } from './tcp-proxy.fixture.js';
+import { redisBehindProxy } from './tcp-proxy.fixture.js';
 
 const reason = await redisUnreachable('fallback rate limiter on Redis');
 
@@ -23,15 +23,7 @@ describe.skipIf(reason !== undefined)('fallback rate limiter', () => {
   });
 
   it('answers from memory while Redis is unreachable or hangs, and from Redis again once it answers', async () => {
-    const target = new URL(REDIS_URL);
-    const proxy = await createTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
-    const client = new Redis({
-      host: '127.0.0.1',
-      port: proxy.port,
-      ...REDIS_RATE_LIMIT_CLIENT_OPTIONS,
-      retryStrategy: () => 20,
-    });
-    client.on('error', () => {});
+    const { proxy, client } = await redisBehindProxy(REDIS_URL);
     clients.push(client);
     const changes: boolean[] = [];
     const fallback = createMemoryRateLimitStore();

@@ -7,8 +7,8 @@
  * The client belongs to the caller. Give it `REDIS_RATE_LIMIT_CLIENT_OPTIONS` so that a lost
  * connection fails commands at once instead of queueing them; `timeoutMs` bounds the rest.
  */
-import { AtomError } from '@atom/errors';
 import type { Redis, RedisOptions } from 'ioredis';
+import { withTimeout } from '../app/with-timeout.js';
 import type { GcraOutcome, GcraStep } from './gcra.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 
@@ -76,19 +76,8 @@ export function createRedisRateLimitStore(options: RedisRateLimitStoreOptions): 
         String(step.incrementUs),
         String(step.toleranceUs),
       );
-      const [admitted, tat] = await withTimeout(reply, timeoutMs);
+      const [admitted, tat] = await withTimeout(reply, timeoutMs, 'Redis');
       return { allowed: admitted === 1, tatUs: Number(tat) };
     },
   };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new AtomError('ATOM_ERR_INTERNAL', `Redis did not answer within ${ms} ms`, { retryable: true })),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -3,6 +3,8 @@
  * listens on the port), open, frozen (bytes held, as by a hung server or a dead link) and thawed.
  */
 import net from 'node:net';
+import { Redis } from 'ioredis';
+import { REDIS_RATE_LIMIT_CLIENT_OPTIONS } from './redis-rate-limit-store.js';
 
 export interface TcpProxy {
   /** The port clients connect to; nothing listens there until `open()`. */
@@ -74,4 +76,21 @@ export async function createTcpProxy(target: { host: string; port: number }): Pr
       for (const write of held.splice(0)) write();
     },
   };
+}
+
+/**
+ * A relay (closed at first) in front of the Redis at `url`, and a fail-fast client of the relay
+ * that reconnects every 20 ms; disconnect the client and close the relay after the test.
+ */
+export async function redisBehindProxy(url: string): Promise<{ proxy: TcpProxy; client: Redis }> {
+  const target = new URL(url);
+  const proxy = await createTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port: proxy.port,
+    ...REDIS_RATE_LIMIT_CLIENT_OPTIONS,
+    retryStrategy: () => 20,
+  });
+  client.on('error', () => {});
+  return { proxy, client };
 }

@@ -93,7 +93,7 @@ export function createServerMetrics(
     labelNames: ['node_type', 'outcome'] as const,
     registers: [registry],
     async collect() {
-      const stats = await engine.store.cacheStats();
+      const stats = await engine.cache.cacheStats();
       cacheEvents.reset();
       for (const [nodeType, counts] of Object.entries(stats)) {
         cacheEvents.set({ node_type: nodeType, outcome: 'hit' }, counts.hits);

@@ -79,6 +79,18 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         summary: 'Start a run (202), or wait for its end with ?wait=<seconds>',
         params: ID_OR_NAME_PARAMS,
         querystring: waitQuery,
+        headers: {
+          type: 'object',
+          properties: {
+            'idempotency-key': {
+              type: 'string',
+              minLength: 1,
+              maxLength: 255,
+              description:
+                'A client-chosen id of this start: a retried request with the same key starts no second run of the workflow and answers with the first one (header `idempotent-replayed: true`).',
+            },
+          },
+        },
         body: {
           type: 'object',
           properties: {
@@ -95,12 +107,20 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       const { idOrName } = request.params as { idOrName: string };
       const body = (request.body ?? {}) as { inputs?: unknown; version?: number };
       const summary = await findWorkflow(ctx.control, idOrName);
-      const run = await engine.startRun({
+      const start = {
         workflow: summary.workflowId,
         inputs: body.inputs ?? {},
         trigger: { kind: 'manual', by: request.principal?.email ?? null },
         ...(body.version === undefined ? {} : { version: body.version }),
-      });
+      };
+      // A client that lost the answer (its API process died, a timeout) retries with the same key
+      // and gets the run its first request started: exactly one run per key and workflow.
+      const key = request.headers['idempotency-key'];
+      const { run, created } =
+        typeof key === 'string'
+          ? await engine.startRunOnce({ ...start, dedupeKey: `api:${key}` })
+          : { run: await engine.startRun(start), created: true };
+      if (!created) reply.header('idempotent-replayed', 'true');
       return answerStarted(ctx, reply, run, (request.query as { wait?: number }).wait);
     },
   );

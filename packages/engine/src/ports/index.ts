@@ -11,6 +11,7 @@ export type {
   Suspension,
 } from './node-registry.js';
 export type { SecretsPort } from './secrets-port.js';
+export type { StepCachePort } from './step-cache-port.js';
 export type {
   ClaimedStep,
   EventFeedPage,

@@ -7,6 +7,7 @@ import { AtomError, type ErrorRecord } from '@atom/errors';
 import { type CompiledStep, type CompiledTemplate, type CompiledWorkflow, canonicalHash } from '@atom/spec';
 import { newId } from '../ids.js';
 import type { NodeContext, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
+import type { StepCachePort } from '../ports/step-cache-port.js';
 import type { ClaimedStep, RunRecord, StorePort } from '../ports/store-port.js';
 import { buildBindings, refsWithSelf, type StepBindings, type StepReader, withSecrets } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
@@ -32,6 +33,8 @@ export type StepLog = (
 
 export interface ExecutorDeps {
   store: StorePort;
+  /** `cache:` outputs (the store, or a shared cache in front of it). */
+  cache: StepCachePort;
   /** Reads step rows for expressions (from the output memo when it can). */
   readSteps: StepReader;
   services: EngineServices;
@@ -211,8 +214,8 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     const keyValue =
       def.cache.key && call.bindings ? await evaluate(deps.services, def.cache.key, call.bindings) : call.input;
     cacheKey = canonicalHash([call.type, def.connection, keyValue]);
-    const hit = await deps.store.cacheGet(cacheKey, deps.now());
-    await deps.store.cacheCount(call.type, hit ? 'hit' : 'miss');
+    const hit = await deps.cache.cacheGet(cacheKey, deps.now());
+    await deps.cache.cacheCount(call.type, hit ? 'hit' : 'miss');
     if (hit) {
       const output = redact(await finalOutput(deps, call, hit.value), call.hidden);
       const stored = redact(call.input, call.hidden);
@@ -242,7 +245,7 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
   if (caching && def.cache) {
     const size = JSON.stringify(outcome.output ?? null).length;
     if (size <= deps.services.options.inlineOutputBytes) {
-      await deps.store.cacheSet(cacheKey, outcome.output ?? null, deps.now() + def.cache.ttlMs);
+      await deps.cache.cacheSet(cacheKey, outcome.output ?? null, deps.now() + def.cache.ttlMs);
     }
   }
   const output = redact(await finalOutput(deps, call, outcome.output), call.hidden);

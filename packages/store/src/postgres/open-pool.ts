@@ -6,7 +6,8 @@
  *   keeps fits in 2^53, and the records' fields are numbers (pg's default is a string);
  * - resolve table names in the store's schema only (`search_path`, sent when the connection
  *   starts, so it costs no extra round trip);
- * - give up connecting after CONNECT_TIMEOUT_MS, which surfaces as ATOM_ERR_STORE_BUSY.
+ * - give up connecting after CONNECT_TIMEOUT_MS, which surfaces as ATOM_ERR_STORE_BUSY;
+ * - never end the process when their server goes away (a restart, a failover).
  */
 import pg from 'pg';
 import type { ResolvedPostgresOptions } from './postgres-options.js';
@@ -43,5 +44,10 @@ export function openPool({ connectionString, poolMax, schema }: ResolvedPostgres
   // An idle connection that breaks (server restart) is dropped by the pool, which then emits
   // 'error'; without a listener Node would end the process. The next query opens a fresh one.
   pool.on('error', () => {});
+  // A connection that breaks while checked out (a write unit, Kysely's migrations) emits 'error' on
+  // its client, which the pool listens to only while the client is idle: the same crash. Its
+  // statements fail anyway (that is how callers learn), and the pool drops a client that is no
+  // longer queryable when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
