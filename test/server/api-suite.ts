@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AtomStore, type ServerHarness, startServer } from '../support/server-harness.js';
+import { until as waitUntil } from '../support/until.js';
 
 const HELLO = `atom: 1
 name: hello-api
@@ -563,12 +564,4 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
       });
     });
   });
-}
-
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

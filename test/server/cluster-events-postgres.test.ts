@@ -23,9 +23,9 @@ if (reason === undefined) {
     const channel = `atom_test_events_${randomBytes(4).toString('hex')}`;
     const logger = pino({ level: 'silent' });
     let api: ServerHarness;
-    let apiBus: (EventBus & { ready: Promise<void> }) | undefined;
+    let apiBus: EventBus | undefined;
     let workerStore: AtomStore;
-    let workerBus: EventBus & { ready: Promise<void> };
+    let workerBus: EventBus;
     const stop = new AbortController();
     let workerDone: Promise<void>;
 

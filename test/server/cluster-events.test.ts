@@ -19,9 +19,9 @@ if ((await redisUnreachable('events across processes through Redis')) === undefi
     const channel = `atom-test-events-${randomBytes(4).toString('hex')}`;
     const logger = pino({ level: 'silent' });
     let api: ServerHarness;
-    let apiBus: (EventBus & { subscribed: Promise<void> }) | undefined;
+    let apiBus: EventBus | undefined;
     let workerStore: AtomStore;
-    let workerBus: EventBus & { subscribed: Promise<void> };
+    let workerBus: EventBus;
     const stop = new AbortController();
     let workerDone: Promise<void>;
 
@@ -41,7 +41,7 @@ if ((await redisUnreachable('events across processes through Redis')) === undefi
       });
       workerBus = redisEventBus(engine, REDIS_URL, logger, channel);
       workerDone = engine.createWorker({ id: 'elsewhere', pollMs: 50 }).run({ signal: stop.signal });
-      await Promise.all([apiBus?.subscribed, workerBus.subscribed]);
+      await Promise.all([apiBus?.ready, workerBus.ready]);
     });
     afterAll(async () => {
       stop.abort();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, startCli } from '../support/cli-process.js';
 import { type CounterServer, startCounterServer } from '../support/counter-server.js';
 import { freePort } from '../support/free-port.js';
+import { until } from '../support/until.js';
 
 const workflow = (url: string) => `atom: 1
 name: slow-calls
@@ -25,14 +26,6 @@ steps:
 outputs:
   n: "{{ $steps.after.output.n }}"
 `;
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 interface Started {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; stderr: string; stdout: string }>;

@@ -10,14 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, startCli } from '../support/cli-process.js';
 import { freePort } from '../support/free-port.js';
 import { postgresUnreachable, useTestDatabase } from '../support/postgres-database.js';
+import { until as untilTrue } from '../support/until.js';
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Processes start and stop here: a request that fails meanwhile only means "not yet". */
+const until = (check: () => Promise<boolean>, timeoutMs = 30_000) =>
+  untilTrue(() => check().catch(() => false), timeoutMs, 50);
 
 const reason = await postgresUnreachable('API and worker processes on PostgreSQL');
 if (reason === undefined) {

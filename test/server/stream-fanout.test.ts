@@ -6,16 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerHarness, startServer } from '../support/server-harness.js';
 import { openStream, type StreamClient, type StreamMessage } from '../support/stream-client.js';
+import { until as untilTrue } from '../support/until.js';
 
 const SUBSCRIBERS = 1_000;
 
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+/** A thousand sockets on two loaded cores: room to catch up. */
+const until = (check: () => Promise<boolean> | boolean) => untilTrue(check, 60_000);
 
 describe('live stream fan-out', () => {
   let h: ServerHarness;

@@ -16,16 +16,9 @@ import { freePort } from '../support/free-port.js';
 import { postgresUnreachable, useTestDatabase } from '../support/postgres-database.js';
 import { type ServerHarness, startServer } from '../support/server-harness.js';
 import { openStream, type StreamClient, type StreamMessage } from '../support/stream-client.js';
+import { until } from '../support/until.js';
 
 const STUDIO_ORIGIN = 'https://studio.example.test';
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** What the stream must match: GET /runs/{id}/events items, with the run and its workflow. */
 function asStreamed(items: StreamMessage[], runId: string, workflowId: string) {

@@ -14,6 +14,11 @@ import type { Logger } from 'pino';
 export type EventListener = (events: readonly NewRunEvent[]) => void;
 
 export interface EventBus {
+  /**
+   * Settles once the bus hears other processes (Redis subscribed, PostgreSQL listening), or once
+   * its first attempt failed and it retries in the background; at once for the local bus.
+   */
+  ready: Promise<void>;
   subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
 }
@@ -22,7 +27,22 @@ export const EVENTS_CHANNEL = 'atom:events';
 
 /** This process's engine only. */
 export function localEventBus(engine: Engine): EventBus {
-  return { subscribe: (listener) => engine.onEvents(listener), close: async () => {} };
+  return { ready: Promise.resolve(), subscribe: (listener) => engine.onEvents(listener), close: async () => {} };
+}
+
+/** Hands `events` to every listener; one that throws is logged and does not stop the others. */
+export function deliverToAll<E>(
+  listeners: Iterable<(events: readonly E[]) => void>,
+  events: readonly E[],
+  logger: Logger,
+): void {
+  for (const listener of listeners) {
+    try {
+      listener(events);
+    } catch (error) {
+      logger.error({ err: error }, 'an event listener threw');
+    }
+  }
 }
 
 interface Envelope {
@@ -34,23 +54,10 @@ interface Envelope {
  * Publishes this engine's events to Redis and delivers everyone's to local listeners (this
  * process's own directly, without the round trip).
  */
-export function redisEventBus(
-  engine: Engine,
-  redisUrl: string,
-  logger: Logger,
-  channel = EVENTS_CHANNEL,
-): EventBus & { subscribed: Promise<void> } {
+export function redisEventBus(engine: Engine, redisUrl: string, logger: Logger, channel = EVENTS_CHANNEL): EventBus {
   const self = randomUUID();
   const listeners = new Set<EventListener>();
-  const deliver = (events: readonly NewRunEvent[]) => {
-    for (const listener of listeners) {
-      try {
-        listener(events);
-      } catch (error) {
-        logger.error({ err: error }, 'an event listener threw');
-      }
-    }
-  };
+  const deliver = (events: readonly NewRunEvent[]) => deliverToAll(listeners, events, logger);
   const options = { maxRetriesPerRequest: 1, enableOfflineQueue: false } as const;
   const publisher = new Redis(redisUrl, options);
   const subscriber = new Redis(redisUrl, { ...options, enableOfflineQueue: true });
@@ -66,7 +73,7 @@ export function redisEventBus(
     if (warned) logger.info('Redis is back: hearing the events of other processes again');
     warned = false;
   });
-  const subscribed = subscriber.subscribe(channel).then(
+  const ready = subscriber.subscribe(channel).then(
     () => undefined,
     (error: unknown) => onError(error),
   );
@@ -86,7 +93,7 @@ export function redisEventBus(
   });
   return {
     /** Settles once the channel is subscribed (or the attempt failed, reported as a warning). */
-    subscribed,
+    ready,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

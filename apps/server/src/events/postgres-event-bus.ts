@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Engine, StorePort } from '@atom/engine';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { EventBus, EventListener } from './event-bus.js';
+import { deliverToAll, type EventBus, type EventListener } from './event-bus.js';
 import { FeedTail } from './feed-tail.js';
 
 export const POSTGRES_EVENTS_CHANNEL = 'atom_events';
@@ -67,7 +67,7 @@ export function noticePayloads(from: string, runIds: Iterable<string>): string[]
  * await bus.ready;
  * bus.subscribe((events) => console.log(events.map((e) => e.id)));
  */
-export function postgresEventBus(options: PostgresEventBusOptions): EventBus & { ready: Promise<void> } {
+export function postgresEventBus(options: PostgresEventBusOptions): EventBus {
   const { engine, store, logger } = options;
   const channel = options.channel ?? POSTGRES_EVENTS_CHANNEL;
   const listening = options.listen !== false;
@@ -102,15 +102,7 @@ export function postgresEventBus(options: PostgresEventBusOptions): EventBus & {
   // Listening: the feed, read on from where this process began listening.
   const tail = new FeedTail({
     store,
-    deliver(events) {
-      for (const listener of listeners) {
-        try {
-          listener(events);
-        } catch (error) {
-          logger.error({ err: error }, 'an event listener threw');
-        }
-      }
-    },
+    deliver: (events) => deliverToAll(listeners, events, logger),
     onError: (error) => warn(error),
   });
 

@@ -58,6 +58,9 @@ export async function migratePostgres(db: Kysely<Record<string, never>>, schema:
           provider: guardedMigrations,
           migrationTableName: MIGRATION_TABLE,
           migrationLockTableName: MIGRATION_LOCK_TABLE,
+          // Migrations are written on parallel branches and land in any order; each one only adds
+          // its own tables and columns, so one numbered below an applied one is still applied.
+          allowUnorderedMigrations: true,
           migrationTableSchema: schema,
           disableTransactions: true,
         });

@@ -19,6 +19,9 @@ export async function migrateSqlite(context: WriteUnitContext, file: string): Pr
         provider: sqliteMigrations,
         migrationTableName: MIGRATION_TABLE,
         migrationLockTableName: MIGRATION_LOCK_TABLE,
+        // Migrations are written on parallel branches and land in any order; each one only adds
+        // its own tables and columns, so one numbered below an applied one is still applied.
+        allowUnorderedMigrations: true,
       });
       const failure = migrationFailure(file, await migrator.migrateToLatest());
       if (failure !== undefined) throw failure;
