@@ -300,12 +300,30 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
         expect(first.status).toBe(202);
         expect(first.headers.get('idempotent-replayed')).toBeNull();
         const again = await h.api('/api/v1/workflows/hello-api/runs?wait=20', {
-          body: { inputs: { who: 'someone else' } },
+          body: { inputs: { who: 'ada' } },
           headers: key,
         });
         expect(again.status).toBe(200);
         expect(again.headers.get('idempotent-replayed')).toBe('true');
         expect(again.json).toMatchObject({ id: first.json.id, outputs: { text: 'HELLO ADA' } });
+        // The same key with other inputs is another request: refused, and no run is started.
+        const reused = await h.api('/api/v1/workflows/hello-api/runs', {
+          body: { inputs: { who: 'someone else' } },
+          headers: key,
+        });
+        expect(reused.status).toBe(422);
+        expect(problemOf(reused.json)).toBe('ATOM_ERR_IDEMPOTENCY_KEY_REUSED');
+        expect(reused.json.errors[0].path).toBe('body.inputs');
+        // hello-api has versions 1 and 2 by now (the update test above); the run used the latest.
+        const started = await h.api(`/api/v1/runs/${first.json.id}`);
+        const otherVersion = await h.api('/api/v1/workflows/hello-api/runs', {
+          body: { inputs: { who: 'ada' }, version: started.json.workflow.version === 1 ? 2 : 1 },
+          headers: key,
+        });
+        expect(otherVersion.status).toBe(422);
+        expect(otherVersion.json.errors[0].path).toBe('body.version');
+        const runs = await h.api('/api/v1/runs?workflow=hello-api&limit=100');
+        expect(runs.json.items.filter((r: { id: string }) => r.id === first.json.id)).toHaveLength(1);
         const other = await h.api('/api/v1/workflows/hello-api/runs', { body: { inputs: { who: 'ada' } } });
         expect(other.json.id).not.toBe(first.json.id);
         const tooLong = await h.api('/api/v1/workflows/hello-api/runs', {

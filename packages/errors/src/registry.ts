@@ -129,6 +129,13 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: 'The inputs of a run do not match the workflow `inputs` schema.',
   },
+  ATOM_ERR_IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    title: 'Idempotency key reused',
+    retryable: false,
+    description:
+      'An `Idempotency-Key` already started a run with other inputs or another version. A retry must repeat the first request; a new request needs a new key.',
+  },
   ATOM_ERR_RUN_NOT_FOUND: {
     status: 404,
     title: 'Run not found',

@@ -5,6 +5,7 @@
  */
 import type { RunFilter, RunRecord, RunStatus, TriggerKind } from '@atom/engine';
 import { AtomError } from '@atom/errors';
+import { canonicalJson } from '@atom/spec';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   AUTH_ERRORS,
@@ -87,7 +88,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
               minLength: 1,
               maxLength: 255,
               description:
-                'A client-chosen id of this start: a retried request with the same key starts no second run of the workflow and answers with the first one (header `idempotent-replayed: true`).',
+                'A client-chosen id of this start: a retried request with the same key starts no second run of the workflow and answers with the first one (header `idempotent-replayed: true`); the same key with other inputs or version is refused with 422 `ATOM_ERR_IDEMPOTENCY_KEY_REUSED`.',
             },
           },
         },
@@ -120,7 +121,10 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         typeof key === 'string'
           ? await engine.startRunOnce({ ...start, dedupeKey: `api:${key}` })
           : { run: await engine.startRun(start), created: true };
-      if (!created) reply.header('idempotent-replayed', 'true');
+      if (!created) {
+        refuseOtherRequest(run, start.inputs, body.version);
+        reply.header('idempotent-replayed', 'true');
+      }
       return answerStarted(ctx, reply, run, (request.query as { wait?: number }).wait);
     },
   );
@@ -335,4 +339,22 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       },
     );
   }
+}
+
+/**
+ * A key names one request: a retry must repeat it. The same key with other inputs (or another
+ * explicit version) is a client bug that would silently lose the second request's data.
+ */
+function refuseOtherRequest(run: RunRecord, inputs: unknown, version: number | undefined): void {
+  const sameInputs = canonicalJson(run.inputs) === canonicalJson(inputs);
+  if (sameInputs && (version === undefined || version === run.version)) return;
+  throw new AtomError(
+    'ATOM_ERR_IDEMPOTENCY_KEY_REUSED',
+    `Idempotency-Key already started run ${run.id} with ${sameInputs ? `version ${run.version}` : 'other inputs'}`,
+    {
+      details: [
+        { path: sameInputs ? 'body.version' : 'body.inputs', message: 'differs from the first request with this key' },
+      ],
+    },
+  );
 }
