@@ -40,6 +40,23 @@ export function memberCases(h: StoreHarness): void {
     expect((await h.store.getUser('u-2'))?.role).toBe('owner');
   });
 
+  it('keeps one owner when the last two owners are demoted or removed at the same instant', async () => {
+    await h.store.createUser(ADA);
+    await h.store.createUser({ ...GRACE, role: 'owner' });
+    for (let round = 0; round < 10; round++) {
+      const changes = await Promise.all(
+        round % 2 === 0
+          ? [h.store.setUserRole('u-1', 'admin'), h.store.setUserRole('u-2', 'admin')]
+          : [h.store.deleteUser('u-1'), h.store.setUserRole('u-2', 'viewer')],
+      );
+      expect(changes.filter((c) => c === 'changed')).toHaveLength(1);
+      expect((await h.store.listUsers()).filter((u) => u.role === 'owner')).toHaveLength(1);
+      if ((await h.store.getUser('u-1')) === undefined) await h.store.createUser(ADA);
+      await h.store.setUserRole('u-1', 'owner');
+      await h.store.setUserRole('u-2', 'owner');
+    }
+  });
+
   it('removes a member with their tokens and sessions', async () => {
     await h.store.createUser(ADA);
     await h.store.createUser(GRACE);

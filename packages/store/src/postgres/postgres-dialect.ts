@@ -12,4 +12,5 @@ export const POSTGRES_DIALECT: SqlDialect = {
   },
   decodeJson: <T>(row: object) => row as T,
   decodeRows: <T>(rows: object[]) => rows as T[],
+  rowLock: ' for update',
 };

@@ -2,9 +2,10 @@
  * Members, their tokens and invitations (MemberStore) for either adapter.
  *
  * The last owner is protected inside the statement itself: the UPDATE or DELETE carries the
- * condition "not an owner, or another owner remains", so a workspace never ends up without one
- * (two admins demoting the last two owners at the same instant on PostgreSQL could still race;
- * SQLite runs one writer at a time). When nothing changed, the user row tells why.
+ * condition "not an owner, or another owner remains", so a workspace never ends up without one.
+ * On PostgreSQL the owners it counts are locked first: of two statements demoting the last two
+ * owners at the same instant, the second waits, counts again and finds one owner left (SQLite runs
+ * one writer at a time). When nothing changed, the user row tells why.
  *
  * In: a SqlDialect, then ids, roles and InvitationRecord. Out: records and MemberChange.
  */
@@ -16,10 +17,9 @@ import { TOKEN_COLUMNS, USER_COLUMNS } from './user-queries.js';
 
 const INVITATION_COLUMNS = `id, email, role, token_hash as "tokenHash", invited_by as "invitedBy",
   created_at as "createdAt", expires_at as "expiresAt", accepted_at as "acceptedAt", revoked_at as "revokedAt"`;
-const ANOTHER_OWNER = `(select count(*) from users where role = 'owner') > 1`;
-
 export function memberQueries(d: SqlDialect) {
   const p = d.param;
+  const ANOTHER_OWNER = `(select count(*) from (select id from users where role = 'owner'${d.rowLock}) owners) > 1`;
   const LIST_USERS = `select ${USER_COLUMNS} from users order by created_at, id`;
   const USER_BY_ID = `select ${USER_COLUMNS} from users where id = ${p(1)}`;
   const SET_ROLE = `update users set role = ${p(1)}

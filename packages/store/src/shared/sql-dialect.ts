@@ -1,7 +1,7 @@
 /**
  * What the shared query functions need to know about a database: how placeholders are written and
- * in which order their values go, and how JSON columns come back. Everything else that differs
- * (list parameters, locking, claims) stays in each adapter's own queries.
+ * in which order their values go, how JSON columns come back, and how a SELECT locks what it reads.
+ * Everything else that differs (list parameters, claims) stays in each adapter's own queries.
  *
  * In: nothing. Out: one object per adapter (sqlite/sqlite-dialect.ts, postgres/postgres-dialect.ts).
  */
@@ -20,6 +20,11 @@ export interface SqlDialect {
   decodeJson<T>(row: object, fields: readonly string[]): T;
   /** `decodeJson` for each row, in place: the same array comes back. */
   decodeRows<T>(rows: object[], fields: readonly string[]): T[];
+  /**
+   * Appended to a SELECT whose rows must stay as read until the statement's transaction ends:
+   * ` for update` in PostgreSQL; empty in SQLite, which runs one writer at a time.
+   */
+  rowLock: string;
 }
 
 /** `(p(1), p(2), …)` for `count` values from the `first`-th placeholder on. */

@@ -16,4 +16,5 @@ export const SQLITE_DIALECT: SqlDialect = {
     for (const row of rows) decodeJson(row, fields);
     return rows as T[];
   },
+  rowLock: '',
 };
