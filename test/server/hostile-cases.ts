@@ -43,7 +43,7 @@ export interface RequestCase {
   writes?: Record<string, number | 'any'>;
   /** A known bug this case shows: the row runs as `it.fails` until it is fixed. */
   bug?: string;
-  check?(answer: RawAnswer, c: HostileContext): void;
+  check?(answer: RawAnswer, c: HostileContext): void | Promise<void>;
 }
 
 export interface RunCase {
@@ -459,7 +459,11 @@ const oversized: RequestCase[] = [
     status: 202,
     code: null,
     writes: { runs: 1, steps: 'any', run_events: 'any' },
-    bug: "answered 500 with Node's ERR_INVALID_CHAR, not a problem: the respond node lets CR/LF into header values",
+    check: async (answer, c) => {
+      expect(answer.text).not.toContain('evil');
+      const run = await c.h.api(`/api/v1/runs/${answer.json.runId}`);
+      expect(run.json.steps[0]?.error?.code, run.text).toBe('ATOM_ERR_NODE_INPUT');
+    },
   },
   {
     name: 'prototype poisoning in JSON',

@@ -89,7 +89,7 @@ export function describeHostileInput(label: string, backend: HostileBackend): vo
               status: row.status,
               code: row.code,
             });
-            row.check?.(answer, c);
+            await row.check?.(answer, c);
             expect(snapshotChanges(before, await snapshots.take(), row.writes)).toEqual([]);
           });
         }
