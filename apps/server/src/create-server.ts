@@ -111,6 +111,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     version: options.version,
     corsOrigins: options.corsOrigins ?? [],
+    maxNesting: engine.options.maxNesting,
   });
   // Before the auth hook: a refused upgrade's socket is then closed after its 401/403 answer.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

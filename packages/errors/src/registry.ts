@@ -389,6 +389,13 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: "The request body, query or parameters do not match the route's schema; `errors` lists each field.",
   },
+  ATOM_ERR_VALUE_TOO_DEEP: {
+    status: 400,
+    title: 'Value nested too deeply',
+    retryable: false,
+    description:
+      'A request body, workflow document, `with` value, run input or step output nests arrays and objects deeper than ATOM_MAX_NESTING (64 by default); the detail gives the path where the limit is crossed.',
+  },
   ATOM_ERR_REQUEST_JSON: {
     status: 400,
     title: 'Malformed JSON',

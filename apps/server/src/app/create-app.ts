@@ -3,6 +3,8 @@
  * YAML bodies, strict request validation (unknown fields are errors, never silently dropped), the
  * authentication gate, and the OpenAPI description built from the route schemas.
  */
+
+import { assertNesting } from '@atom/spec';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -35,6 +37,8 @@ export interface AppOptions {
   version: string;
   /** Origins allowed to call the API from a browser; none (no CORS headers at all) when empty. */
   corsOrigins: readonly string[];
+  /** Deepest nesting of arrays and objects a parsed body may have (ATOM_MAX_NESTING). */
+  maxNesting: number;
 }
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
@@ -63,6 +67,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Every parsed body, before its schema is checked (ajv and the handlers recurse on it). Raw bodies
+  // (webhooks: a Buffer) and YAML text are checked where they are decoded.
+  app.addHook('preValidation', async (request) => {
+    const { body } = request;
+    if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) {
+      assertNesting(body, options.maxNesting, 'the request body', ['body']);
+    }
+  });
   // Fail at start-up, not at the first request, when a route forgets its access declaration.
   app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {
