@@ -344,8 +344,13 @@ async function invoke(
     },
     signal: controller.signal,
     now: deps.now,
+    // A node's log line is as public as its stored output: redacted the same way.
     log: (level, message, data) =>
-      deps.log(level, message, { runId: call.run.id, step: call.claimed.key, ...(data === undefined ? {} : { data }) }),
+      deps.log(level, redact(message, call.hidden), {
+        runId: call.run.id,
+        step: call.claimed.key,
+        ...(data === undefined ? {} : { data: redact(data, call.hidden) }),
+      }),
     resume: await resumeWithData(deps, call.claimed.resume),
   };
   try {
