@@ -726,6 +726,29 @@ const expressionsAtTheDoor: RequestCase[] = [
     code: 'ATOM_ERR_SPEC_INVALID',
   },
   {
+    name: "$secrets in a log step's message (copied to the log)",
+    send: (c) =>
+      json(
+        c,
+        '/api/v1/workflows',
+        doc('secret-log', { steps: [{ id: 'a', uses: 'log', with: { message: 'key: {{ $secrets.API_KEY }}' } }] }),
+      ),
+    status: 422,
+    code: 'ATOM_ERR_SPEC_INVALID',
+    check: (answer) => expect(answer.json.errors[0]).toMatchObject({ path: 'steps[0].with.message' }),
+  },
+  {
+    name: "$secrets in a respond step's body (sent to the caller)",
+    send: (c) =>
+      json(
+        c,
+        '/api/v1/workflows',
+        doc('secret-respond', { steps: [{ id: 'a', uses: 'respond', with: { body: '{{ $secrets.API_KEY }}' } }] }),
+      ),
+    status: 422,
+    code: 'ATOM_ERR_SPEC_INVALID',
+  },
+  {
     name: '$secrets in the workflow outputs',
     send: (c) => json(c, '/api/v1/workflows', doc('secret-out', { outputs: { key: '{{ $secrets.API_KEY }}' } })),
     status: 422,

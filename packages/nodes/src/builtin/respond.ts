@@ -14,6 +14,7 @@ export const RUN_RESPONDED = 'run.responded';
 export const respondNode = defineNode({
   type: 'respond',
   version: 1,
+  copiesInput: true,
   title: 'Respond to the webhook',
   description:
     "Answers the HTTP request that started the run (a webhook trigger with `respond: node`); the run's first respond step wins.",
