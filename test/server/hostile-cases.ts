@@ -504,6 +504,13 @@ const oversized: RequestCase[] = [
     },
   },
   {
+    name: 'headers over 16 KiB (refused by the HTTP parser, still problem+json)',
+    send: (c) =>
+      rawRequest(c.h.url, { path: '/api/v1/workflows', headers: { ...bearer(c), 'x-pad': 'p'.repeat(20_000) } }),
+    status: 431,
+    code: 'ATOM_ERR_REQUEST_HEADERS_TOO_LARGE',
+  },
+  {
     name: 'prototype poisoning in JSON',
     send: (c) =>
       raw(

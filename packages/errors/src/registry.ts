@@ -414,6 +414,26 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: "The body's `Content-Type` is not one the route accepts (JSON, or YAML where documented).",
   },
+  ATOM_ERR_REQUEST_MALFORMED: {
+    status: 400,
+    title: 'Unreadable HTTP request',
+    retryable: false,
+    description:
+      "The request is not valid HTTP/1.1 (a bad request line, header or chunk); Node's parser refused it and the connection is closed.",
+  },
+  ATOM_ERR_REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers too large',
+    retryable: false,
+    description: "The request's headers are over Node's limit (16 KiB by default, `--max-http-header-size`).",
+  },
+  ATOM_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request not received in time',
+    retryable: true,
+    description:
+      'The whole request (headers and body) did not arrive within `ATOM_REQUEST_TIMEOUT_MS` (60 s by default); the connection is closed.',
+  },
   ATOM_ERR_ROUTE_NOT_FOUND: {
     status: 404,
     title: 'Route not found',

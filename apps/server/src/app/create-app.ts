@@ -12,6 +12,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { answerClientError } from './client-error.js';
 import { type Access, accessOf } from './permissions.js';
 import { handleError, handleNotFound, PROBLEM_SCHEMA } from './problem.js';
 
@@ -39,6 +40,8 @@ export interface AppOptions {
   corsOrigins: readonly string[];
   /** Deepest nesting of arrays and objects a parsed body may have (ATOM_MAX_NESTING). */
   maxNesting: number;
+  /** Time allowed to receive a whole request, headers and body (ATOM_REQUEST_TIMEOUT_MS); then 408. */
+  requestTimeoutMs: number;
 }
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
@@ -48,6 +51,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // Per-request lines would double the log; the routes log what matters (run ids, deliveries).
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    requestTimeout: options.requestTimeoutMs,
+    // Node checks for timed-out requests every 30 s by default: a short timeout would come late.
+    http: {
+      headersTimeout: Math.min(60_000, options.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(options.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
