@@ -23,15 +23,18 @@ describe('robustness', () => {
       atom: 1,
       name: 'secrets',
       steps: [
-        { id: 'call', uses: 'log', with: { message: 'calling with {{ $secrets.TOKEN }}' } },
-        { id: 'echo', uses: 'transform', with: { token: '{{ $secrets.TOKEN }}' } },
+        {
+          id: 'echo',
+          uses: 'code',
+          with: { code: 'return { token: input.text }', input: { text: 'calling with {{ $secrets.TOKEN }}' } },
+        },
       ],
       outputs: { leaked: '{{ $steps.echo.output.token }}' },
     });
     expect(run.status).toBe('succeeded');
     expect(JSON.stringify({ run, steps: [...steps.values()] })).not.toContain('s3cr3t-value');
-    expect(steps.get('call')?.input).toEqual({ message: 'calling with [redacted]' });
-    expect(run.outputs).toEqual({ leaked: '[redacted]' });
+    expect(steps.get('echo')?.input).toMatchObject({ input: { text: 'calling with [redacted]' } });
+    expect(run.outputs).toEqual({ leaked: 'calling with [redacted]' });
   });
 
   it('refuses $secrets anywhere but a node input', async () => {
@@ -41,16 +44,46 @@ describe('robustness', () => {
       name: 'peek',
       steps: [
         { id: 'a', uses: 'transform', with: { ok: '{{ $secrets.TOKEN }}' }, output: '{{ $secrets.TOKEN }}' },
-        { id: 'b', if: '{{ $secrets.TOKEN = "x" }}', uses: 'transform', with: {} },
+        { id: 'b', if: '{{ $secrets.TOKEN = "x" }}', uses: 'code', with: { code: 'return 1' } },
+        { id: 'c', uses: 'code', with: { code: 'return 1', input: '{{ $secrets.TOKEN }}' } },
       ],
       outputs: { direct: '{{ $secrets.TOKEN }}' },
     });
     expect(result.errors.map((error) => error.path).sort()).toEqual([
       'outputs.direct',
       'steps[0].output',
+      'steps[0].with.ok',
       'steps[1].if',
     ]);
     expect(result.errors.every((error) => error.code === 'ATOM_ERR_SPEC_EXPRESSION')).toBe(true);
+  });
+
+  it('refuses $secrets in the with of the nodes that copy their input (transform, log, respond, fail, approval)', async () => {
+    harness = await createHarness();
+    const copying = {
+      transform: { v: '{{ $secrets.TOKEN }}' },
+      log: { message: 'key {{ $secrets.TOKEN }}' },
+      respond: { headers: { 'x-key': '{{ $secrets.TOKEN }}' } },
+      fail: { message: '{{ $secrets.TOKEN }}' },
+      approval: { message: 'approve {{ $secrets.TOKEN }}' },
+    };
+    const steps = Object.entries(copying).map(([uses, input], index) => ({ id: `s${index}`, uses, with: input }));
+    const compensated = {
+      id: 'undo',
+      uses: 'code',
+      with: { code: 'return 1', input: '{{ $secrets.TOKEN }}' },
+      compensate: { uses: 'log', with: { message: '{{ $secrets.TOKEN }}' } },
+    };
+    const result = harness.engine.validate({ atom: 1, name: 'copies', steps: [...steps, compensated] });
+    expect(result.errors.map((error) => error.path)).toEqual([
+      'steps[0].with.v',
+      'steps[1].with.message',
+      'steps[2].with.headers.x-key',
+      'steps[3].with.message',
+      'steps[4].with.message',
+      'steps[5].compensate.with.message',
+    ]);
+    expect(result.errors[1]?.message).toMatch(/^\$secrets cannot be read in the with of log, which copies its input/);
   });
 
   it('fails a run whose stored workflow no longer compiles, instead of retrying it forever', async () => {

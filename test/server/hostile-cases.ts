@@ -43,7 +43,7 @@ export interface RequestCase {
   writes?: Record<string, number | 'any'>;
   /** A known bug this case shows: the row runs as `it.fails` until it is fixed. */
   bug?: string;
-  check?(answer: RawAnswer, c: HostileContext): void;
+  check?(answer: RawAnswer, c: HostileContext): void | Promise<void>;
 }
 
 export interface RunCase {
@@ -354,6 +354,13 @@ const pathTraversal: RequestCase[] = [
 export const BODY_LIMIT_BYTES = 128 * 1024;
 const BIG = 'x'.repeat(BODY_LIMIT_BYTES + 1024);
 
+/** `depth` arrays inside each other around 1. */
+function nested(depth: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
 const oversized: RequestCase[] = [
   {
     name: 'workflow as JSON',
@@ -425,8 +432,40 @@ const oversized: RequestCase[] = [
         `{"atom":1,"name":"deep","steps":[{"id":"a","uses":"transform","with":${'['.repeat(10_000)}${']'.repeat(10_000)}}]}`,
         'application/json',
       ),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_TOO_DEEP',
+  },
+  {
+    name: 'JSON one level over ATOM_MAX_NESTING (64)',
+    send: (c) => json(c, '/api/v1/workflows', doc('deep-65', { description: nested(64) })),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_TOO_DEEP',
+    check: (answer) => expect(answer.json.errors[0].path).toMatch(/^body\.description(\[0\]){63}$/),
+  },
+  {
+    name: 'YAML workflow with a `with` nested 200 deep',
+    send: (c) =>
+      raw(
+        c,
+        '/api/v1/workflows',
+        `atom: 1\nname: deep-yaml\nsteps:\n  - id: a\n    uses: transform\n    with: { v: ${'['.repeat(200)}${']'.repeat(200)} }\n`,
+        'application/yaml',
+      ),
     status: 422,
     code: 'ATOM_ERR_SPEC_INVALID',
+    check: (answer) => expect(answer.json.errors[0]).toMatchObject({ code: 'ATOM_ERR_VALUE_TOO_DEEP', line: 6 }),
+  },
+  {
+    name: 'webhook JSON body nested 10,000 deep',
+    send: (c) => hook(c, 'open', `{"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}`),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_TOO_DEEP',
+  },
+  {
+    name: 'event payload nested 100 deep',
+    send: (c) => json(c, '/api/v1/events', { name: 'deep.event', payload: nested(100) }),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_TOO_DEEP',
   },
   {
     name: 'more steps than a workflow may have',
@@ -450,8 +489,7 @@ const oversized: RequestCase[] = [
         'application/json',
       ),
     status: 400,
-    code: 'ATOM_ERR_RUN_INPUT_INVALID',
-    bug: 'answered 500 ATOM_ERR_INTERNAL: JSON.stringify overflows the stack in the store (shared/json-text.ts) while inserting the run',
+    code: 'ATOM_ERR_VALUE_TOO_DEEP',
   },
   {
     name: 'header injection through a respond step (CR LF from the query)',
@@ -459,7 +497,18 @@ const oversized: RequestCase[] = [
     status: 202,
     code: null,
     writes: { runs: 1, steps: 'any', run_events: 'any' },
-    bug: "answered 500 with Node's ERR_INVALID_CHAR, not a problem: the respond node lets CR/LF into header values",
+    check: async (answer, c) => {
+      expect(answer.text).not.toContain('evil');
+      const run = await c.h.api(`/api/v1/runs/${answer.json.runId}`);
+      expect(run.json.steps[0]?.error?.code, run.text).toBe('ATOM_ERR_NODE_INPUT');
+    },
+  },
+  {
+    name: 'headers over 16 KiB (refused by the HTTP parser, still problem+json)',
+    send: (c) =>
+      rawRequest(c.h.url, { path: '/api/v1/workflows', headers: { ...bearer(c), 'x-pad': 'p'.repeat(20_000) } }),
+    status: 431,
+    code: 'ATOM_ERR_REQUEST_HEADERS_TOO_LARGE',
   },
   {
     name: 'prototype poisoning in JSON',
@@ -684,6 +733,29 @@ const expressionsAtTheDoor: RequestCase[] = [
     code: 'ATOM_ERR_SPEC_INVALID',
   },
   {
+    name: "$secrets in a log step's message (copied to the log)",
+    send: (c) =>
+      json(
+        c,
+        '/api/v1/workflows',
+        doc('secret-log', { steps: [{ id: 'a', uses: 'log', with: { message: 'key: {{ $secrets.API_KEY }}' } }] }),
+      ),
+    status: 422,
+    code: 'ATOM_ERR_SPEC_INVALID',
+    check: (answer) => expect(answer.json.errors[0]).toMatchObject({ path: 'steps[0].with.message' }),
+  },
+  {
+    name: "$secrets in a respond step's body (sent to the caller)",
+    send: (c) =>
+      json(
+        c,
+        '/api/v1/workflows',
+        doc('secret-respond', { steps: [{ id: 'a', uses: 'respond', with: { body: '{{ $secrets.API_KEY }}' } }] }),
+      ),
+    status: 422,
+    code: 'ATOM_ERR_SPEC_INVALID',
+  },
+  {
     name: '$secrets in the workflow outputs',
     send: (c) => json(c, '/api/v1/workflows', doc('secret-out', { outputs: { key: '{{ $secrets.API_KEY }}' } })),
     status: 422,
@@ -784,6 +856,11 @@ const code: RunCase[] = [
     code: 'ATOM_ERR_CODE_ERROR',
   },
   { name: 'endless loop', steps: () => probe('code', { code: 'while (true) {}' }), code: 'ATOM_ERR_CODE_TIMEOUT' },
+  {
+    name: 'an output nested 100 deep',
+    steps: () => probe('code', { code: 'let v = 1; for (let i = 0; i < 100; i++) v = [v]; return v' }),
+    code: 'ATOM_ERR_VALUE_TOO_DEEP',
+  },
   {
     name: 'memory exhaustion',
     steps: () => probe('code', { code: "const a = []; while (true) a.push('x'.repeat(1 << 20) + a.length)" }),

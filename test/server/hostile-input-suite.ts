@@ -77,6 +77,14 @@ export function describeHostileInput(label: string, backend: HostileBackend): vo
       await c.redirector?.close();
     });
 
+    it('reads every table that a request could write, and has at least 40 cases', async () => {
+      const tables = Object.keys(await snapshots.take());
+      const wanted = ['users', 'api_tokens', 'sessions', 'workflows', 'runs', 'steps', 'run_events', 'secrets'];
+      expect(tables).toEqual(expect.arrayContaining([...wanted, 'audit_log', 'runs#rows', 'secrets#rows']));
+      const cases = [...Object.values(REQUEST_CASES), ...Object.values(RUN_CASES)].flat();
+      expect(cases.length).toBeGreaterThanOrEqual(40);
+    });
+
     for (const [group, cases] of Object.entries(REQUEST_CASES)) {
       describe(group, () => {
         for (const row of cases) {
@@ -89,7 +97,7 @@ export function describeHostileInput(label: string, backend: HostileBackend): vo
               status: row.status,
               code: row.code,
             });
-            row.check?.(answer, c);
+            await row.check?.(answer, c);
             expect(snapshotChanges(before, await snapshots.take(), row.writes)).toEqual([]);
           });
         }

@@ -24,7 +24,14 @@ describe('secrets and variables', () => {
     echo = createServer((request, response) => {
       received.push(String(request.headers['x-api-key']));
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ sawKey: request.headers['x-api-key'], region: request.headers['x-region'] }));
+      response.end(
+        JSON.stringify({
+          sawKey: request.headers['x-api-key'],
+          region: request.headers['x-region'],
+          headers: request.headers,
+          url: request.url,
+        }),
+      );
     });
     await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
     echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
@@ -104,6 +111,71 @@ outputs:
     expect(h.logs.join('')).not.toContain(SECRET);
     const file = readFileSync(join(h.dir, 'atom.db'));
     expect(file.includes(Buffer.from(SECRET))).toBe(false);
+  });
+
+  it('keeps encoded forms of the secret (base64, Basic, URL, hex) out of everything stored or shown', async () => {
+    const document = {
+      atom: 1,
+      name: 'encodes-secret',
+      steps: [
+        {
+          id: 'call',
+          uses: 'http.request',
+          with: {
+            url: `${echoUrl}/encoded`,
+            query: { key: '{{ $secrets.API_KEY & "/+ &" }}' },
+            headers: {
+              'x-b64': '{{ $base64encode($secrets.API_KEY) }}',
+              authorization: "{{ 'Basic ' & $base64encode('ops:' & $secrets.API_KEY) }}",
+              'x-url': '{{ $encodeUrlComponent($secrets.API_KEY & "?") }}',
+              'x-json': '{{ $string({ "key": $secrets.API_KEY }) }}',
+            },
+          },
+        },
+        {
+          id: 'hex',
+          uses: 'code',
+          with: {
+            code: 'return [...input.s].map((c) => c.charCodeAt(0).toString(16)).join("")',
+            input: { s: '{{ $secrets.API_KEY }}' },
+          },
+        },
+      ],
+    };
+    const created = await h.api('/api/v1/workflows', { body: document });
+    expect(created.status, created.text).toBe(201);
+    const logsFrom = h.logs.length;
+    const run = await h.api('/api/v1/workflows/encodes-secret/runs?wait=20', { body: {} });
+    expect(run.json.steps[0].status, run.text).toBe('succeeded');
+    const seen = run.json.steps[0].output.body.headers;
+    expect(seen['x-b64']).toBe('[redacted]');
+    expect(seen.authorization).toMatch(/^Basic .{0,8}\[redacted\]/);
+    const events = await h.api(`/api/v1/runs/${run.json.id}/events`);
+    const stored = Buffer.concat(
+      ['atom.db', 'atom.db-wal'].flatMap((name) => {
+        try {
+          return [readFileSync(join(h.dir, name))];
+        } catch {
+          return [];
+        }
+      }),
+    ).toString('latin1');
+    const bytes = Buffer.from(SECRET);
+    expect(run.json.steps[1].output, run.text).toBe('[redacted]');
+    const forms = [
+      SECRET,
+      bytes.toString('hex'),
+      bytes.toString('base64').replace(/=+$/, ''),
+      Buffer.from(`ops:${SECRET}`).toString('base64').slice(8, -4),
+      encodeURIComponent(`${SECRET}/+ &`),
+      new URLSearchParams({ key: `${SECRET}/+ &` }).toString(),
+    ];
+    for (const form of forms) {
+      expect(run.text, form).not.toContain(form);
+      expect(events.text, form).not.toContain(form);
+      expect(h.logs.slice(logsFrom).join(''), form).not.toContain(form);
+      expect(stored.includes(form), form).toBe(false);
+    }
   });
 
   it('deletes a secret (404 once gone)', async () => {

@@ -70,6 +70,7 @@ export interface ServerHarnessOptions {
   worker?: boolean;
   scheduler?: boolean;
   bodyLimitBytes?: number;
+  requestTimeoutMs?: number;
   /** ATOM_HTTP_ALLOW of `http.request` (default 127.0.0.1, where the tests' stand-in servers listen). */
   httpAllow?: string[];
   hookTimeoutMs?: number;
@@ -154,6 +155,7 @@ export async function startServer(options: ServerHarnessOptions = {}): Promise<S
     scheduler: options.scheduler ?? false,
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(options.hookTimeoutMs ? { hookTimeoutMs: options.hookTimeoutMs } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
     ...(options.limiter ? { limiter: options.limiter } : {}),
     ...(options.bus ? { bus: options.bus(engine) } : {}),

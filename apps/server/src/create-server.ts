@@ -74,6 +74,8 @@ export interface ServerOptions {
   corsOrigins?: readonly string[];
   /** Request body limit; default 10 MiB. */
   bodyLimitBytes?: number;
+  /** Time allowed to receive a whole request (slow clients get 408); default 60 s. */
+  requestTimeoutMs?: number;
   /** Default answer timeout of `respond: node` webhooks; default 30 s. */
   hookTimeoutMs?: number;
   /** Longest `?wait=` honoured; default 300 s. */
@@ -111,6 +113,8 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
     version: options.version,
     corsOrigins: options.corsOrigins ?? [],
+    maxNesting: engine.options.maxNesting,
+    requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
   });
   // Before the auth hook: a refused upgrade's socket is then closed after its 401/403 answer.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_NESTING } from '@atom/spec';
+
 /** Limits and tunables of the engine; every one has a default (DESIGN §3 "Limits"). */
 export interface EngineOptions {
   /** Outputs larger than this (bytes of JSON) are stored as blobs and kept by reference. */
@@ -12,6 +14,8 @@ export interface EngineOptions {
   expressionTimeoutMs: number;
   expressionMaxDepth: number;
   maxSteps: number;
+  /** Deepest nesting of arrays and objects in documents, run inputs, trigger data and step outputs (ATOM_MAX_NESTING). */
+  maxNesting: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -23,4 +27,5 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   expressionTimeoutMs: 1_000,
   expressionMaxDepth: 200,
   maxSteps: 1_000,
+  maxNesting: DEFAULT_MAX_NESTING,
 };

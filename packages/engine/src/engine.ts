@@ -135,12 +135,20 @@ export class Engine implements EngineCore {
 
   /** Validates a document (YAML text or a parsed value) without storing it; never throws. */
   validate(input: unknown): ValidationResult {
-    return validateWorkflow(input, { catalog: this.catalog, maxSteps: this.options.maxSteps });
+    return validateWorkflow(input, {
+      catalog: this.catalog,
+      maxSteps: this.options.maxSteps,
+      maxNesting: this.options.maxNesting,
+    });
   }
 
   /** Validates and compiles; throws ATOM_ERR_SPEC_* with every error when invalid. */
   compile(input: unknown): CompiledWorkflow {
-    return compileWorkflow(input, { catalog: this.catalog, maxSteps: this.options.maxSteps });
+    return compileWorkflow(input, {
+      catalog: this.catalog,
+      maxSteps: this.options.maxSteps,
+      maxNesting: this.options.maxNesting,
+    });
   }
 
   /** Stores a document as a new immutable version (or finds the identical newest one). */

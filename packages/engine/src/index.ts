@@ -61,5 +61,6 @@ export {
 } from './ports/index.js';
 export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
 export { RunEvents } from './run/event-types.js';
+export { REDACTED, redact, redactText, secretForms } from './run/redact.js';
 export type { StepLog } from './run/step-executor.js';
 export { type RunLoopOptions, Worker, type WorkerOptions } from './worker/worker.js';

@@ -389,6 +389,13 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: "The request body, query or parameters do not match the route's schema; `errors` lists each field.",
   },
+  ATOM_ERR_VALUE_TOO_DEEP: {
+    status: 400,
+    title: 'Value nested too deeply',
+    retryable: false,
+    description:
+      'A request body, workflow document, `with` value, run input or step output nests arrays and objects deeper than ATOM_MAX_NESTING (64 by default); the detail gives the path where the limit is crossed.',
+  },
   ATOM_ERR_REQUEST_JSON: {
     status: 400,
     title: 'Malformed JSON',
@@ -406,6 +413,26 @@ export const ERROR_REGISTRY = {
     title: 'Unsupported content type',
     retryable: false,
     description: "The body's `Content-Type` is not one the route accepts (JSON, or YAML where documented).",
+  },
+  ATOM_ERR_REQUEST_MALFORMED: {
+    status: 400,
+    title: 'Unreadable HTTP request',
+    retryable: false,
+    description:
+      "The request is not valid HTTP/1.1 (a bad request line, header or chunk); Node's parser refused it and the connection is closed.",
+  },
+  ATOM_ERR_REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request headers too large',
+    retryable: false,
+    description: "The request's headers are over Node's limit (16 KiB by default, `--max-http-header-size`).",
+  },
+  ATOM_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    title: 'Request not received in time',
+    retryable: true,
+    description:
+      'The whole request (headers and body) did not arrive within `ATOM_REQUEST_TIMEOUT_MS` (60 s by default); the connection is closed.',
   },
   ATOM_ERR_ROUTE_NOT_FOUND: {
     status: 404,

@@ -72,6 +72,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
       logger,
       version: ATOM_VERSION,
       bodyLimitBytes: config.bodyLimitBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
       hookTimeoutMs: config.hookTimeoutMs,
       stream: { heartbeatMs: config.streamHeartbeatMs, maxBufferedBytes: config.streamMaxBufferedBytes },
       corsOrigins: config.corsOrigins,

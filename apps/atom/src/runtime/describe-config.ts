@@ -40,6 +40,8 @@ export function describeConfig(
     line('ATOM_CODE_MEMORY_MB', String(config.codeMemoryBytes / 1024 / 1024)),
     line('ATOM_CODE_TIMEOUT_MS', String(config.codeTimeoutMs)),
     line('ATOM_BODY_LIMIT_MB', String(config.bodyLimitBytes / 1024 / 1024)),
+    line('ATOM_MAX_NESTING', String(config.maxNesting)),
+    line('ATOM_REQUEST_TIMEOUT_MS', String(config.requestTimeoutMs)),
     line('ATOM_LOG_LEVEL', config.logLevel),
     line('ATOM_SHUTDOWN_GRACE_MS', String(config.shutdownGraceMs)),
     line('ATOM_HOOK_TIMEOUT_MS', String(config.hookTimeoutMs)),

@@ -21,6 +21,10 @@ export interface AtomConfig {
   dbPoolMax: number;
   /** ATOM_BODY_LIMIT_MB: largest request body the server accepts (default 10). */
   bodyLimitBytes: number;
+  /** ATOM_REQUEST_TIMEOUT_MS: time allowed to receive a whole request before 408 (default 60000). */
+  requestTimeoutMs: number;
+  /** ATOM_MAX_NESTING: deepest nesting of arrays and objects in bodies, documents, inputs and outputs (default 64). */
+  maxNesting: number;
   /** ATOM_LOG_LEVEL: trace, debug, info (default), warn, error, fatal or silent. */
   logLevel: string;
   /** ATOM_SHUTDOWN_GRACE_MS: how long running steps may finish after SIGTERM (default 30000). */
@@ -235,6 +239,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     databaseUrl: databaseUrl(env),
     dbPoolMax: positiveInt(env, 'ATOM_DB_POOL_MAX', 10),
     bodyLimitBytes: positiveInt(env, 'ATOM_BODY_LIMIT_MB', 10) * 1024 * 1024,
+    maxNesting: positiveInt(env, 'ATOM_MAX_NESTING', 64),
+    requestTimeoutMs: positiveInt(env, 'ATOM_REQUEST_TIMEOUT_MS', 60_000),
     logLevel: logLevel(env),
     shutdownGraceMs: positiveInt(env, 'ATOM_SHUTDOWN_GRACE_MS', 30_000),
     hookTimeoutMs: positiveInt(env, 'ATOM_HOOK_TIMEOUT_MS', 30_000),

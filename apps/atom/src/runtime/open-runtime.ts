@@ -76,6 +76,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     nodes,
     secrets,
     log,
+    options: { maxNesting: config.maxNesting },
   });
 
   const host = hostname();

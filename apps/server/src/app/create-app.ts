@@ -3,6 +3,8 @@
  * YAML bodies, strict request validation (unknown fields are errors, never silently dropped), the
  * authentication gate, and the OpenAPI description built from the route schemas.
  */
+
+import { assertNesting } from '@atom/spec';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -10,6 +12,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { answerClientError } from './client-error.js';
 import { type Access, accessOf } from './permissions.js';
 import { handleError, handleNotFound, PROBLEM_SCHEMA } from './problem.js';
 
@@ -35,6 +38,10 @@ export interface AppOptions {
   version: string;
   /** Origins allowed to call the API from a browser; none (no CORS headers at all) when empty. */
   corsOrigins: readonly string[];
+  /** Deepest nesting of arrays and objects a parsed body may have (ATOM_MAX_NESTING). */
+  maxNesting: number;
+  /** Time allowed to receive a whole request, headers and body (ATOM_REQUEST_TIMEOUT_MS); then 408. */
+  requestTimeoutMs: number;
 }
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
@@ -44,6 +51,13 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // Per-request lines would double the log; the routes log what matters (run ids, deliveries).
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    requestTimeout: options.requestTimeoutMs,
+    // Node checks for timed-out requests every 30 s by default: a short timeout would come late.
+    http: {
+      headersTimeout: Math.min(60_000, options.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(options.requestTimeoutMs / 4))),
+    },
+    clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
@@ -63,6 +77,14 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  // Every parsed body, before its schema is checked (ajv and the handlers recurse on it). Raw bodies
+  // (webhooks: a Buffer) and YAML text are checked where they are decoded.
+  app.addHook('preValidation', async (request) => {
+    const { body } = request;
+    if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) {
+      assertNesting(body, options.maxNesting, 'the request body', ['body']);
+    }
+  });
   // Fail at start-up, not at the first request, when a route forgets its access declaration.
   app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {

@@ -4,6 +4,7 @@
  * serves every waiting request (a map by run id, not a listener per request). In-process events
  * answer at once; a slow poll of the run's events covers a worker in another process.
  */
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { type Engine, type NewRunEvent, TERMINAL_RUN_STATUSES } from '@atom/engine';
 import type { EventBus } from '../events/event-bus.js';
 
@@ -100,7 +101,19 @@ function answerOf(data: unknown): HookAnswer {
   const status = typeof value.status === 'number' && value.status >= 100 && value.status <= 599 ? value.status : 200;
   const headers: Record<string, string> = {};
   if (value.headers && typeof value.headers === 'object') {
-    for (const [name, v] of Object.entries(value.headers)) if (typeof v === 'string') headers[name.toLowerCase()] = v;
+    for (const [name, v] of Object.entries(value.headers)) if (sendable(name, v)) headers[name.toLowerCase()] = v;
   }
   return { status, headers, body: value.body ?? null };
+}
+
+/** A header Node would send: the respond node refuses others, this guards data written before it did. */
+function sendable(name: string, value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+    return true;
+  } catch {
+    return false;
+  }
 }

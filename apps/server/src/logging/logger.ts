@@ -1,9 +1,10 @@
 /**
  * Structured JSON logs (pino), one line per event, carrying `runId` and `stepKey` where they apply.
- * Secret values never reach the output: every line is scrubbed of each known secret value (also in
- * its JSON-escaped form) just before it is written, whatever field or message carried it, and
+ * Secret values never reach the output: every line is scrubbed of each known secret value (and its
+ * common encodings) just before it is written, whatever field or message carried it, and
  * credential headers are removed by path.
  */
+import { REDACTED, redactText, secretForms } from '@atom/engine';
 import { type DestinationStream, type Logger, pino } from 'pino';
 
 export interface LoggerOptions {
@@ -13,19 +14,24 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-const REDACTED = '[redacted]';
-/** Values this short would scrub ordinary words; such secrets are refused elsewhere, not matched here. */
-const MIN_SECRET_LENGTH = 4;
-
+/**
+ * The line with every secret value, and every common encoding of one (base64, base64url, hex, URL
+ * and JSON escaping: the engine's `secretForms`), replaced by [redacted].
+ */
 export function scrubSecrets(line: string, secrets: readonly string[]): string {
-  let out = line;
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    const escaped = JSON.stringify(secret).slice(1, -1);
-    out = out.replaceAll(secret, REDACTED);
-    if (escaped !== secret) out = out.replaceAll(escaped, REDACTED);
+  return redactText(line, formsOf(secrets));
+}
+
+// The forms of the last list seen: the list changes when a secret does, not on every line.
+let lastValues: readonly string[] = [];
+let lastForms: string[] = [];
+
+function formsOf(values: readonly string[]): string[] {
+  if (values.length !== lastValues.length || values.some((value, index) => value !== lastValues[index])) {
+    lastValues = [...values];
+    lastForms = secretForms(values);
   }
-  return out;
+  return lastForms;
 }
 
 export function createLogger(options: LoggerOptions): Logger {

@@ -59,6 +59,11 @@ export interface NodeDefinition {
    * The data is redacted and size-limited like a stored output.
    */
   readonly outputEvent?: string;
+  /**
+   * The node copies its input into its output, a log line, an answer or an error (transform, log,
+   * respond, fail, approval): `$secrets` in its `with` is refused when the workflow is validated.
+   */
+  readonly copiesInput?: boolean;
   /** Checks and normalises the resolved input. */
   parseInput(input: unknown): { ok: true; value: unknown } | { ok: false; issues: InputIssue[] };
   run(ctx: NodeContext): Promise<NodeOutcome>;

@@ -4,7 +4,7 @@
  * `workflow.call` and (row alone) replays.
  */
 import { AtomError } from '@atom/errors';
-import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import { assertNesting, type CompiledStep, type CompiledWorkflow } from '@atom/spec';
 import { newId } from '../ids.js';
 import type { NewRun, NewRunEvent, NewStep, RunRecord, StoreTx } from '../ports/store-port.js';
 import type { ControlDeps } from './control-deps.js';
@@ -31,6 +31,9 @@ export async function startRun(
 ): Promise<{ run: RunRecord; created: boolean }> {
   const target = await deps.workflowByName(request.workflow, request.version ?? null);
   const inputs = request.inputs ?? {};
+  const { maxNesting } = deps.services.options;
+  assertNesting(inputs, maxNesting, 'the run inputs', ['inputs']);
+  assertNesting(request.trigger, maxNesting, 'the trigger data', ['trigger']);
   const now = deps.now();
   const id = newId(now);
   const spec: RunSpec = {

@@ -4,7 +4,13 @@
  * change goes through the guarded commits of step-commits.ts.
  */
 import { AtomError, type ErrorRecord } from '@atom/errors';
-import { type CompiledStep, type CompiledTemplate, type CompiledWorkflow, canonicalHash } from '@atom/spec';
+import {
+  assertNesting,
+  type CompiledStep,
+  type CompiledTemplate,
+  type CompiledWorkflow,
+  canonicalHash,
+} from '@atom/spec';
 import { newId } from '../ids.js';
 import type { NodeContext, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
 import type { StepCachePort } from '../ports/step-cache-port.js';
@@ -230,6 +236,10 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     }
   }
   const outcome = await invoke(deps, call, node.run, parsed.value);
+  if (outcome.type === 'output') {
+    // Before redaction, caching and JSON, which all recurse (a parsed API answer can be any depth).
+    assertNesting(outcome.output, deps.services.options.maxNesting, `the output of step ${claimed.key}`, ['output']);
+  }
   if (outcome.type === 'suspend') {
     let child: ChildRunPlan | null = null;
     if (outcome.suspension.kind === 'child') {
@@ -334,8 +344,13 @@ async function invoke(
     },
     signal: controller.signal,
     now: deps.now,
+    // A node's log line is as public as its stored output: redacted the same way.
     log: (level, message, data) =>
-      deps.log(level, message, { runId: call.run.id, step: call.claimed.key, ...(data === undefined ? {} : { data }) }),
+      deps.log(level, redact(message, call.hidden), {
+        runId: call.run.id,
+        step: call.claimed.key,
+        ...(data === undefined ? {} : { data: redact(data, call.hidden) }),
+      }),
     resume: await resumeWithData(deps, call.claimed.resume),
   };
   try {

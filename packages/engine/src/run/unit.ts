@@ -3,7 +3,7 @@
  * time, and the events it produces (appended once, at the end, in the same transaction).
  */
 import { AtomError, type ErrorRecord, toErrorRecord } from '@atom/errors';
-import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import { assertNesting, type CompiledStep, type CompiledWorkflow } from '@atom/spec';
 import type { EngineOptions } from '../engine-options.js';
 import type { BlobPort } from '../ports/blob-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
@@ -100,6 +100,8 @@ function escaped(value: unknown): unknown {
  */
 export async function storableOutput(services: EngineServices, stepKey: string, output: unknown): Promise<unknown> {
   const value = output ?? null;
+  // Before JSON.stringify, which recurses and would overflow on an absurdly deep value.
+  assertNesting(value, services.options.maxNesting, `the output of step ${stepKey}`, ['output']);
   const json = JSON.stringify(value);
   // Byte length only matters near the limits; UTF-8 is at most 3 bytes per UTF-16 unit.
   const size = json.length * 3 <= services.options.inlineOutputBytes ? json.length : encoder.encode(json).length;

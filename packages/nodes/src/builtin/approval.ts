@@ -12,6 +12,7 @@ import { unexpectedResume } from './unexpected-resume.js';
 export const approvalNode = defineNode({
   type: 'approval',
   version: 1,
+  copiesInput: true,
   title: 'Ask for approval',
   description:
     'Waits until an approver approves (the output says who and when) or rejects (the step fails with ATOM_ERR_APPROVAL_REJECTED).',

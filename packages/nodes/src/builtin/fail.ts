@@ -6,6 +6,7 @@ import { defineNode } from '../kit/define-node.js';
 export const failNode = defineNode({
   type: 'fail',
   version: 1,
+  copiesInput: true,
   title: 'Fail',
   description: 'Fails the step (and the run, unless onError is continue) with a message of your own.',
   input: z.strictObject({

@@ -298,7 +298,7 @@ describe('http.request without an allow-list', () => {
   it('refuses header names and values that would break the request', () => {
     expect(strict.parseInput({ url: 'https://example.com', headers: { 'x-a': 'ok\r\nx-evil: 1' } })).toMatchObject({
       ok: false,
-      issues: [{ path: 'headers.x-a', message: 'A header value cannot contain line breaks' }],
+      issues: [{ path: 'headers.x-a', message: 'A header value cannot contain line breaks or control characters' }],
     });
     expect(strict.parseInput({ url: 'https://example.com', headers: { 'bad name': 'x' } })).toMatchObject({
       ok: false,

@@ -5,6 +5,7 @@ import { defineNode } from '../kit/define-node.js';
 export const logNode = defineNode({
   type: 'log',
   version: 1,
+  copiesInput: true,
   title: 'Log',
   description: "Writes a message (and optional data) to the run's log.",
   input: z.strictObject({

@@ -23,4 +23,24 @@ describe('respond', () => {
       issues: [{ path: 'headers.x-n' }],
     });
   });
+
+  it('refuses header names and values that Node would refuse to send (no response splitting)', () => {
+    const refused = [
+      { 'x-echo': 'v\r\nSet-Cookie: evil=1' },
+      { 'x-echo': 'v\nx' },
+      { 'x-echo': 'nul\0' },
+      { 'x-echo': 'bell\u0007' },
+      { 'x-echo': 'wide \u2028' },
+      { 'bad name': 'x' },
+      { 'x-a\r\nset-cookie': 'x' },
+      { '': 'x' },
+    ];
+    for (const headers of refused) {
+      expect(respondNode.parseInput({ headers }), JSON.stringify(headers)).toMatchObject({
+        ok: false,
+        issues: [{ path: expect.stringMatching(/^headers/) }],
+      });
+    }
+    expect(respondNode.parseInput({ headers: { 'x-ok': 'tab\tand latin-1 \u00e9' } })).toMatchObject({ ok: true });
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineNode } from '../kit/define-node.js';
+import { headerNameSchema, headerValueSchema } from '../kit/header-schema.js';
 
 /** The run event the engine appends with a `respond` step's output. */
 export const RUN_RESPONDED = 'run.responded';
@@ -13,12 +14,13 @@ export const RUN_RESPONDED = 'run.responded';
 export const respondNode = defineNode({
   type: 'respond',
   version: 1,
+  copiesInput: true,
   title: 'Respond to the webhook',
   description:
     "Answers the HTTP request that started the run (a webhook trigger with `respond: node`); the run's first respond step wins.",
   input: z.strictObject({
     status: z.int().min(100).max(599).optional().describe('HTTP status code (default 200).'),
-    headers: z.record(z.string(), z.string()).optional().describe('Response headers.'),
+    headers: z.record(headerNameSchema, headerValueSchema).optional().describe('Response headers.'),
     body: z.json().optional().describe('Response body, any JSON value (default null).'),
   }),
   outputEvent: RUN_RESPONDED,

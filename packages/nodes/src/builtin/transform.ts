@@ -5,6 +5,7 @@ import { defineNode } from '../kit/define-node.js';
 export const transformNode = defineNode({
   type: 'transform',
   version: 1,
+  copiesInput: true,
   title: 'Transform',
   description: 'Builds a value from expressions: the output is the evaluated `with` object.',
   input: z.looseObject({}),

@@ -21,6 +21,8 @@ export interface NodeSpec<S extends InputSchema> {
   deferredInputs?: readonly (keyof S['shape'] & string)[];
   /** A run event the engine appends with the node's output each time a step of it succeeds. */
   outputEvent?: string;
+  /** The node copies its input into its output, a log, an answer or an error: `$secrets` is refused in its `with`. */
+  copiesInput?: boolean;
   /** Returns the step's output, or `suspend(...)` to park the run. */
   run: (ctx: NodeContext<z.output<S>>) => Promise<unknown>;
 }
@@ -54,6 +56,7 @@ export function defineNode<S extends InputSchema>(spec: NodeSpec<S>): NodeDefini
     inputSchema,
     deferredInputs: Object.freeze([...(spec.deferredInputs ?? [])]),
     ...(spec.outputEvent === undefined ? {} : { outputEvent: spec.outputEvent }),
+    ...(spec.copiesInput ? { copiesInput: true } : {}),
     parseInput(input: unknown) {
       const result = spec.input.safeParse(input);
       return result.success

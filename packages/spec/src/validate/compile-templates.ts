@@ -62,6 +62,10 @@ function compileStep(step: StepNode, catalog: NodeCatalog, compiler: TemplateCom
       : null,
   };
   for (const field of ['if', 'foreach', 'cacheKey', 'output'] as const) compiler.noSecrets(templates[field]);
+  if (copiesInput(raw.uses, catalog)) compiler.noSecrets(templates.with, copyMessage(raw.uses as string));
+  if (copiesInput(compensate?.uses, catalog)) {
+    compiler.noSecrets(templates.compensateWith, copyMessage(compensate?.uses as string));
+  }
   return templates;
 }
 
@@ -83,6 +87,16 @@ function compileTriggers(triggers: unknown, compiler: TemplateCompiler): Compile
   return compiled.filter((template) => template !== null);
 }
 
+function copiesInput(type: unknown, catalog: NodeCatalog): boolean {
+  return typeof type === 'string' && catalog.has(type) && catalog.copiesInput?.(type) === true;
+}
+
+/** Why `$secrets` is refused in the `with` of a node that copies its input. */
+function copyMessage(type: string): (source: string) => string {
+  return (source) =>
+    `$secrets cannot be read in the with of ${type}, which copies its input into its output, the log or an answer ("{{ ${source} }}"); pass the secret to the node that needs it`;
+}
+
 function deferredOf(type: unknown, catalog: NodeCatalog): readonly string[] {
   if (typeof type !== 'string' || !catalog.has(type)) return [];
   return catalog.deferredInputs?.(type) ?? [];
@@ -96,7 +110,7 @@ interface TemplateCompiler {
    * `$secrets` is bound only where a node's input is resolved (`with`, `compensate.with`, a
    * webhook's `verify.secret`), so that secret values never flow into stored outputs or decisions.
    */
-  noSecrets(template: CompiledTemplate | null): void;
+  noSecrets(template: CompiledTemplate | null, message?: (source: string) => string): void;
 }
 
 /** Compiles templates, turning syntax errors into problems (null template) instead of throwing. */
@@ -127,13 +141,15 @@ function templateCompiler(problems: Problem[]): TemplateCompiler {
     });
     return null;
   };
-  const noSecrets: TemplateCompiler['noSecrets'] = (template) => {
+  const noSecrets: TemplateCompiler['noSecrets'] = (template, message) => {
     if (template === null) return;
     for (const expression of collectExpressions(template)) {
       if (!expression.variables.includes('secrets')) continue;
       problems.push({
         path: parsePath(expression.path),
-        message: `$secrets can be read only in a step's with (or compensate.with), not in "{{ ${expression.source} }}"`,
+        message:
+          message?.(expression.source) ??
+          `$secrets can be read only in a step's with (or compensate.with), not in "{{ ${expression.source} }}"`,
         code: 'ATOM_ERR_SPEC_EXPRESSION',
       });
     }

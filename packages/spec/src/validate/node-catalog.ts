@@ -8,6 +8,8 @@ export interface NodeCatalog {
   inputSchema(type: string): Record<string, unknown> | undefined;
   /** Top-level `with` keys the node evaluates itself; they are syntax-checked but kept as text. */
   deferredInputs?(type: string): readonly string[];
+  /** True for a node that copies its input into what is stored or shown: no `$secrets` in its `with`. */
+  copiesInput?(type: string): boolean;
 }
 
 /** The parts of a node definition the catalog reads. */
@@ -15,6 +17,7 @@ export interface CatalogEntry {
   readonly type: string;
   readonly inputSchema?: Record<string, unknown>;
   readonly deferredInputs?: readonly string[];
+  readonly copiesInput?: boolean;
 }
 
 /**
@@ -31,5 +34,6 @@ export function createNodeCatalog(entries: Iterable<CatalogEntry>): NodeCatalog 
     has: (type) => byType.has(type),
     inputSchema: (type) => byType.get(type)?.inputSchema,
     deferredInputs: (type) => byType.get(type)?.deferredInputs ?? [],
+    copiesInput: (type) => byType.get(type)?.copiesInput === true,
   };
 }

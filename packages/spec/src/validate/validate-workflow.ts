@@ -2,6 +2,7 @@ import { AtomError, type ErrorDetail } from '@atom/errors';
 import type { CompiledWorkflow } from '../compiled-workflow.js';
 import { isPlainObject } from '../model/json-value-schema.js';
 import { workflowSchema } from '../model/workflow-model.js';
+import { DEFAULT_MAX_NESTING, tooDeepAt } from '../nesting.js';
 import { type ParsedDocument, parseDocument } from '../parse/parse-document.js';
 import { refersToItself } from '../parse/refers-to-itself.js';
 import { formatPath } from '../path.js';
@@ -23,6 +24,8 @@ export interface ValidateOptions {
   catalog: NodeCatalog;
   /** Most steps a document may have, groups and onFailure included (default 1000). */
   maxSteps?: number;
+  /** Deepest nesting of arrays and objects in the document (ATOM_MAX_NESTING, default 64). */
+  maxNesting?: number;
 }
 
 export interface ValidationResult {
@@ -89,6 +92,13 @@ function unexpected(error: unknown): ValidationResult {
 }
 
 function validateValue(value: unknown, parsed: ParsedDocument | null, options: ValidateOptions): ValidationResult {
+  // First, and iteratively: everything after it recurses on the document.
+  const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
+  const deep = tooDeepAt(value, maxNesting);
+  if (deep !== null) {
+    const message = `nested deeper than ${maxNesting} levels; ATOM_MAX_NESTING sets the limit`;
+    return { valid: false, errors: toDetails([{ path: deep, message, code: 'ATOM_ERR_VALUE_TOO_DEEP' }], parsed) };
+  }
   if (refersToItself(value)) {
     return {
       valid: false,
