@@ -52,7 +52,8 @@ async function startAtom(data: string, env: Record<string, string>): Promise<Sta
   };
 }
 
-describe('graceful shutdown of atom start', () => {
+// Real processes start, stop and start again: slow on a loaded machine, so a minute and a half each.
+describe('graceful shutdown of atom start', { timeout: 90_000 }, () => {
   let slow: CounterServer;
   let token: string;
   let data: string;

@@ -19,7 +19,8 @@ const until = (check: () => Promise<boolean>, timeoutMs = 30_000) =>
 const reason = await postgresUnreachable('API and worker processes on PostgreSQL');
 if (reason === undefined) {
   const url = useTestDatabase();
-  describe('API and worker processes on PostgreSQL', () => {
+  // Two real processes against PostgreSQL: slow on a loaded machine, so a minute and a half.
+  describe('API and worker processes on PostgreSQL', { timeout: 90_000 }, () => {
     const data = mkdtempSync(join(tmpdir(), 'atom-split-'));
     afterAll(() => rmSync(data, { recursive: true, force: true }));
 

@@ -9,6 +9,8 @@ describe('createApp', () => {
       bodyLimitBytes: 1024,
       version: 't',
       corsOrigins: [],
+      maxNesting: 64,
+      requestTimeoutMs: 60_000,
     });
     try {
       expect(() => app.get('/api/v1/undeclared', async () => ({}))).toThrow(
