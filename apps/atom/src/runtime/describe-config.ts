@@ -42,6 +42,7 @@ export function describeConfig(
     line('ATOM_BODY_LIMIT_MB', String(config.bodyLimitBytes / 1024 / 1024)),
     line('ATOM_LOG_LEVEL', config.logLevel),
     line('ATOM_SHUTDOWN_GRACE_MS', String(config.shutdownGraceMs)),
+    line('ATOM_WORKER_POLL_MS', config.workerPollMs === null ? 'default' : String(config.workerPollMs)),
     line('ATOM_HOOK_TIMEOUT_MS', String(config.hookTimeoutMs)),
     line('ATOM_CORS_ORIGINS', config.corsOrigins.join(', ') || 'none (CORS off)'),
     line('ATOM_SESSION_IDLE_MINUTES', String(config.sessionIdleMs / 60_000)),

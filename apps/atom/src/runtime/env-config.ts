@@ -25,6 +25,8 @@ export interface AtomConfig {
   logLevel: string;
   /** ATOM_SHUTDOWN_GRACE_MS: how long running steps may finish after SIGTERM (default 30000). */
   shutdownGraceMs: number;
+  /** ATOM_WORKER_POLL_MS: safety poll of an idle worker (default 30000 on PostgreSQL, woken by NOTIFY; 1000 on SQLite). */
+  workerPollMs: number | null;
   /** ATOM_HOOK_TIMEOUT_MS: default wait of `respond: node` webhooks for their answer (default 30000). */
   hookTimeoutMs: number;
   /** ATOM_STREAM_HEARTBEAT_MS: heartbeat period of the live stream (default 15000). */
@@ -238,6 +240,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     logLevel: logLevel(env),
     shutdownGraceMs: positiveInt(env, 'ATOM_SHUTDOWN_GRACE_MS', 30_000),
     hookTimeoutMs: positiveInt(env, 'ATOM_HOOK_TIMEOUT_MS', 30_000),
+    workerPollMs: env.ATOM_WORKER_POLL_MS ? positiveInt(env, 'ATOM_WORKER_POLL_MS', 0) : null,
     streamHeartbeatMs: positiveInt(env, 'ATOM_STREAM_HEARTBEAT_MS', 15_000),
     streamMaxBufferedBytes: positiveInt(env, 'ATOM_STREAM_MAX_BUFFERED_KB', 4_096) * 1024,
     corsOrigins: corsOrigins(env),

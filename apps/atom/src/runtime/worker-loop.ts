@@ -17,7 +17,11 @@ export function startWorkerLoop(runtime: Runtime, concurrency?: number): WorkerL
   const abort = new AbortController();
   let running = true;
   const done = engine
-    .createWorker({ id: runtime.workerId, ...(concurrency ? { concurrency } : {}) })
+    .createWorker({
+      id: runtime.workerId,
+      ...(concurrency ? { concurrency } : {}),
+      ...(runtime.config.workerPollMs ? { pollMs: runtime.config.workerPollMs } : {}),
+    })
     .run({ signal: abort.signal })
     .finally(() => {
       running = false;

@@ -382,6 +382,13 @@ export interface StorePort {
   ): Promise<StepRecord[]>;
   /** The earliest time something becomes claimable: a `dueAt`, or a lease expiry. */
   nextDueAt(): Promise<number | undefined>;
+  /**
+   * Optional: calls `listener` after any process committed steps that are (or will be, by their
+   * `dueAt`) claimable, and after a lost notice channel came back. Stores shared by several
+   * processes (PostgreSQL LISTEN/NOTIFY) offer it so idle workers need not poll; returns the
+   * unsubscribe function.
+   */
+  onStepsReady?(listener: () => void): () => void;
   /** Waiting steps that wait for the event `name`. */
   findEventWaiters(name: string): Promise<StepRecord[]>;
 

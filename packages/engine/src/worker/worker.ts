@@ -2,8 +2,9 @@
  * The worker loop: claims due steps under a lease (up to `concurrency` at once), runs them,
  * renews the leases of running steps by heartbeat, returns expired leases of dead workers to the
  * queue, and sleeps until the next due time or until a commit wakes it. An idle worker does not
- * spin: it sleeps until the next known due time, checking for work from other processes every
- * `pollMs`.
+ * spin: it sleeps until the next known due time or until a commit wakes it — its own engine's, or,
+ * when the store offers `onStepsReady` (PostgreSQL LISTEN/NOTIFY), any process's. It also looks
+ * for work every `pollMs`, as a safety net: 1 s by default without such a store, 30 s with it.
  */
 
 import type { EngineCore } from '../engine-core.js';
@@ -14,7 +15,10 @@ export interface WorkerOptions {
   /** Unique per process, e.g. `host/pid/start`. */
   id: string;
   concurrency?: number;
-  /** How often an idle worker looks for work committed by other processes (real time). */
+  /**
+   * How often an idle worker looks for work committed by other processes (real time). Default
+   * 30 000 when the store wakes workers itself (`onStepsReady`), else 1 000.
+   */
   pollMs?: number;
 }
 
@@ -42,12 +46,13 @@ export class Worker {
     this.#core = core;
     this.id = options.id;
     this.#concurrency = options.concurrency ?? core.options.concurrency;
-    this.#pollMs = options.pollMs ?? 1_000;
+    this.#pollMs = options.pollMs ?? (core.store.onStepsReady ? SAFETY_POLL_MS : LOCAL_POLL_MS);
   }
 
   /** Runs until `until()` is true or `signal` aborts, then lets running steps finish. */
   async run(options: RunLoopOptions = {}): Promise<void> {
     const unsubscribe = this.#core.onEvents(() => this.#wake());
+    const unsubscribeReady = this.#core.store.onStepsReady?.(() => this.#wake());
     const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, this.#core.options.leaseMs / 3));
     heartbeat.unref?.();
     const onAbort = () => this.#wake();
@@ -82,6 +87,7 @@ export class Worker {
       }
       clearInterval(heartbeat);
       unsubscribe();
+      unsubscribeReady?.();
     }
   }
 
@@ -175,6 +181,8 @@ export class Worker {
 }
 
 const ERROR_PAUSE_MS = 250;
+const LOCAL_POLL_MS = 1_000;
+const SAFETY_POLL_MS = 30_000;
 
 function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
