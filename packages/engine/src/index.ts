@@ -62,4 +62,4 @@ export {
 export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
 export { RunEvents } from './run/event-types.js';
 export type { StepLog } from './run/step-executor.js';
-export { type RunLoopOptions, Worker, type WorkerOptions } from './worker/worker.js';
+export { type RunLoopOptions, Worker, type WorkerOptions, type WorkerRegistration } from './worker/worker.js';

@@ -43,6 +43,8 @@ export function describeConfig(
     line('ATOM_LOG_LEVEL', config.logLevel),
     line('ATOM_SHUTDOWN_GRACE_MS', String(config.shutdownGraceMs)),
     line('ATOM_WORKER_POLL_MS', config.workerPollMs === null ? 'default' : String(config.workerPollMs)),
+    line('ATOM_WORKER_HEARTBEAT_MS', String(config.workerHeartbeatMs)),
+    line('ATOM_WORKER_DEAD_AFTER_MS', String(config.workerDeadAfterMs)),
     line('ATOM_HOOK_TIMEOUT_MS', String(config.hookTimeoutMs)),
     line('ATOM_CORS_ORIGINS', config.corsOrigins.join(', ') || 'none (CORS off)'),
     line('ATOM_SESSION_IDLE_MINUTES', String(config.sessionIdleMs / 60_000)),

@@ -19,6 +19,7 @@ export function startWorkerLoop(runtime: Runtime, concurrency?: number): WorkerL
   const done = engine
     .createWorker({
       id: runtime.workerId,
+      registry: runtime.registration,
       ...(concurrency ? { concurrency } : {}),
       ...(runtime.config.workerPollMs ? { pollMs: runtime.config.workerPollMs } : {}),
     })

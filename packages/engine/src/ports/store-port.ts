@@ -241,6 +241,7 @@ export interface WorkflowVersionRecord {
   createdAt: number;
 }
 
+/** A worker process in the registry; its heartbeat also says how many steps it runs. */
 export interface WorkerRecord {
   id: string;
   host: string;
@@ -248,6 +249,10 @@ export interface WorkerRecord {
   version: string;
   startedAt: number;
   heartbeatAt: number;
+  /** Steps it runs at most at once. */
+  concurrency: number;
+  /** Steps it ran at its last heartbeat. */
+  running: number;
 }
 
 /** Runs come newest first (`createdAt` desc, then `id` desc). */
@@ -412,7 +417,8 @@ export interface StorePort {
   cacheStats(): Promise<Record<string, { hits: number; misses: number }>>;
 
   registerWorker(worker: WorkerRecord): Promise<void>;
-  heartbeatWorker(id: string, now: number): Promise<void>;
+  /** Records a heartbeat and the number of steps the worker runs now. */
+  heartbeatWorker(id: string, now: number, running: number): Promise<void>;
   removeWorker(id: string): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;
 }

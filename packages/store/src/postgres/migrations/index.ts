@@ -13,6 +13,7 @@ import * as settings from './0006-settings.js';
 import * as members from './0007-members.js';
 import * as eventFeed from './0020-event-feed.js';
 import * as stepsReadyNotify from './0021-steps-ready-notify.js';
+import * as workerRegistry from './0022-worker-registry.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-members': members,
   '0020-event-feed': eventFeed,
   '0021-steps-ready-notify': stepsReadyNotify,
+  '0022-worker-registry': workerRegistry,
 };
 
 export const postgresMigrations: MigrationProvider = {
