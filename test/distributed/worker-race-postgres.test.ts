@@ -3,7 +3,8 @@
  * - two worker loops of separate "processes" (own engine, store and pool) drain 40 fan-out runs
  *   at once; every claim went to one of them, every step committed exactly once;
  * - a stale worker whose lease was taken over commits at the very moment the new holder does, for
- *   60 steps at once: each step keeps one result, the new holder's, and one `step.succeeded`.
+ *   60 steps at once: each step keeps one result, the new holder's, and one `step.succeeded`;
+ * - both loops admitting the queued runs of a workflow with `concurrency: 1` never run two of them.
  */
 import type { Engine, RunRecord } from '@atom/engine';
 import type { PostgresStore } from '@atom/store/postgres';
@@ -48,6 +49,15 @@ describe.skipIf(unreachable !== undefined)('two workers racing on PostgreSQL', (
     b = await engines.open();
     await a.engine.registerWorkflow(fanOut);
     await a.engine.registerWorkflow(single);
+    await a.engine.registerWorkflow({
+      atom: 1,
+      name: 'race-limited',
+      concurrency: 1,
+      steps: [
+        { id: 'hold', uses: 'test.sleep', with: { ms: 40 } },
+        { id: 'next', uses: 'transform', with: { done: true } },
+      ],
+    });
   });
   afterAll(() => engines.closeAll());
 
@@ -117,5 +127,29 @@ describe.skipIf(unreachable !== undefined)('two workers racing on PostgreSQL', (
       expect(events.filter((e) => e.type === 'step.succeeded')).toHaveLength(1);
       expect(events.filter((e) => e.type === 'step.lease_expired')).toHaveLength(1);
     }
+  });
+
+  it('admits one run at a time of a workflow with concurrency 1, whichever worker claims', async () => {
+    const runs = await Promise.all(Array.from({ length: 8 }, () => a.engine.startRun({ workflow: 'race-limited' })));
+    const ids = runs.map((run) => run.id);
+    const stop = new AbortController();
+    const loops = [a, b].map(({ engine }, i) =>
+      engine.createWorker({ id: `admit-${i}`, concurrency: 4 }).run({ signal: stop.signal }),
+    );
+    let most = 0;
+    let succeeded = 0;
+    try {
+      while (succeeded < ids.length) {
+        const listed = await a.store.listRuns({ workflowName: 'race-limited', limit: 100 });
+        const holding = listed.filter((run) => run.status === 'running' || run.status === 'waiting').length;
+        most = Math.max(most, holding);
+        succeeded = listed.filter((run) => run.status === 'succeeded').length;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    } finally {
+      stop.abort();
+      await Promise.all(loops);
+    }
+    expect(most).toBe(1);
   });
 });

@@ -54,6 +54,10 @@ export interface NewRun {
    */
   dedupeKey: string | null;
   createdAt: number;
+  /** Claim order: steps of higher-priority runs first (default 0). Written, not read back. */
+  priority?: number;
+  /** The workflow's `concurrency`: the run stays `queued` while that many of its runs hold a slot. Written, not read back. */
+  maxConcurrent?: number | null;
 }
 
 export interface RunRecord extends NewRun {
@@ -326,6 +330,13 @@ export interface StoreTx {
    */
   updateStepEntry(runId: string, key: string, patch: StepPatch, guard?: StepGuard): Promise<ScopeEntry | undefined>;
   appendEvents(events: readonly NewRunEvent[]): Promise<void>;
+  /**
+   * Of these runs, the `queued` ones that may not start yet: their workflow already has
+   * `maxConcurrent` runs `running` or `waiting` (the first ones listed are admitted while room is
+   * left). PostgreSQL holds the workflow's admission lock until the unit ends, so racing claimers
+   * never both take the last slot. Called by a claim before it marks runs running.
+   */
+  refusedAdmissions(runIds: readonly string[]): Promise<string[]>;
 }
 
 export interface StorePort {

@@ -14,6 +14,7 @@ import * as members from './0007-members.js';
 import * as eventFeed from './0020-event-feed.js';
 import * as stepsReadyNotify from './0021-steps-ready-notify.js';
 import * as workerRegistry from './0022-worker-registry.js';
+import * as runAdmission from './0023-run-admission.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-event-feed': eventFeed,
   '0021-steps-ready-notify': stepsReadyNotify,
   '0022-worker-registry': workerRegistry,
+  '0023-run-admission': runAdmission,
 };
 
 export const postgresMigrations: MigrationProvider = {
