@@ -39,6 +39,8 @@ export interface ProcessCluster {
   readonly apiUrls: readonly string[];
   /** SIGKILLs the member (if it runs) and waits until it is gone. */
   kill(role: Role, index: number): Promise<void>;
+  /** The process id of the member, if it runs. */
+  pidOf(role: Role, index: number): number | undefined;
   /** Starts the member again; for an API, resolves once it answers /health/live. */
   start(role: Role, index: number): Promise<void>;
   /** How many processes were started in all (first starts included). */
@@ -115,6 +117,7 @@ export async function startProcessCluster(options: ClusterOptions): Promise<Proc
       m.exited = null;
       m.output += `\n--- SIGKILL ---\n`;
     },
+    pidOf: (role, index) => find(role, index).child?.pid,
     start: (role, index) => launch(find(role, index)),
     starts: () => members.reduce((sum, m) => sum + m.starts, 0),
     unexpectedExits: () => unexpected,

@@ -30,6 +30,8 @@ describe('readiness', () => {
       version: 'x',
       startedAt: now,
       heartbeatAt: now,
+      concurrency: 4,
+      running: 0,
     });
     const res = await h.api('/health/ready', { token: null });
     expect(res.json.checks.worker).toEqual({ ok: true, detail: '1 worker with a recent heartbeat' });
@@ -42,7 +44,16 @@ describe('readiness and the queue', () => {
   beforeAll(async () => {
     h = await startServer({ worker: false, clock });
     const now = Date.now();
-    await h.store.registerWorker({ id: 'w/1/1', host: 'w', pid: 1, version: 'x', startedAt: now, heartbeatAt: now });
+    await h.store.registerWorker({
+      id: 'w/1/1',
+      host: 'w',
+      pid: 1,
+      version: 'x',
+      startedAt: now,
+      heartbeatAt: now,
+      concurrency: 1,
+      running: 0,
+    });
   });
   afterAll(async () => h?.close());
 

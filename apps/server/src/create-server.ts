@@ -49,8 +49,8 @@ import { TriggerIndex } from './triggers/trigger-index.js';
 import { schemaRoutes } from './workflows/schema-routes.js';
 import { workflowRoutes } from './workflows/workflow-routes.js';
 
-/** A worker whose heartbeat (every 10 s) is older than this counts as gone. */
-const WORKER_STALE_MS = 60_000;
+/** A worker whose heartbeat is older than this counts as dead, unless ServerOptions say otherwise. */
+const DEFAULT_WORKER_DEAD_AFTER_MS = 30_000;
 
 export interface ServerOptions {
   engine: Engine;
@@ -84,6 +84,8 @@ export interface ServerOptions {
   workerRunning?: () => boolean;
   /** Readiness fails when the oldest due step waited longer; default 60 s. */
   maxQueueLagMs?: number;
+  /** A worker whose registry heartbeat is older than this is shown dead (ATOM_WORKER_DEAD_AFTER_MS; default 30 000). */
+  workerDeadAfterMs?: number;
   /**
    * Degradations to show on /health/ready without making the process unready (Redis away: rate
    * limits per process, the step cache in the database); default: the limiter's own state.
@@ -108,6 +110,7 @@ export interface AtomServer {
 
 export async function createServer(options: ServerOptions): Promise<AtomServer> {
   const { engine, control, logger } = options;
+  const workerDeadAfterMs = options.workerDeadAfterMs ?? DEFAULT_WORKER_DEAD_AFTER_MS;
   const app = await createApp({
     logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 10 * 1024 * 1024,
@@ -136,7 +139,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     control,
     triggers,
     secrets: options.secrets,
-    metrics: createServerMetrics(engine, control, () => engine.clock.now()),
+    metrics: createServerMetrics(engine, control, () => engine.clock.now(), workerDeadAfterMs),
     logger,
     now: () => engine.clock.now(),
     hookTimeoutMs: options.hookTimeoutMs ?? 30_000,
@@ -203,7 +206,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => memberRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
   await app.register(async (scope) => limitRoutes(scope, ctx, limits));
-  await app.register(async (scope) => clusterRoutes(scope, ctx, WORKER_STALE_MS));
+  await app.register(async (scope) => clusterRoutes(scope, ctx, workerDeadAfterMs));
   await app.register(async (scope) => hookRoutes(scope, ctx));
   await app.register(async (scope) =>
     streamRoutes(scope, ctx, {
@@ -215,7 +218,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     healthRoutes(scope, ctx, {
       workerRunning: options.workerRunning ? options.workerRunning : () => null,
       maxQueueLagMs: options.maxQueueLagMs ?? 60_000,
-      workerStaleMs: WORKER_STALE_MS,
+      workerStaleMs: workerDeadAfterMs,
       warnings:
         options.warnings ??
         (() =>

@@ -63,4 +63,4 @@ export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
 export { RunEvents } from './run/event-types.js';
 export { REDACTED, redact, redactText, secretForms } from './run/redact.js';
 export type { StepLog } from './run/step-executor.js';
-export { type RunLoopOptions, Worker, type WorkerOptions } from './worker/worker.js';
+export { type RunLoopOptions, Worker, type WorkerOptions, type WorkerRegistration } from './worker/worker.js';

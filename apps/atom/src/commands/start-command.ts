@@ -48,7 +48,6 @@ export async function startCommand(options: StartOptions): Promise<number> {
     runtime = await openRuntime({
       dataDir: options.data,
       log: (level, message, data) => logger[level](data, message),
-      registerWorker: options.worker,
     });
     const { engine, secrets } = runtime;
     secretValues = () => [...secrets.knownValues(), ...oidcSecret];
@@ -74,6 +73,7 @@ export async function startCommand(options: StartOptions): Promise<number> {
       bodyLimitBytes: config.bodyLimitBytes,
       requestTimeoutMs: config.requestTimeoutMs,
       hookTimeoutMs: config.hookTimeoutMs,
+      workerDeadAfterMs: config.workerDeadAfterMs,
       stream: { heartbeatMs: config.streamHeartbeatMs, maxBufferedBytes: config.streamMaxBufferedBytes },
       corsOrigins: config.corsOrigins,
       sessions: { idleMs: config.sessionIdleMs, maxAgeMs: config.sessionMaxAgeMs, secureCookies: config.secureCookies },

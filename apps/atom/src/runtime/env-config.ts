@@ -29,6 +29,12 @@ export interface AtomConfig {
   logLevel: string;
   /** ATOM_SHUTDOWN_GRACE_MS: how long running steps may finish after SIGTERM (default 30000). */
   shutdownGraceMs: number;
+  /** ATOM_WORKER_POLL_MS: safety poll of an idle worker (default 30000 on PostgreSQL, woken by NOTIFY; 1000 on SQLite). */
+  workerPollMs: number | null;
+  /** ATOM_WORKER_HEARTBEAT_MS: how often a worker renews its registry row and reaps dead workers (default 5000). */
+  workerHeartbeatMs: number;
+  /** ATOM_WORKER_DEAD_AFTER_MS: a worker silent this long is dead and its steps run again (default 30000). */
+  workerDeadAfterMs: number;
   /** ATOM_HOOK_TIMEOUT_MS: default wait of `respond: node` webhooks for their answer (default 30000). */
   hookTimeoutMs: number;
   /** ATOM_STREAM_HEARTBEAT_MS: heartbeat period of the live stream (default 15000). */
@@ -211,6 +217,19 @@ function databaseUrl(env: NodeJS.ProcessEnv): string | null {
   return raw;
 }
 
+/** The registry's heartbeat and death times; a worker must miss at least two beats to count as dead. */
+function workerTimes(env: NodeJS.ProcessEnv): { workerHeartbeatMs: number; workerDeadAfterMs: number } {
+  const workerHeartbeatMs = positiveInt(env, 'ATOM_WORKER_HEARTBEAT_MS', 5_000);
+  const workerDeadAfterMs = positiveInt(env, 'ATOM_WORKER_DEAD_AFTER_MS', 30_000);
+  if (workerDeadAfterMs < 2 * workerHeartbeatMs) {
+    throw new AtomError(
+      'ATOM_ERR_CONFIG_INVALID',
+      `ATOM_WORKER_DEAD_AFTER_MS=${workerDeadAfterMs}: expected at least twice ATOM_WORKER_HEARTBEAT_MS (${workerHeartbeatMs})`,
+    );
+  }
+  return { workerHeartbeatMs, workerDeadAfterMs };
+}
+
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -244,6 +263,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AtomConfig {
     logLevel: logLevel(env),
     shutdownGraceMs: positiveInt(env, 'ATOM_SHUTDOWN_GRACE_MS', 30_000),
     hookTimeoutMs: positiveInt(env, 'ATOM_HOOK_TIMEOUT_MS', 30_000),
+    workerPollMs: env.ATOM_WORKER_POLL_MS ? positiveInt(env, 'ATOM_WORKER_POLL_MS', 0) : null,
+    ...workerTimes(env),
     streamHeartbeatMs: positiveInt(env, 'ATOM_STREAM_HEARTBEAT_MS', 15_000),
     streamMaxBufferedBytes: positiveInt(env, 'ATOM_STREAM_MAX_BUFFERED_KB', 4_096) * 1024,
     corsOrigins: corsOrigins(env),

@@ -1,13 +1,14 @@
 /**
  * Wires the adapters of the embedded mode into the engine: the SQLite store and the blob folder
- * inside the data folder, the built-in nodes, configuration from the environment. Registers this
- * process as a worker and returns the steps held by workers of this host that died (kill -9,
- * crash) to the queue at once, instead of waiting for their leases to expire.
+ * inside the data folder, the built-in nodes, configuration from the environment. Returns the
+ * steps held by workers of this host that died (kill -9, crash) to the queue at once, instead of
+ * waiting for their leases to expire or for a live worker's reaper (ATOM_WORKER_DEAD_AFTER_MS).
+ * A worker loop records itself in the worker registry with `registration`.
  */
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Engine, type StepLog } from '@atom/engine';
+import { Engine, type StepLog, type WorkerRegistration } from '@atom/engine';
 import { openStepCache } from '@atom/server/cache';
 import { loadKeyring, WorkspaceSecrets } from '@atom/server/secrets';
 import { createFileBlobStore } from '@atom/store';
@@ -23,6 +24,8 @@ export interface Runtime {
   /** `$secrets` and `$vars`: stored (secrets encrypted) over the ATOM_SECRET_* / ATOM_VAR_* values. */
   secrets: WorkspaceSecrets;
   workerId: string;
+  /** What a worker loop of this process writes to the worker registry. */
+  registration: WorkerRegistration;
   dataDir: string;
   /** Which store: `SQLite <file>` or `PostgreSQL <host/db>`. */
   where: string;
@@ -34,8 +37,6 @@ export interface Runtime {
 export interface RuntimeOptions {
   dataDir: string;
   log?: StepLog;
-  /** Record this process in the worker registry (default true); false for a server without a worker. */
-  registerWorker?: boolean;
 }
 
 export const ATOM_VERSION = '0.1.0';
@@ -87,20 +88,6 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     await engine.releaseLeases({ now: Date.now(), owners: dead.map((worker) => worker.id) });
     for (const worker of dead) await store.removeWorker(worker.id);
   }
-  const registered = options.registerWorker !== false;
-  let heartbeat: NodeJS.Timeout | undefined;
-  if (registered) {
-    await store.registerWorker({
-      id: workerId,
-      host,
-      pid: process.pid,
-      version: ATOM_VERSION,
-      startedAt,
-      heartbeatAt: startedAt,
-    });
-    heartbeat = setInterval(() => void store.heartbeatWorker(workerId, Date.now()).catch(() => {}), 10_000);
-    heartbeat.unref();
-  }
 
   return {
     engine,
@@ -108,12 +95,17 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     config,
     secrets,
     workerId,
+    registration: {
+      host,
+      pid: process.pid,
+      version: ATOM_VERSION,
+      heartbeatMs: config.workerHeartbeatMs,
+      deadAfterMs: config.workerDeadAfterMs,
+    },
     dataDir,
     where,
     cacheWarning: () => stepCache.warning(),
     async close() {
-      clearInterval(heartbeat);
-      if (registered) await store.removeWorker(workerId);
       await stepCache.close();
       await store.close();
     },

@@ -35,7 +35,7 @@ export async function driveRuns(
   try {
     if (open.size > 0) {
       await engine
-        .createWorker({ id: runtime.workerId })
+        .createWorker({ id: runtime.workerId, registry: runtime.registration })
         .run({ until: () => open.size === 0, signal: interrupt.signal, stopWhenIdle: true });
     }
   } finally {

@@ -17,7 +17,12 @@ export function startWorkerLoop(runtime: Runtime, concurrency?: number): WorkerL
   const abort = new AbortController();
   let running = true;
   const done = engine
-    .createWorker({ id: runtime.workerId, ...(concurrency ? { concurrency } : {}) })
+    .createWorker({
+      id: runtime.workerId,
+      registry: runtime.registration,
+      ...(concurrency ? { concurrency } : {}),
+      ...(runtime.config.workerPollMs ? { pollMs: runtime.config.workerPollMs } : {}),
+    })
     .run({ signal: abort.signal })
     .finally(() => {
       running = false;

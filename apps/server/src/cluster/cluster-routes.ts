@@ -16,7 +16,9 @@ const WORKER_SCHEMA = {
     version: { type: 'string' },
     startedAt: { type: 'string' },
     heartbeatAt: { type: 'string' },
-    alive: { type: 'boolean' },
+    concurrency: { type: 'integer', description: 'Steps it runs at most at once' },
+    running: { type: 'integer', description: 'Steps it ran at its last heartbeat' },
+    alive: { type: 'boolean', description: 'False once its heartbeat is older than ATOM_WORKER_DEAD_AFTER_MS' },
   },
 } as const;
 
@@ -27,7 +29,7 @@ export async function clusterRoutes(app: FastifyInstance, ctx: ServerContext, wo
       config: { permission: 'runs.read' },
       schema: {
         tags: ['cluster'],
-        summary: `Registered workers; \`alive\` when the heartbeat is under ${workerStaleMs / 1000} s old`,
+        summary: `Registered workers with their running steps; \`alive\` when the heartbeat is under ${workerStaleMs / 1000} s old (dead ones are listed for an hour, their steps recovered)`,
         response: { 200: listOf(WORKER_SCHEMA), ...AUTH_ERRORS },
       },
     },

@@ -22,6 +22,7 @@ export function createServerMetrics(
   engine: Engine,
   control: ControlStore & RunStatsReader,
   now: () => number,
+  workerDeadAfterMs: number,
 ): ServerMetrics {
   const registry = new Registry();
   const httpDuration = new Histogram({
@@ -85,6 +86,39 @@ export function createServerMetrics(
     async collect() {
       const stats = await control.runStats(now());
       this.set(stats.oldestDueAt === null ? 0 : Math.max(0, (now() - stats.oldestDueAt) / 1000));
+    },
+  });
+  const workers = async () => {
+    const at = now();
+    const all = await engine.store.listWorkers();
+    return { all, alive: all.filter((w) => at - w.heartbeatAt <= workerDeadAfterMs) };
+  };
+  new Gauge({
+    name: 'atom_workers',
+    help: 'Workers in the registry: alive (recent heartbeat) or dead (steps recovered by the reaper)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const { all, alive } = await workers();
+      this.set({ state: 'alive' }, alive.length);
+      this.set({ state: 'dead' }, all.length - alive.length);
+    },
+  });
+  new Gauge({
+    name: 'atom_worker_steps',
+    help: 'Over the alive workers: steps running at their last heartbeat (running) and their total concurrency (capacity)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    async collect() {
+      const { alive } = await workers();
+      this.set(
+        { kind: 'running' },
+        alive.reduce((sum, w) => sum + w.running, 0),
+      );
+      this.set(
+        { kind: 'capacity' },
+        alive.reduce((sum, w) => sum + w.concurrency, 0),
+      );
     },
   });
   const cacheEvents = new Gauge({

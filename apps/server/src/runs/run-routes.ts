@@ -97,6 +97,12 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
           properties: {
             inputs: { description: 'Run inputs (checked against the workflow `inputs` schema).' },
             version: { type: 'integer', minimum: 1 },
+            priority: {
+              type: 'integer',
+              minimum: -1000,
+              maximum: 1000,
+              description: 'Claim order against other runs, higher first; default the workflow `priority`, else 0.',
+            },
           },
           additionalProperties: false,
         },
@@ -106,13 +112,14 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     async (request, reply) => {
       refuseWhenClosing(ctx);
       const { idOrName } = request.params as { idOrName: string };
-      const body = (request.body ?? {}) as { inputs?: unknown; version?: number };
+      const body = (request.body ?? {}) as { inputs?: unknown; version?: number; priority?: number };
       const summary = await findWorkflow(ctx.control, idOrName);
       const start = {
         workflow: summary.workflowId,
         inputs: body.inputs ?? {},
         trigger: { kind: 'manual', by: request.principal?.email ?? null },
         ...(body.version === undefined ? {} : { version: body.version }),
+        ...(body.priority === undefined ? {} : { priority: body.priority }),
       };
       // A client that lost the answer (its API process died, a timeout) retries with the same key
       // and gets the run its first request started: exactly one run per key and workflow.

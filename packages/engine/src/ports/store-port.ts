@@ -54,6 +54,10 @@ export interface NewRun {
    */
   dedupeKey: string | null;
   createdAt: number;
+  /** Claim order: steps of higher-priority runs first (default 0). Written, not read back. */
+  priority?: number;
+  /** The workflow's `concurrency`: the run stays `queued` while that many of its runs hold a slot. Written, not read back. */
+  maxConcurrent?: number | null;
 }
 
 export interface RunRecord extends NewRun {
@@ -241,6 +245,7 @@ export interface WorkflowVersionRecord {
   createdAt: number;
 }
 
+/** A worker process in the registry; its heartbeat also says how many steps it runs. */
 export interface WorkerRecord {
   id: string;
   host: string;
@@ -248,6 +253,10 @@ export interface WorkerRecord {
   version: string;
   startedAt: number;
   heartbeatAt: number;
+  /** Steps it runs at most at once. */
+  concurrency: number;
+  /** Steps it ran at its last heartbeat. */
+  running: number;
 }
 
 /** Runs come newest first (`createdAt` desc, then `id` desc). */
@@ -321,6 +330,13 @@ export interface StoreTx {
    */
   updateStepEntry(runId: string, key: string, patch: StepPatch, guard?: StepGuard): Promise<ScopeEntry | undefined>;
   appendEvents(events: readonly NewRunEvent[]): Promise<void>;
+  /**
+   * Of these runs, the `queued` ones that may not start yet: their workflow already has
+   * `maxConcurrent` runs `running` or `waiting` (the first ones listed are admitted while room is
+   * left). PostgreSQL holds the workflow's admission lock until the unit ends, so racing claimers
+   * never both take the last slot. Called by a claim before it marks runs running.
+   */
+  refusedAdmissions(runIds: readonly string[]): Promise<string[]>;
 }
 
 export interface StorePort {
@@ -382,6 +398,13 @@ export interface StorePort {
   ): Promise<StepRecord[]>;
   /** The earliest time something becomes claimable: a `dueAt`, or a lease expiry. */
   nextDueAt(): Promise<number | undefined>;
+  /**
+   * Optional: calls `listener` after any process committed steps that are (or will be, by their
+   * `dueAt`) claimable, and after a lost notice channel came back. Stores shared by several
+   * processes (PostgreSQL LISTEN/NOTIFY) offer it so idle workers need not poll; returns the
+   * unsubscribe function.
+   */
+  onStepsReady?(listener: () => void): () => void;
   /** Waiting steps that wait for the event `name`. */
   findEventWaiters(name: string): Promise<StepRecord[]>;
 
@@ -405,7 +428,8 @@ export interface StorePort {
   cacheStats(): Promise<Record<string, { hits: number; misses: number }>>;
 
   registerWorker(worker: WorkerRecord): Promise<void>;
-  heartbeatWorker(id: string, now: number): Promise<void>;
+  /** Records a heartbeat and the number of steps the worker runs now. */
+  heartbeatWorker(id: string, now: number, running: number): Promise<void>;
   removeWorker(id: string): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;
 }

@@ -18,6 +18,8 @@ export interface StartRunRequest {
   inputs?: unknown;
   /** `{ kind: 'manual' | 'webhook' | 'schedule' | 'event', … }`, read as `$trigger`; manual by default. */
   trigger?: unknown;
+  /** Claim order against other runs (higher first); default the workflow's `priority`, else 0. */
+  priority?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function startRun(
     parentRunId: null,
     parentStepKey: null,
     dedupeKey,
+    ...(request.priority === undefined ? {} : { priority: request.priority }),
   };
   // Without a dedupe key the run is always created: check its inputs before it joins a shared
   // transaction, where a throw would make every unit of the batch run again alone.
@@ -80,6 +83,8 @@ export interface RunSpec {
   parentStepKey: string | null;
   /** At most one run of the workflow holds it; null for none. */
   dedupeKey: string | null;
+  /** Overrides the workflow's `priority`. */
+  priority?: number;
 }
 
 /**
@@ -150,12 +155,15 @@ function newRun(wf: CompiledWorkflow, spec: RunSpec, now: number): NewRun {
     parentStepKey: spec.parentStepKey,
     dedupeKey: spec.dedupeKey,
     createdAt: now,
+    priority: spec.priority ?? wf.document.priority ?? 0,
+    maxConcurrent: wf.document.concurrency ?? null,
   };
 }
 
 /** The record of a run insertRunRow has just written (what getRun would read back). */
 function newRunRecord(wf: CompiledWorkflow, spec: RunSpec, now: number): RunRecord {
-  const run = newRun(wf, spec, now);
+  // Priority and limit are claim inputs, not part of the record getRun reads back.
+  const { priority: _priority, maxConcurrent: _limit, ...run } = newRun(wf, spec, now);
   return {
     ...run,
     phase: 'main',

@@ -2,19 +2,41 @@
  * The worker loop: claims due steps under a lease (up to `concurrency` at once), runs them,
  * renews the leases of running steps by heartbeat, returns expired leases of dead workers to the
  * queue, and sleeps until the next due time or until a commit wakes it. An idle worker does not
- * spin: it sleeps until the next known due time, checking for work from other processes every
- * `pollMs`.
+ * spin: it sleeps until the next known due time or until a commit wakes it — its own engine's, or,
+ * when the store offers `onStepsReady` (PostgreSQL LISTEN/NOTIFY), any process's. It also looks
+ * for work every `pollMs`, as a safety net: 1 s by default without such a store, 30 s with it.
  */
 
 import type { EngineCore } from '../engine-core.js';
 import type { ClaimedStep, RunRecord } from '../ports/store-port.js';
 import type { EagerDispatch } from '../run/dispatch.js';
 
+/**
+ * How a long-running worker records itself in the store's worker registry. Each heartbeat renews
+ * its row (with the number of steps it runs) and looks for workers whose heartbeat is older than
+ * `deadAfterMs`: their leases are released at once, so their steps run again elsewhere without
+ * waiting for the leases to expire.
+ */
+export interface WorkerRegistration {
+  host: string;
+  pid: number;
+  version: string;
+  /** Default 5 000. */
+  heartbeatMs?: number;
+  /** Default 30 000; at least twice `heartbeatMs`. */
+  deadAfterMs?: number;
+}
+
 export interface WorkerOptions {
   /** Unique per process, e.g. `host/pid/start`. */
   id: string;
   concurrency?: number;
-  /** How often an idle worker looks for work committed by other processes (real time). */
+  /** Record this worker in the registry while it runs (and reap dead ones); none for a one-off run. */
+  registry?: WorkerRegistration;
+  /**
+   * How often an idle worker looks for work committed by other processes (real time). Default
+   * 30 000 when the store wakes workers itself (`onStepsReady`), else 1 000.
+   */
   pollMs?: number;
 }
 
@@ -31,6 +53,8 @@ export class Worker {
   readonly #core: EngineCore;
   readonly #concurrency: number;
   readonly #pollMs: number;
+  readonly #registry: Required<WorkerRegistration> | null;
+  #startedAt = 0;
   readonly #inflight = new Map<string, { controller: AbortController; done: Promise<void> }>();
   #wake: () => void = () => {};
   #nextReapAt = 0;
@@ -42,17 +66,37 @@ export class Worker {
     this.#core = core;
     this.id = options.id;
     this.#concurrency = options.concurrency ?? core.options.concurrency;
-    this.#pollMs = options.pollMs ?? 1_000;
+    this.#pollMs = options.pollMs ?? (core.store.onStepsReady ? SAFETY_POLL_MS : LOCAL_POLL_MS);
+    const registry = options.registry;
+    this.#registry = registry
+      ? {
+          heartbeatMs: DEFAULT_HEARTBEAT_MS,
+          ...registry,
+          deadAfterMs: Math.max(
+            registry.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS,
+            2 * (registry.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
+          ),
+        }
+      : null;
   }
 
   /** Runs until `until()` is true or `signal` aborts, then lets running steps finish. */
   async run(options: RunLoopOptions = {}): Promise<void> {
     const unsubscribe = this.#core.onEvents(() => this.#wake());
+    const unsubscribeReady = this.#core.store.onStepsReady?.(() => this.#wake());
     const heartbeat = setInterval(() => void this.#heartbeat(), Math.max(50, this.#core.options.leaseMs / 3));
     heartbeat.unref?.();
     const onAbort = () => this.#wake();
     options.signal?.addEventListener('abort', onAbort);
     this.#stopping = false;
+    const registry = this.#registry;
+    let beat: ReturnType<typeof setInterval> | undefined;
+    if (registry) {
+      this.#startedAt = this.#core.clock.now();
+      await this.#register(registry, this.#startedAt);
+      beat = setInterval(() => void this.#beat(registry), registry.heartbeatMs);
+      beat.unref?.();
+    }
     try {
       while (!options.signal?.aborted && !options.until?.()) {
         const woken = new Promise<void>((resolve) => {
@@ -81,7 +125,16 @@ export class Worker {
         await Promise.allSettled([...this.#inflight.values()].map((entry) => entry.done));
       }
       clearInterval(heartbeat);
+      clearInterval(beat);
       unsubscribe();
+      unsubscribeReady?.();
+      if (registry) {
+        await this.#core.store
+          .removeWorker(this.id)
+          .catch((error: unknown) =>
+            this.#core.log('warn', 'could not leave the worker registry', { error: String(error) }),
+          );
+      }
     }
   }
 
@@ -158,6 +211,50 @@ export class Worker {
     return false;
   }
 
+  /**
+   * Writes this worker's registry row (an upsert: a row removed meanwhile, after this process was
+   * paused for long, comes back). A store that is away is only logged; the next beat tries again.
+   */
+  async #register(registry: Required<WorkerRegistration>, now: number): Promise<boolean> {
+    try {
+      await this.#core.store.registerWorker({
+        id: this.id,
+        host: registry.host,
+        pid: registry.pid,
+        version: registry.version,
+        startedAt: this.#startedAt,
+        heartbeatAt: now,
+        concurrency: this.#concurrency,
+        running: this.#inflight.size,
+      });
+      return true;
+    } catch (error) {
+      this.#core.log('warn', 'worker heartbeat failed', { error: String(error) });
+      return false;
+    }
+  }
+
+  /** Renews this worker's registry row, then recovers the steps of workers that stopped beating. */
+  async #beat(registry: Required<WorkerRegistration>): Promise<void> {
+    const core = this.#core;
+    const now = core.clock.now();
+    if (!(await this.#register(registry, now))) return;
+    try {
+      const dead = (await core.store.listWorkers()).filter(
+        (w) => w.id !== this.id && now - w.heartbeatAt > registry.deadAfterMs,
+      );
+      if (dead.length === 0) return;
+      const released = await core.releaseLeases({ now, owners: dead.map((w) => w.id) });
+      if (released > 0) {
+        core.log('warn', 'recovered the steps of dead workers', { workers: dead.map((w) => w.id), released });
+      }
+      // Dead rows stay listed (GET /api/v1/workers shows them dead) for a while, then go.
+      for (const w of dead) if (now - w.heartbeatAt > FORGET_DEAD_AFTER_MS) await core.store.removeWorker(w.id);
+    } catch (error) {
+      core.log('warn', 'recovering the steps of dead workers failed', { error: String(error) });
+    }
+  }
+
   async #heartbeat(): Promise<void> {
     if (this.#inflight.size === 0) return;
     const core = this.#core;
@@ -175,6 +272,11 @@ export class Worker {
 }
 
 const ERROR_PAUSE_MS = 250;
+const LOCAL_POLL_MS = 1_000;
+const SAFETY_POLL_MS = 30_000;
+const DEFAULT_HEARTBEAT_MS = 5_000;
+const DEFAULT_DEAD_AFTER_MS = 30_000;
+const FORGET_DEAD_AFTER_MS = 3_600_000;
 
 function realSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

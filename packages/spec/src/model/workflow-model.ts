@@ -35,7 +35,19 @@ export const workflowSchema = z
       })
       .optional()
       .describe('Defaults for every step.'),
-    concurrency: z.number().int().min(1).optional().describe('Most runs of this workflow running at once.'),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Most runs of this workflow running (or waiting) at once; further runs stay queued until one ends.'),
+    priority: z
+      .number()
+      .int()
+      .min(-1000)
+      .max(1000)
+      .optional()
+      .describe('Claim order of its runs against other runs (higher first, default 0); a run start may override it.'),
     steps: z.array(stepSchema).min(1).describe('The steps; without `needs` each runs after the one before it.'),
     onFailure: z
       .array(stepSchema)

@@ -34,7 +34,16 @@ export function cacheAndWorkerCases(h: StoreHarness): void {
   });
 
   it('registers, beats and removes workers', async () => {
-    const w1: WorkerRecord = { id: 'w1', host: 'box-a', pid: 101, version: '0.1.0', startedAt: T0, heartbeatAt: T0 };
+    const w1: WorkerRecord = {
+      id: 'w1',
+      host: 'box-a',
+      pid: 101,
+      version: '0.1.0',
+      startedAt: T0,
+      heartbeatAt: T0,
+      concurrency: 8,
+      running: 0,
+    };
     const w2: WorkerRecord = {
       id: 'w2',
       host: 'box-b',
@@ -42,15 +51,17 @@ export function cacheAndWorkerCases(h: StoreHarness): void {
       version: '0.1.0',
       startedAt: T0 + 1,
       heartbeatAt: T0 + 1,
+      concurrency: 32,
+      running: 2,
     };
     const list = async () => sortedBy(await h.store.listWorkers(), (w) => w.id);
     expect(await list()).toEqual([]);
     await h.store.registerWorker(w1);
     await h.store.registerWorker(w2);
     expect(await list()).toEqual([w1, w2]);
-    await h.store.heartbeatWorker('w1', T0 + 50);
-    await h.store.heartbeatWorker('unknown', T0 + 50);
-    expect(await list()).toEqual([{ ...w1, heartbeatAt: T0 + 50 }, w2]);
+    await h.store.heartbeatWorker('w1', T0 + 50, 5);
+    await h.store.heartbeatWorker('unknown', T0 + 50, 1);
+    expect(await list()).toEqual([{ ...w1, heartbeatAt: T0 + 50, running: 5 }, w2]);
     const restarted = { ...w2, pid: 303, startedAt: T0 + 60, heartbeatAt: T0 + 60 };
     await h.store.registerWorker(restarted);
     await h.store.removeWorker('w1');

@@ -169,6 +169,9 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0006-settings' },
         { name: '0007-members' },
         { name: '0020-event-feed' },
+        { name: '0021-steps-ready-notify' },
+        { name: '0022-worker-registry' },
+        { name: '0023-run-admission' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);

@@ -31,6 +31,7 @@ import { POSTGRES_DIALECT } from './postgres-dialect.js';
 import { type PostgresStoreOptions, resolvePostgresOptions } from './postgres-options.js';
 import { POSTGRES_TX_QUERIES } from './postgres-tx.js';
 import * as queue from './queue-queries.js';
+import { readyListener } from './ready-listener.js';
 import { getRun, listRuns } from './run-queries.js';
 import { poolExecutor } from './sql-executor.js';
 import { getSteps, listRunSteps } from './step-queries.js';
@@ -78,13 +79,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const callerUnit = <T>(work: (exec: SqlExecutor) => Promise<T>): Promise<T> =>
     writeUnit(pool, work).catch(rethrowConflict);
   let closed: Promise<void> | undefined;
+  const ready = readyListener(resolved.connectionString, resolved.schema);
 
   return {
     connectionString: resolved.connectionString,
     migrate: () => migratePostgres(db, resolved.schema),
     close() {
       // Ends the pool once the connections in use (units in progress) are given back.
-      closed ??= db.destroy();
+      closed ??= ready.close().then(() => db.destroy());
       return closed;
     },
 
@@ -111,6 +113,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         followUp(POSTGRES_TX_QUERIES, unit, await queue.releaseLeases(unit, release), then),
       );
     },
+
+    onStepsReady: (listener) => ready.subscribe(listener),
 
     ...singleStatements(one, {
       ...cache,

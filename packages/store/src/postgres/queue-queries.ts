@@ -8,6 +8,7 @@
  * changed since the pick is checked again against the WHERE before it is taken.
  */
 import type { ClaimedStep, StepRecord } from '@atom/engine';
+import { claimOrderSql, NEXT_ADMISSIBLE_DUE } from '../shared/queue-order.js';
 import { CLAIMABLE, type ClaimOptions, hasDueQuery, lostTokens, type ReleaseOptions } from '../shared/queue-queries.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { STEP_COLUMNS, STEP_FIELDS, stepColumns } from '../shared/step-columns.js';
@@ -19,11 +20,13 @@ import { POSTGRES_DIALECT } from './postgres-dialect.js';
  * row with `resume` set resumes too: neither starts a new attempt. Ordered oldest due first.
  */
 function claimSql(inRun: boolean): string {
-  return `with picked as materialized (
-    select run_id, key, status, due_at from steps
-    where ${CLAIMABLE} and due_at <= $1${inRun ? ' and run_id = $5' : ''}
-    order by due_at, created_at limit $2
-    for update skip locked
+  // Priority, fair turns across workflows, and admission under a workflow's concurrency (queue-order.ts).
+  const order = claimOrderSql({ now: '$1', limit: '$2', ...(inRun ? { runId: '$5' } : {}) }, '', 'run_id, key');
+  return `with chosen as materialized (${order}
+  ), picked as materialized (
+    select s.run_id, s.key, s.status, s.due_at from steps s join chosen c on c.run_id = s.run_id and c.key = s.key
+    where s.${CLAIMABLE} and s.due_at <= $1
+    for update of s skip locked
   ), claimed as (
     update steps s set
       status = 'running',
@@ -64,7 +67,7 @@ const HAS_EXPIRED = `select 1 from steps where ${EXPIRED} limit 1`;
 const HAS_OWNED = `select 1 from steps where ${LEASED} and lease_owner = any($1::text[]) limit 1`;
 
 const NEXT_DUE = `select least(
-  (select min(due_at) from steps where ${CLAIMABLE}),
+  (${NEXT_ADMISSIBLE_DUE}),
   (select min(lease_expires_at) from steps where ${LEASED})) as t`;
 const EVENT_WAITERS = `select ${STEP_COLUMNS} from steps where wait_event = $1 and status = 'waiting'
   order by created_at, run_id, key`;

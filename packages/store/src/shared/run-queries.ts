@@ -21,7 +21,7 @@ import type { SqlExecutor } from './sql-executor.js';
 export function runQueries(d: SqlDialect) {
   const INSERT_RUN =
     'insert into runs (id, workflow_id, workflow_name, version, status, inputs, trigger, parent_run_id, ' +
-    `parent_step_key, dedupe_key, created_at, updated_at) values ${paramList(d, 12)}
+    `parent_step_key, dedupe_key, created_at, updated_at, priority, max_concurrent) values ${paramList(d, 14)}
   on conflict (workflow_id, dedupe_key) where dedupe_key is not null do nothing`;
   const SELECT_RUN = `select ${RUN_COLUMNS} from runs where id = ${d.param(1)}`;
   const SELECT_BY_DEDUPE_KEY = `select ${RUN_COLUMNS} from runs where workflow_id = ${d.param(1)} and dedupe_key = ${d.param(2)}`;
@@ -46,6 +46,8 @@ export function runQueries(d: SqlDialect) {
         run.dedupeKey ?? null,
         run.createdAt,
         run.createdAt,
+        run.priority ?? 0,
+        run.maxConcurrent ?? null,
       ]);
       return inserted > 0;
     },

@@ -96,6 +96,7 @@ export function createStoreTx(queries: TxQueries, exec: SqlExecutor): BoundStore
     updateStep: (runId, key, patch, guard) => queries.updateStep(exec, runId, key, patch, guard),
     updateStepEntry: (runId, key, patch, guard) => queries.updateStepEntry(exec, runId, key, patch, guard),
     appendEvents: (events) => queries.appendEvents(exec, events),
+    refusedAdmissions: (runIds) => queries.refusedAdmissions(exec, runIds),
     async flush() {
       if (dirty.size === 0) return;
       await queries.setSeqs(

@@ -8,20 +8,22 @@ import type { SqlExecutor } from './sql-executor.js';
 
 /** The worker queries with their SQL written once for `d`. */
 export function workerQueries(d: SqlDialect) {
-  const REGISTER = `insert into workers (id, host, pid, version, started_at, heartbeat_at) values ${paramList(d, 6)}
+  const REGISTER = `insert into workers (id, host, pid, version, started_at, heartbeat_at, concurrency, running)
+  values ${paramList(d, 8)}
   on conflict (id) do update set host = excluded.host, pid = excluded.pid, version = excluded.version,
-  started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`;
-  const HEARTBEAT = `update workers set heartbeat_at = ${d.param(1)} where id = ${d.param(2)}`;
+  started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, concurrency = excluded.concurrency,
+  running = excluded.running`;
+  const HEARTBEAT = `update workers set heartbeat_at = ${d.param(1)}, running = ${d.param(2)} where id = ${d.param(3)}`;
   const REMOVE = `delete from workers where id = ${d.param(1)}`;
-  const LIST = `select id, host, pid, version, started_at as "startedAt", heartbeat_at as "heartbeatAt"
-  from workers order by started_at, id`;
+  const LIST = `select id, host, pid, version, started_at as "startedAt", heartbeat_at as "heartbeatAt",
+  concurrency, running from workers order by started_at, id`;
 
   return {
     async registerWorker(exec: SqlExecutor, w: WorkerRecord): Promise<void> {
-      await exec.run(REGISTER, [w.id, w.host, w.pid, w.version, w.startedAt, w.heartbeatAt]);
+      await exec.run(REGISTER, [w.id, w.host, w.pid, w.version, w.startedAt, w.heartbeatAt, w.concurrency, w.running]);
     },
-    async heartbeatWorker(exec: SqlExecutor, id: string, now: number): Promise<void> {
-      await exec.run(HEARTBEAT, [now, id]);
+    async heartbeatWorker(exec: SqlExecutor, id: string, now: number, running: number): Promise<void> {
+      await exec.run(HEARTBEAT, [now, running, id]);
     },
     async removeWorker(exec: SqlExecutor, id: string): Promise<void> {
       await exec.run(REMOVE, [id]);

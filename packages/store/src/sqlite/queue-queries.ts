@@ -8,15 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ClaimedStep, StepRecord, StepStatus } from '@atom/engine';
-import { CLAIMABLE, type ClaimOptions, hasDueQuery, lostTokens, type ReleaseOptions } from '../shared/queue-queries.js';
+import { claimOrderSql, NEXT_ADMISSIBLE_DUE } from '../shared/queue-order.js';
+import { type ClaimOptions, hasDueQuery, lostTokens, type ReleaseOptions } from '../shared/queue-queries.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { STEP_COLUMNS } from '../shared/step-columns.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 import { type StepRow, toStepRecord } from './step-row.js';
 
-const ORDER = 'order by due_at, created_at, rowid';
-const PICK = `select rowid as rid, status from steps where ${CLAIMABLE} and due_at <= ? ${ORDER} limit ?`;
-const PICK_IN_RUN = `select rowid as rid, status from steps where ${CLAIMABLE} and due_at <= ? and run_id = ? ${ORDER} limit ?`;
+// Priority, fair turns across workflows, and admission under a workflow's concurrency (queue-order.ts).
+const PICK = claimOrderSql({ now: '?', limit: '?' }, 's.rowid as rid,', 'rid, status');
+const PICK_IN_RUN = claimOrderSql({ now: '?', runId: '?', limit: '?' }, 's.rowid as rid,', 'rid, status');
 // Parameters: owner, expiresAt, now, now, [[rowid, token], …]. A waiting row resumes (no new attempt).
 const CLAIM = `update steps set
   status = 'running',
@@ -37,7 +38,7 @@ const RELEASE = `update steps set status = 'ready', due_at = ?, lease_owner = nu
   lease_expires_at = null, updated_at = ? where rowid in (select value from json_each(?))`;
 
 const NEXT_DUE = `select min(t) as t from (
-  select min(due_at) as t from steps where ${CLAIMABLE}
+  ${NEXT_ADMISSIBLE_DUE}
   union all
   select min(lease_expires_at) from steps where status = 'running' and lease_token is not null)`;
 const EVENT_WAITERS = `select ${STEP_COLUMNS} from steps where wait_event = ? and status = 'waiting' order by created_at, rowid`;

@@ -12,6 +12,9 @@ import * as audit from './0005-audit.js';
 import * as settings from './0006-settings.js';
 import * as members from './0007-members.js';
 import * as eventFeed from './0020-event-feed.js';
+import * as stepsReadyNotify from './0021-steps-ready-notify.js';
+import * as workerRegistry from './0022-worker-registry.js';
+import * as runAdmission from './0023-run-admission.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -22,6 +25,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-settings': settings,
   '0007-members': members,
   '0020-event-feed': eventFeed,
+  '0021-steps-ready-notify': stepsReadyNotify,
+  '0022-worker-registry': workerRegistry,
+  '0023-run-admission': runAdmission,
 };
 
 export const postgresMigrations: MigrationProvider = {

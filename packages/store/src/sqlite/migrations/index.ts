@@ -11,6 +11,8 @@ import * as secrets from './0004-secrets.js';
 import * as audit from './0005-audit.js';
 import * as settings from './0006-settings.js';
 import * as members from './0007-members.js';
+import * as workerRegistry from './0022-worker-registry.js';
+import * as runAdmission from './0023-run-admission.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-audit': audit,
   '0006-settings': settings,
   '0007-members': members,
+  '0022-worker-registry': workerRegistry,
+  '0023-run-admission': runAdmission,
 };
 
 export const sqliteMigrations: MigrationProvider = {
