@@ -21,6 +21,11 @@ export interface NodeSpec<S extends InputSchema> {
   deferredInputs?: readonly (keyof S['shape'] & string)[];
   /** A run event the engine appends with the node's output each time a step of it succeeds. */
   outputEvent?: string;
+  /**
+   * True only for a pure node: its output depends on its input alone, it does no I/O and has no
+   * effect outside the step, and it is quick. The engine may run it inside a commit (ADR 0012).
+   */
+  local?: boolean;
   /** Returns the step's output, or `suspend(...)` to park the run. */
   run: (ctx: NodeContext<z.output<S>>) => Promise<unknown>;
 }
@@ -54,6 +59,7 @@ export function defineNode<S extends InputSchema>(spec: NodeSpec<S>): NodeDefini
     inputSchema,
     deferredInputs: Object.freeze([...(spec.deferredInputs ?? [])]),
     ...(spec.outputEvent === undefined ? {} : { outputEvent: spec.outputEvent }),
+    ...(spec.local === true ? { local: true } : {}),
     parseInput(input: unknown) {
       const result = spec.input.safeParse(input);
       return result.success
