@@ -26,6 +26,9 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_RUNS = Number(process.env.BENCH_WARMUP_RUNS ?? 300);
 const CEILING_TX = Number(process.env.BENCH_CEILING_TX ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+// For profiling one case: BENCH_ONLY=linear (or fanOut), BENCH_MODE=concurrent (or oneByOne).
+const ONLY = process.env.BENCH_ONLY;
+const MODE = process.env.BENCH_MODE;
 
 const linear = {
   atom: 1,
@@ -165,10 +168,10 @@ try {
     const ceiling = sqliteCeiling(join(dir, `ceiling-${round}.db`), CEILING_TX);
     const figures = { ceiling };
     for (const [name, registered] of Object.entries(workflows)) {
-      figures[name] = {
-        concurrent: await concurrent(bench, registered, RUNS),
-        oneByOne: await oneByOne(bench, registered, RUNS),
-      };
+      if (ONLY !== undefined && name !== ONLY) continue;
+      figures[name] = {};
+      if (MODE !== 'oneByOne') figures[name].concurrent = await concurrent(bench, registered, RUNS);
+      if (MODE !== 'concurrent') figures[name].oneByOne = await oneByOne(bench, registered, RUNS);
     }
     rounds.push(figures);
   }
@@ -185,6 +188,7 @@ try {
   );
   for (const name of ['linear', 'fanOut']) {
     for (const mode of ['concurrent', 'oneByOne']) {
+      if (rounds[0][name]?.[mode] === undefined) continue;
       const of = (pick) => median(rounds.map((r) => pick(r[name][mode], r)));
       const ratio = of((m, r) => m.stepsPerSecond / r.ceiling) * 100;
       const label = `${name === 'linear' ? 'linear 10 steps' : 'fan-out 10+join'}, ${mode === 'concurrent' ? 'concurrent' : 'one by one'}`;

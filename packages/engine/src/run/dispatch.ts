@@ -4,22 +4,13 @@
  * under a lease) and handed to it as soon as the transaction commits, instead of becoming `ready`
  * and waiting for the next claim. The same guarantees hold (lease, guarded commit, expiry); a step
  * saves one claim, one status change and a round trip — most of the cost of a fast step.
- * A step of a local node (local-step.ts) is claimed the same way for the unit itself, which runs
- * it before committing.
+ * A step of a local node is taken by the unit itself instead (local-step.ts).
  */
 import type { CompiledStep } from '@atom/spec';
 import { childKey, ROOT_SCOPE } from '../plan/step-keys.js';
-import type {
-  ClaimedStep,
-  RunRecord,
-  ScopeEntry,
-  StepGuard,
-  StepKind,
-  StepPatch,
-  StepRecord,
-} from '../ports/store-port.js';
+import type { ClaimedStep, RunRecord, ScopeEntry, StepGuard, StepPatch, StepRecord } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
-import { runsLocally } from './local-step.js';
+import { queueLocal } from './local-step.js';
 import { emit, type Unit } from './unit.js';
 
 /** A worker's offer to take steps committed by its own units. */
@@ -34,56 +25,22 @@ export interface EagerDispatch {
   deliver(run: RunRecord, steps: ClaimedStep[]): void;
 }
 
-/** Who takes a step made startable: this unit itself (local), or the committing worker (eager). */
-interface Taker {
-  local: boolean;
-  owner: string;
-  leaseMs: number;
-}
-
-/** Lease owner of a local step when no worker committed the unit (its lease ends with the unit). */
-const LOCAL_OWNER = 'local';
-
-/** Reserves the step for this unit (a local step) or for the committing worker; null: neither. */
-function take(unit: Unit, stepId: string, kind: StepKind): Taker | null {
-  const { dispatch, local } = unit;
-  if (local && runsLocally(unit, stepId, kind)) {
-    local.budget--;
-    return { local: true, owner: dispatch?.owner ?? LOCAL_OWNER, leaseMs: unit.services.options.leaseMs };
-  }
-  if (dispatch && unit.run.status === 'running' && dispatch.take()) {
-    return { local: false, owner: dispatch.owner, leaseMs: dispatch.leaseMs };
-  }
-  return null;
-}
-
-/** Undoes `take` when the claim did not happen. */
-function giveBack(unit: Unit, taker: Taker): void {
-  if (taker.local && unit.local) unit.local.budget++;
-  else if (!taker.local) unit.dispatch?.giveBack(1);
-}
-
-/** The patch that claims a pending step for its taker. */
-function eagerClaim(unit: Unit, taker: Taker, attempt: number) {
+/** The patch that claims a pending step for a lease owner (eager dispatch, a failed local step). */
+export function eagerClaim(unit: Unit, dispatch: Pick<EagerDispatch, 'owner' | 'leaseMs'>, attempt: number) {
   const { now } = unit;
   return {
     status: 'running',
     attempt,
-    leaseOwner: taker.owner,
+    leaseOwner: dispatch.owner,
     leaseToken: globalThis.crypto.randomUUID(),
-    leaseExpiresAt: now + taker.leaseMs,
+    leaseExpiresAt: now + dispatch.leaseMs,
     startedAt: now,
     dueAt: null,
     updatedAt: now,
   } satisfies StepPatch;
 }
 
-function claimed(unit: Unit, taker: Taker, step: ClaimedStep, data: Record<string, unknown> | null): void {
-  if (taker.local && unit.local) {
-    unit.local.queue.push(step);
-    emit(unit, RunEvents.stepStarted, step.key, { attempt: step.attempt, local: true, ...data });
-    return;
-  }
+function claimed(unit: Unit, step: ClaimedStep, data: Record<string, unknown> | null): void {
   unit.claimed.push(step);
   emit(unit, RunEvents.stepStarted, step.key, { attempt: step.attempt, eager: true, ...data });
 }
@@ -97,21 +54,21 @@ export async function makeStartable(
   pending: StepRecord,
   data: Record<string, unknown> | null = null,
 ): Promise<void> {
-  const { tx, run, now } = unit;
+  const { tx, run, now, dispatch } = unit;
   const key = pending.key;
   unit.startedSomething = true;
-  const taker = take(unit, pending.stepId, pending.kind);
-  if (taker) {
-    const patch = eagerClaim(unit, taker, pending.attempt + 1);
+  if (queueLocal(unit, pending, data)) return;
+  if (dispatch && run.status === 'running' && dispatch.take()) {
+    const patch = eagerClaim(unit, dispatch, pending.attempt + 1);
     let done = false;
     try {
       done = await tx.updateStep(run.id, key, patch, { statuses: ['pending'] });
     } catch (error) {
-      giveBack(unit, taker);
+      dispatch.giveBack(1);
       throw error;
     }
-    if (done) claimed(unit, taker, { ...pending, ...patch, claimedFrom: 'pending' }, data);
-    else giveBack(unit, taker);
+    if (done) claimed(unit, { ...pending, ...patch, claimedFrom: 'pending' }, data);
+    else dispatch.giveBack(1);
     return;
   }
   await tx.updateStep(run.id, key, { status: 'ready', dueAt: now, updatedAt: now }, { statuses: ['pending'] });
@@ -124,24 +81,29 @@ export async function makeStartable(
  * write; false, with nothing changed, when the row is not pending.
  */
 export async function startIfPending(unit: Unit, scope: string, def: CompiledStep): Promise<boolean> {
-  const { tx, run, now } = unit;
+  const { tx, run, now, dispatch } = unit;
   const key = childKey(scope, def.id);
-  const taker = take(unit, def.id, 'step');
-  if (taker) {
-    const patch = eagerClaim(unit, taker, 1);
+  // Whether it is still pending is checked when its result is written (local-step.ts).
+  const entry = { key, stepId: def.id, index: def.index, status: 'pending' as const, createdAt: run.createdAt };
+  if (queueLocal(unit, pendingRecord(run.id, scope, entry), null)) {
+    unit.startedSomething = true;
+    return true;
+  }
+  if (dispatch && run.status === 'running' && dispatch.take()) {
+    const patch = eagerClaim(unit, dispatch, 1);
     let entry: ScopeEntry | undefined;
     try {
       entry = await claimPending(unit, scope, def, key, patch);
     } catch (error) {
-      giveBack(unit, taker);
+      dispatch.giveBack(1);
       throw error;
     }
     if (!entry) {
-      giveBack(unit, taker);
+      dispatch.giveBack(1);
       return false;
     }
     unit.startedSomething = true;
-    claimed(unit, taker, { ...pendingRecord(run.id, scope, entry), ...patch, claimedFrom: 'pending' }, null);
+    claimed(unit, { ...pendingRecord(run.id, scope, entry), ...patch, claimedFrom: 'pending' }, null);
     return true;
   }
   const ready = { status: 'ready', dueAt: now, updatedAt: now } satisfies StepPatch;

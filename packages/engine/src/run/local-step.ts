@@ -1,26 +1,30 @@
 /**
  * Local execution (ADR 0012). A step whose node is `local` (pure, deterministic, in-process, no
  * I/O: `transform`) is run inside the unit that makes it startable instead of being handed to a
- * worker: claimed under a lease like an eager dispatch (`step.started` with `local: true`), then,
- * once the unit's own work is done, evaluated and committed through the same guarded commits as any
- * step (commitSuccess, or commitError with the step's retry policy). Its result is committed in
- * that same transaction, together with the steps it makes startable, which may run locally in turn
- * up to a budget per unit. A crash before the commit loses the whole unit, as for any unit: the
+ * worker: queued in the unit (its row stays `pending` meanwhile, so nothing else can think it
+ * finished), then, once the unit's own work is done, evaluated and written from `pending` straight
+ * to its result with `step.started` (`local: true`) and `step.succeeded`, through the same success
+ * path as any step. A failure claims it under a lease and goes through commitError with the step's
+ * retry policy, as a worker's would. Its result is committed in that same transaction, together
+ * with the steps it makes startable, which may run locally in turn up to a budget per unit. A crash before the commit loses the whole unit, as for any unit: the
  * step that triggered it runs again and so do its local successors, which have no effect outside.
  *
  * Only units of a worker's step execution run local steps: they carry the secrets scope that
  * execution read (reading it inside the unit could wait for the store the unit holds).
  */
-import { AtomError } from '@atom/errors';
+import { AtomError, type ErrorRecord } from '@atom/errors';
 import type { CompiledStep } from '@atom/spec';
 import type { NodeContext, NodeRegistry } from '../ports/node-registry.js';
-import type { ClaimedStep, StepKind } from '../ports/store-port.js';
+import type { ClaimedStep, StepKind, StepRecord } from '../ports/store-port.js';
 import { buildBindings, withSecrets } from './bindings.js';
+import { eagerClaim } from './dispatch.js';
+import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { redact, redactError } from './redact.js';
-import { commitError, commitSuccess } from './step-commits.js';
+import { settleScope } from './settle.js';
+import { commitError, recordSuccess } from './step-commits.js';
 import { checkedInput, reshapeOutput, type StepLog } from './step-executor.js';
-import { errorOf, type SecretScope, stepDef, type Unit } from './unit.js';
+import { emit, errorOf, type SecretScope, stepDef, type Unit } from './unit.js';
 import { unitReader } from './unit-reader.js';
 
 /** Steps one unit may run locally; the rest go to a worker as usual. */
@@ -36,22 +40,28 @@ export interface LocalOffer {
   log: StepLog;
 }
 
-/** A unit's local execution: the offer, the budget left, and the steps claimed and not yet run. */
+/** A pending row queued to run in the unit, and the data of its `step.started`. */
+interface QueuedStep {
+  row: StepRecord;
+  data: Record<string, unknown> | null;
+}
+
+/** A unit's local execution: the offer, the budget left, the steps queued (and every key ever queued). */
 export interface LocalSteps extends LocalOffer {
   budget: number;
-  queue: ClaimedStep[];
+  queue: QueuedStep[];
+  queued: Set<string>;
 }
 
 export function localSteps(offer: LocalOffer | null): LocalSteps | null {
-  return offer && { ...offer, budget: LOCAL_STEPS_PER_UNIT, queue: [] };
+  return offer && { ...offer, budget: LOCAL_STEPS_PER_UNIT, queue: [], queued: new Set() };
 }
 
 const NEVER_ABORTED = new AbortController().signal;
 
-/** True when the step (of `kind`, never run) may be claimed for local execution by this unit. */
-export function runsLocally(unit: Unit, stepId: string, kind: StepKind): boolean {
-  const local = unit.local;
-  if (!local || local.budget <= 0 || unit.run.status !== 'running') return false;
+/** True when the step (of `kind`, never run) may run locally in this unit. */
+function runsLocally(unit: Unit, local: LocalSteps, stepId: string, kind: StepKind): boolean {
+  if (local.budget <= 0 || unit.run.status !== 'running') return false;
   const def = unit.wf.steps.get(stepId);
   if (!def?.uses || def.cache !== null || def.children !== null) return false;
   // A foreach step expands (its iterations may run locally); `if` is decided by the worker.
@@ -60,52 +70,87 @@ export function runsLocally(unit: Unit, stepId: string, kind: StepKind): boolean
   return node?.local === true && node.outputEvent === undefined;
 }
 
+/**
+ * Takes a pending row that is being made startable for this unit to run, if it may; true when the
+ * unit has it (queued now or before), false when it goes the usual way (a worker, or `ready`).
+ */
+export function queueLocal(unit: Unit, row: StepRecord, data: Record<string, unknown> | null): boolean {
+  const local = unit.local;
+  if (!local) return false;
+  if (local.queued.has(row.key)) return true;
+  if (row.attempt !== 0 || !runsLocally(unit, local, row.stepId, row.kind)) return false;
+  local.queued.add(row.key);
+  local.budget--;
+  local.queue.push({ row, data });
+  return true;
+}
+
 /** Runs the unit's local steps (and those they make startable) to the end of its budget. */
 export async function runLocalSteps(unit: Unit): Promise<void> {
   const local = unit.local;
   if (!local) return;
-  for (let claimed = local.queue.shift(); claimed; claimed = local.queue.shift()) {
+  for (let next = local.queue.shift(); next; next = local.queue.shift()) {
+    const attempt = next.row.attempt + 1;
+    const row: StepRecord = { ...next.row, status: 'running', attempt, startedAt: unit.now };
     let input: unknown = null;
     let output: unknown;
     try {
-      const def = stepDef(unit, claimed);
+      const def = stepDef(unit, row);
       const bindings = await buildBindings(unit.services, unitReader(unit), {
         wf: unit.wf,
         run: unit.run,
-        key: claimed.key,
+        key: row.key,
         refs: def.refs,
-        attempt: claimed.attempt,
+        attempt,
         vars: local.scope.vars,
       });
       input = await evaluate(unit.services, def.with, withSecrets(bindings, local.scope.secrets));
-      output = await reshapeOutput(
-        unit.services,
-        def,
-        bindings,
-        claimed.key,
-        await runNode(unit, local, def, claimed, input),
-      );
+      output = await reshapeOutput(unit.services, def, bindings, row.key, await runNode(unit, local, def, row, input));
     } catch (error) {
-      // What a worker would record for the same failure: the step's retry policy applies.
-      await commitError(unit, claimed, redactError(errorOf(error), local.hidden), redact(input, local.hidden));
+      await failLocally(unit, next, redactError(errorOf(error), local.hidden), redact(input, local.hidden));
       continue;
     }
-    await commitSuccess(unit, claimed, redact(input, local.hidden), redact(output, local.hidden));
+    const write = {
+      release: { attempt, startedAt: unit.now },
+      guard: { statuses: ['pending' as const] },
+      started: { attempt, local: true, ...next.data },
+    };
+    const stored = redact(input, local.hidden);
+    // No longer pending (it cannot be, short of a bug): let the scope decide from what it holds.
+    if (!(await recordSuccess(unit, row, write, stored, redact(output, local.hidden)))) {
+      await settleScope(unit, row.scope, null);
+    }
   }
 }
 
-async function runNode(unit: Unit, local: LocalSteps, def: CompiledStep, claimed: ClaimedStep, input: unknown) {
+/** A local step failed: claimed under a lease like any started step, then recorded as a worker would. */
+async function failLocally(unit: Unit, { row, data }: QueuedStep, error: ErrorRecord, input: unknown): Promise<void> {
+  const owner = { owner: unit.dispatch?.owner ?? LOCAL_OWNER, leaseMs: unit.services.options.leaseMs };
+  const patch = eagerClaim(unit, owner, row.attempt + 1);
+  if (!(await unit.tx.updateStep(unit.run.id, row.key, patch, { statuses: ['pending'] }))) {
+    await settleScope(unit, row.scope, null);
+    return;
+  }
+  const claimed: ClaimedStep = { ...row, ...patch, claimedFrom: 'pending' };
+  emit(unit, RunEvents.stepStarted, row.key, { attempt: claimed.attempt, local: true, ...data });
+  await commitError(unit, claimed, error, input);
+}
+
+/** Lease owner of a failed local step when no worker committed the unit (the lease ends with the unit). */
+const LOCAL_OWNER = 'local';
+
+async function runNode(unit: Unit, local: LocalSteps, def: CompiledStep, row: StepRecord, input: unknown) {
   const node = local.nodes.get(def.uses ?? '');
   if (!node) throw new AtomError('ATOM_ERR_NODE_UNKNOWN', `node type "${def.uses}" is not installed`);
   const { run } = unit;
   const ctx: NodeContext = {
-    input: checkedInput(node, input, claimed.key),
+    input: checkedInput(node, input, row.key),
     run: { id: run.id, workflow: run.workflowName, version: run.version },
-    step: { key: claimed.key, id: def.id, attempt: claimed.attempt, idempotencyKey: `${run.id}/${claimed.key}` },
+    step: { key: row.key, id: def.id, attempt: row.attempt, idempotencyKey: `${run.id}/${row.key}` },
     signal: NEVER_ABORTED,
     now: () => unit.now,
     log: (level, message, data) =>
-      local.log(level, message, { runId: run.id, step: claimed.key, ...(data === undefined ? {} : { data }) }),
+      local.log(level, message, { runId: run.id, step: row.key, ...(data === undefined ? {} : { data }) }),
     resume: null,
   };
   const outcome = await node.run(ctx);
