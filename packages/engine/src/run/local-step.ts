@@ -13,7 +13,7 @@
  * execution read (reading it inside the unit could wait for the store the unit holds).
  */
 import { AtomError, type ErrorRecord } from '@atom/errors';
-import type { CompiledStep } from '@atom/spec';
+import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
 import type { NodeContext, NodeRegistry } from '../ports/node-registry.js';
 import type { ClaimedStep, StepKind, StepRecord } from '../ports/store-port.js';
 import { buildBindings, withSecrets } from './bindings.js';
@@ -22,7 +22,7 @@ import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { redact, redactError } from './redact.js';
 import { settleScope } from './settle.js';
-import { commitError, recordSuccess } from './step-commits.js';
+import { commitError, commitSuccess, recordSuccess } from './step-commits.js';
 import { checkedInput, reshapeOutput, type StepLog } from './step-executor.js';
 import { emit, errorOf, type SecretScope, stepDef, type Unit } from './unit.js';
 import { unitReader } from './unit-reader.js';
@@ -40,10 +40,14 @@ export interface LocalOffer {
   log: StepLog;
 }
 
-/** A pending row queued to run in the unit, and the data of its `step.started`. */
+/**
+ * A row queued to run in the unit: pending (with the data of its `step.started`), or already claimed
+ * by a worker that handed it over (`held`).
+ */
 interface QueuedStep {
   row: StepRecord;
   data: Record<string, unknown> | null;
+  held: ClaimedStep | null;
 }
 
 /** A unit's local execution: the offer, the budget left, the steps queued (and every key ever queued). */
@@ -59,15 +63,30 @@ export function localSteps(offer: LocalOffer | null): LocalSteps | null {
 
 const NEVER_ABORTED = new AbortController().signal;
 
-/** True when the step (of `kind`, never run) may run locally in this unit. */
-function runsLocally(unit: Unit, local: LocalSteps, stepId: string, kind: StepKind): boolean {
-  if (local.budget <= 0 || unit.run.status !== 'running') return false;
-  const def = unit.wf.steps.get(stepId);
+/** True when a step of `kind` of the document step `stepId` is one a unit may run (see the header). */
+export function isLocalStep(wf: CompiledWorkflow, nodes: NodeRegistry, stepId: string, kind: StepKind): boolean {
+  const def = wf.steps.get(stepId);
   if (!def?.uses || def.cache !== null || def.children !== null) return false;
   // A foreach step expands (its iterations may run locally); `if` is decided by the worker.
   if (kind !== 'iteration' && (kind !== 'step' || def.foreach !== null || def.if !== null)) return false;
-  const node = local.nodes.get(def.uses);
+  const node = nodes.get(def.uses);
   return node?.local === true && node.outputEvent === undefined;
+}
+
+function runsLocally(unit: Unit, local: LocalSteps, stepId: string, kind: StepKind): boolean {
+  if (local.budget <= 0 || unit.run.status !== 'running') return false;
+  return isLocalStep(unit.wf, local.nodes, stepId, kind);
+}
+
+/**
+ * A worker's claimed step of a local node, run in the unit that records it instead of by the
+ * worker (so the evaluation happens once, inside the commit).
+ */
+export function queueClaimed(unit: Unit, claimed: ClaimedStep): void {
+  const local = unit.local;
+  if (!local) throw new AtomError('ATOM_ERR_INTERNAL', `step ${claimed.key} was handed over without a local offer`);
+  local.queued.add(claimed.key);
+  local.queue.push({ row: claimed, data: null, held: claimed });
 }
 
 /**
@@ -81,7 +100,7 @@ export function queueLocal(unit: Unit, row: StepRecord, data: Record<string, unk
   if (row.attempt !== 0 || !runsLocally(unit, local, row.stepId, row.kind)) return false;
   local.queued.add(row.key);
   local.budget--;
-  local.queue.push({ row, data });
+  local.queue.push({ row, data, held: null });
   return true;
 }
 
@@ -90,8 +109,9 @@ export async function runLocalSteps(unit: Unit): Promise<void> {
   const local = unit.local;
   if (!local) return;
   for (let next = local.queue.shift(); next; next = local.queue.shift()) {
-    const attempt = next.row.attempt + 1;
-    const row: StepRecord = { ...next.row, status: 'running', attempt, startedAt: unit.now };
+    const { held } = next;
+    const attempt = held ? held.attempt : next.row.attempt + 1;
+    const row: StepRecord = held ?? { ...next.row, status: 'running', attempt, startedAt: unit.now };
     let input: unknown = null;
     let output: unknown;
     try {
@@ -110,12 +130,16 @@ export async function runLocalSteps(unit: Unit): Promise<void> {
       await failLocally(unit, next, redactError(errorOf(error), local.hidden), redact(input, local.hidden));
       continue;
     }
+    const stored = redact(input, local.hidden);
+    if (held) {
+      await commitSuccess(unit, held, stored, redact(output, local.hidden));
+      continue;
+    }
     const write = {
       release: { attempt, startedAt: unit.now },
       guard: { statuses: ['pending' as const] },
       started: { attempt, local: true, ...next.data },
     };
-    const stored = redact(input, local.hidden);
     // No longer pending (it cannot be, short of a bug): let the scope decide from what it holds.
     if (!(await recordSuccess(unit, row, write, stored, redact(output, local.hidden)))) {
       await settleScope(unit, row.scope, null);
@@ -124,7 +148,12 @@ export async function runLocalSteps(unit: Unit): Promise<void> {
 }
 
 /** A local step failed: claimed under a lease like any started step, then recorded as a worker would. */
-async function failLocally(unit: Unit, { row, data }: QueuedStep, error: ErrorRecord, input: unknown): Promise<void> {
+async function failLocally(unit: Unit, queued: QueuedStep, error: ErrorRecord, input: unknown): Promise<void> {
+  const { row, data, held } = queued;
+  if (held) {
+    await commitError(unit, held, error, input);
+    return;
+  }
   const owner = { owner: unit.dispatch?.owner ?? LOCAL_OWNER, leaseMs: unit.services.options.leaseMs };
   const patch = eagerClaim(unit, owner, row.attempt + 1);
   if (!(await unit.tx.updateStep(unit.run.id, row.key, patch, { statuses: ['pending'] }))) {

@@ -12,7 +12,7 @@ import type { ClaimedStep, RunRecord, StorePort } from '../ports/store-port.js';
 import { buildBindings, refsWithSelf, type StepBindings, type StepReader, withSecrets } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
 import { evaluate, evaluateIf } from './expressions.js';
-import type { LocalOffer } from './local-step.js';
+import { isLocalStep, type LocalOffer, queueClaimed } from './local-step.js';
 import { redact, redactError, secretValues } from './redact.js';
 import { validateRunInputs } from './run-inputs.js';
 import {
@@ -86,6 +86,11 @@ export async function executeStep(
     const def = wf.steps.get(claimed.stepId);
     if (!def) throw new AtomError('ATOM_ERR_INTERNAL', `workflow ${wf.name} has no step ${claimed.stepId}`);
     const read = deps.readSteps;
+    if (claimed.resume === null && isLocalStep(wf, deps.nodes, claimed.stepId, claimed.kind)) {
+      // A local node: evaluated and recorded inside its unit (local-step.ts), errors included.
+      await deps.commit(run.id, wf, async (unit) => queueClaimed(unit, claimed), dispatch, local);
+      return;
+    }
     if (claimed.kind === 'compensation') {
       const compensate = def.compensate;
       if (!compensate) throw new AtomError('ATOM_ERR_INTERNAL', `step ${def.id} has no compensate action`);
