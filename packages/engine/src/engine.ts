@@ -32,6 +32,7 @@ import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
 import { afterFailure, markFailed } from './run/failure.js';
+import type { LocalOffer } from './run/local-step.js';
 import { OutputMemo } from './run/output-memo.js';
 import { type ReplayOptions, replayRun } from './run/replay-run.js';
 import { type StartRunRequest, startRun } from './run/start-run.js';
@@ -127,7 +128,7 @@ export class Engine implements EngineCore {
       now: () => this.clock.now(),
       workflow: (id, version) => this.workflow(id, version),
       workflowByName: (name, version) => this.workflowByName(name, version),
-      commit: (runId, wf, fn, dispatch) => this.commit(runId, wf, fn, dispatch),
+      commit: (runId, wf, fn, dispatch, local) => this.commit(runId, wf, fn, dispatch, local),
       abandon: (_run, claimed, error) => this.#abandon(claimed, error),
       log: this.#log,
     };
@@ -355,8 +356,9 @@ export class Engine implements EngineCore {
     wf: CompiledWorkflow,
     fn: (unit: Unit) => Promise<unknown>,
     dispatch: EagerDispatch | null = null,
+    local: LocalOffer | null = null,
   ): Promise<void> {
-    return this.#commits.commit(runId, wf, fn, dispatch);
+    return this.#commits.commit(runId, wf, fn, dispatch, local);
   }
 
   /** Claims due steps for `owner` and records their start in the same unit. */

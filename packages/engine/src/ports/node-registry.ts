@@ -64,6 +64,12 @@ export interface NodeDefinition {
    * respond, fail, approval): `$secrets` in its `with` is refused when the workflow is validated.
    */
   readonly copiesInput?: boolean;
+  /**
+   * Pure: the output depends only on the input, the node does no I/O and has no effect outside
+   * the step, and it is quick. The engine may then run the step inside the unit that makes it
+   * startable, committed in the same transaction (ADR 0012). `transform` is local.
+   */
+  readonly local?: boolean;
   /** Checks and normalises the resolved input. */
   parseInput(input: unknown): { ok: true; value: unknown } | { ok: false; issues: InputIssue[] };
   run(ctx: NodeContext): Promise<NodeOutcome>;

@@ -11,6 +11,7 @@ import { TERMINAL_RUN_STATUSES } from '../ports/store-port.js';
 import type { BindingRow } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
 import { RunEvents } from './event-types.js';
+import { type LocalOffer, localSteps, runLocalSteps } from './local-step.js';
 import type { OutputMemo } from './output-memo.js';
 import { type EngineServices, emit, type Unit } from './unit.js';
 
@@ -24,6 +25,7 @@ interface PendingUnit {
   fn: ((unit: Unit) => Promise<unknown>) | null;
   create: ((tx: StoreTx, events: NewRunEvent[]) => Promise<unknown>) | null;
   dispatch: EagerDispatch | null;
+  local: LocalOffer | null;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -70,9 +72,10 @@ export class CommitQueue {
     wf: CompiledWorkflow,
     fn: (unit: Unit) => Promise<unknown>,
     dispatch: EagerDispatch | null = null,
+    local: LocalOffer | null = null,
   ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#enqueue({ runId, wf, fn, create: null, dispatch, resolve: () => resolve(), reject });
+      this.#enqueue({ runId, wf, fn, create: null, dispatch, local, resolve: () => resolve(), reject });
     });
   }
 
@@ -85,7 +88,7 @@ export class CommitQueue {
   create<T>(runId: string, create: (tx: StoreTx, events: NewRunEvent[]) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const settle = resolve as (value: unknown) => void;
-      this.#enqueue({ runId, wf: null, fn: null, create, dispatch: null, resolve: settle, reject });
+      this.#enqueue({ runId, wf: null, fn: null, create, dispatch: null, local: null, resolve: settle, reject });
     });
   }
 
@@ -199,9 +202,11 @@ export class CommitQueue {
       claimed: [],
       succeeded: [],
       startedSomething: false,
+      local: localSteps(pending.local),
     };
     units.push(unit);
     await pending.fn(unit);
+    await runLocalSteps(unit);
     await markWaitingIfIdle(unit);
     return {
       events: unit.events,

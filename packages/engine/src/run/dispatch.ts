@@ -4,11 +4,13 @@
  * under a lease) and handed to it as soon as the transaction commits, instead of becoming `ready`
  * and waiting for the next claim. The same guarantees hold (lease, guarded commit, expiry); a step
  * saves one claim, one status change and a round trip — most of the cost of a fast step.
+ * A step of a local node is taken by the unit itself instead (local-step.ts).
  */
 import type { CompiledStep } from '@atom/spec';
 import { childKey, ROOT_SCOPE } from '../plan/step-keys.js';
 import type { ClaimedStep, RunRecord, ScopeEntry, StepGuard, StepPatch, StepRecord } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
+import { queueLocal } from './local-step.js';
 import { emit, type Unit } from './unit.js';
 
 /** A worker's offer to take steps committed by its own units. */
@@ -23,8 +25,8 @@ export interface EagerDispatch {
   deliver(run: RunRecord, steps: ClaimedStep[]): void;
 }
 
-/** The patch that claims a pending step for the committing worker (eager dispatch). */
-function eagerClaim(unit: Unit, dispatch: EagerDispatch, attempt: number) {
+/** The patch that claims a pending step for a lease owner (eager dispatch, a failed local step). */
+export function eagerClaim(unit: Unit, dispatch: Pick<EagerDispatch, 'owner' | 'leaseMs'>, attempt: number) {
   const { now } = unit;
   return {
     status: 'running',
@@ -55,6 +57,7 @@ export async function makeStartable(
   const { tx, run, now, dispatch } = unit;
   const key = pending.key;
   unit.startedSomething = true;
+  if (queueLocal(unit, pending, data)) return;
   if (dispatch && run.status === 'running' && dispatch.take()) {
     const patch = eagerClaim(unit, dispatch, pending.attempt + 1);
     let done = false;
@@ -80,6 +83,12 @@ export async function makeStartable(
 export async function startIfPending(unit: Unit, scope: string, def: CompiledStep): Promise<boolean> {
   const { tx, run, now, dispatch } = unit;
   const key = childKey(scope, def.id);
+  // Whether it is still pending is checked when its result is written (local-step.ts).
+  const entry = { key, stepId: def.id, index: def.index, status: 'pending' as const, createdAt: run.createdAt };
+  if (queueLocal(unit, pendingRecord(run.id, scope, entry), null)) {
+    unit.startedSomething = true;
+    return true;
+  }
   if (dispatch && run.status === 'running' && dispatch.take()) {
     const patch = eagerClaim(unit, dispatch, 1);
     let entry: ScopeEntry | undefined;

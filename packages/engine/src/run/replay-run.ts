@@ -147,6 +147,7 @@ async function insertReplay(replay: ReplayInsert): Promise<RunRecord | undefined
     claimed: [],
     succeeded: [],
     startedSomething: false,
+    local: null,
   };
   await settleScope(unit, ROOT_SCOPE);
   return tx.getRun(spec.id);

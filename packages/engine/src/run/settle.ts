@@ -10,13 +10,14 @@ import { templateRefs } from '@atom/spec';
 import { planScope, scopeSettled } from '../plan/scope-plan.js';
 import { COMPENSATE_SCOPE, childKey, ON_FAILURE_SCOPE, ROOT_SCOPE } from '../plan/step-keys.js';
 import { type StepRecord, type StepStatus, TERMINAL_STEP_STATUSES } from '../ports/store-port.js';
-import { type BindingRow, buildBindings, type StepReader } from './bindings.js';
+import { buildBindings } from './bindings.js';
 import { endRunFailed, wakeParent } from './cancel.js';
 import { makeStartable, pendingRecord, startIfPending } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
 import { emit, errorOf, loadOutput, stepDef, storableOutput, type Unit } from './unit.js';
+import { unitReader } from './unit-reader.js';
 
 /** The step of a scope that just ended: its document id, and whether it counts as having run. */
 export interface ChangedStep {
@@ -260,25 +261,6 @@ export async function settleCompensation(unit: Unit): Promise<void> {
   const next = rows.find((row) => row.status === 'pending');
   if (!next) return startOnFailure(unit);
   await makeStartable(unit, next, { compensates: next.target });
-}
-
-/**
- * Reads step rows inside a unit: the outputs this unit committed (a run's last step, read by the
- * run's `outputs`) from memory, the rest from the transaction. Sound like the output memo: a
- * succeeded row never changes again.
- */
-function unitReader(unit: Unit): StepReader {
-  return async (runId, keys) => {
-    const found: BindingRow[] = [];
-    const missing: string[] = [];
-    for (const key of keys) {
-      const row = runId === unit.run.id ? unit.succeeded.find((one) => one.key === key) : undefined;
-      if (row) found.push(row);
-      else missing.push(key);
-    }
-    if (missing.length > 0) found.push(...(await unit.tx.getSteps(runId, missing)));
-    return found;
-  };
 }
 
 export async function finishRunSucceeded(unit: Unit): Promise<void> {

@@ -9,7 +9,7 @@ import type { CompiledWorkflow } from '@atom/spec';
 import { retryDelayMs, shouldRetry } from '../plan/retry-delay.js';
 import { childKey, iterationKey } from '../plan/step-keys.js';
 import type { Suspension } from '../ports/node-registry.js';
-import type { ClaimedStep, StepGuard, WaitInfo } from '../ports/store-port.js';
+import type { ClaimedStep, StepGuard, StepPatch, StepRecord, WaitInfo } from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
 import { afterFailure, markFailed } from './failure.js';
 import { settleCompensation, settleScope } from './settle.js';
@@ -21,7 +21,7 @@ function held(claimed: ClaimedStep): StepGuard {
   return { statuses: ['running'], leaseToken: claimed.leaseToken };
 }
 
-async function settleAfter(unit: Unit, claimed: ClaimedStep): Promise<void> {
+async function settleAfter(unit: Unit, claimed: StepRecord): Promise<void> {
   if (claimed.kind === 'compensation') await settleCompensation(unit);
   else await settleScope(unit, claimed.scope, claimed.kind === 'step' ? { id: claimed.stepId, ran: true } : null);
 }
@@ -40,40 +40,67 @@ export async function commitSuccess(
   details: { cached?: boolean } = {},
   announcement: Announcement | null = null,
 ): Promise<boolean> {
+  const release = { ...RELEASED, error: null, wait: null };
+  return recordSuccess(
+    unit,
+    claimed,
+    { release, guard: held(claimed), started: null },
+    input,
+    output,
+    details,
+    announcement,
+  );
+}
+
+/**
+ * How a step's success is written: what the patch also sets (`release`), the compare-and-set that
+ * must hold, and the data of a `step.started` event to append first (a local step, which was not
+ * written before its result).
+ */
+export interface SuccessWrite {
+  release: StepPatch;
+  guard: StepGuard;
+  started: Record<string, unknown> | null;
+}
+
+/** commitSuccess for `row` held as `write` says; false, with nothing changed, when the guard fails. */
+export async function recordSuccess(
+  unit: Unit,
+  row: StepRecord,
+  write: SuccessWrite,
+  input: unknown,
+  output: unknown,
+  details: { cached?: boolean } = {},
+  announcement: Announcement | null = null,
+): Promise<boolean> {
   const { tx, run, now } = unit;
   const seq = await tx.nextSeq(run.id);
-  const done = await tx.updateStep(
-    run.id,
-    claimed.key,
-    {
-      ...RELEASED,
-      status: 'succeeded',
-      input,
-      output,
-      error: null,
-      wait: null,
-      finishedAt: now,
-      completedSeq: seq,
-      updatedAt: now,
-    },
-    held(claimed),
-  );
-  if (!done) return false;
-  emit(unit, RunEvents.stepSucceeded, claimed.key, {
-    attempt: claimed.attempt,
-    ...stepTiming(unit, claimed),
+  const patch: StepPatch = {
+    status: 'succeeded',
+    input,
+    output,
+    finishedAt: now,
+    completedSeq: seq,
+    updatedAt: now,
+    ...write.release,
+  };
+  if (!(await tx.updateStep(run.id, row.key, patch, write.guard))) return false;
+  if (write.started) emit(unit, RunEvents.stepStarted, row.key, write.started);
+  emit(unit, RunEvents.stepSucceeded, row.key, {
+    attempt: row.attempt,
+    ...stepTiming(unit, row),
     ...details,
   });
-  if (announcement) emit(unit, announcement.type, claimed.key, announcement.data);
+  if (announcement) emit(unit, announcement.type, row.key, announcement.data);
   unit.succeeded.push({
-    key: claimed.key,
+    key: row.key,
     status: 'succeeded',
     output,
     error: null,
-    item: claimed.item,
-    index: claimed.index,
+    item: row.item,
+    index: row.index,
   });
-  await settleAfter(unit, claimed);
+  await settleAfter(unit, row);
   return true;
 }
 

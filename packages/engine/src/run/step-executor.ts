@@ -12,12 +12,13 @@ import {
   canonicalHash,
 } from '@atom/spec';
 import { newId } from '../ids.js';
-import type { NodeContext, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
+import type { NodeContext, NodeDefinition, NodeOutcome, NodeRegistry } from '../ports/node-registry.js';
 import type { StepCachePort } from '../ports/step-cache-port.js';
 import type { ClaimedStep, RunRecord, StorePort } from '../ports/store-port.js';
 import { buildBindings, refsWithSelf, type StepBindings, type StepReader, withSecrets } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
 import { evaluate, evaluateIf } from './expressions.js';
+import { isLocalStep, type LocalOffer, queueClaimed } from './local-step.js';
 import { redact, redactError, secretValues } from './redact.js';
 import { validateRunInputs } from './run-inputs.js';
 import {
@@ -55,13 +56,14 @@ export interface ExecutorDeps {
   ): Promise<{ workflowId: string; version: number; wf: CompiledWorkflow }>;
   /**
    * Runs `fn` as one unit on the run; does nothing if the run has ended meanwhile. `dispatch` lets
-   * the unit hand the next steps to the same worker.
+   * the unit hand the next steps to the same worker, `local` lets it run local steps itself.
    */
   commit(
     runId: string,
     wf: CompiledWorkflow,
     fn: (unit: Unit) => Promise<unknown>,
     dispatch: EagerDispatch | null,
+    local: LocalOffer | null,
   ): Promise<void>;
   /**
    * Last resort when a failure cannot be recorded the normal way (the workflow no longer compiles,
@@ -81,13 +83,20 @@ export async function executeStep(
   let wf: CompiledWorkflow | undefined;
   let scope: SecretScope | undefined;
   let input: unknown = null;
+  let local: LocalOffer | null = null;
   try {
     wf = await deps.workflow(run.workflowId, run.version);
     scope = await deps.services.secrets();
     const hidden = secretValues(scope.secrets);
+    local = { nodes: deps.nodes, scope, hidden, log: deps.log };
     const def = wf.steps.get(claimed.stepId);
     if (!def) throw new AtomError('ATOM_ERR_INTERNAL', `workflow ${wf.name} has no step ${claimed.stepId}`);
     const read = deps.readSteps;
+    if (claimed.resume === null && isLocalStep(wf, deps.nodes, claimed.stepId, claimed.kind)) {
+      // A local node: evaluated and recorded inside its unit (local-step.ts), errors included.
+      await deps.commit(run.id, wf, async (unit) => queueClaimed(unit, claimed), dispatch, local);
+      return;
+    }
     if (claimed.kind === 'compensation') {
       const compensate = def.compensate;
       if (!compensate) throw new AtomError('ATOM_ERR_INTERNAL', `step ${def.id} has no compensate action`);
@@ -101,7 +110,7 @@ export async function executeStep(
       });
       input = await evaluate(deps.services, compensate.with, withSecrets(bindings, scope.secrets));
       const type = compensate.uses;
-      await runNode(deps, { run, wf, def, claimed, type, input, bindings: null, signal, dispatch, hidden });
+      await runNode(deps, { run, wf, def, claimed, type, input, bindings: null, signal, dispatch, local, hidden });
       return;
     }
     const bindings = await buildBindings(deps.services, read, {
@@ -114,21 +123,22 @@ export async function executeStep(
     });
     if (claimed.kind === 'step' && def.if && claimed.resume === null) {
       if (!(await evaluateIf(deps.services, def.if, bindings))) {
-        await deps.commit(run.id, wf, (unit) => commitSkip(unit, claimed), dispatch);
+        await deps.commit(run.id, wf, (unit) => commitSkip(unit, claimed), dispatch, local);
         return;
       }
     }
     if (claimed.kind === 'step' && def.foreach) {
       const items = await foreachItems(deps.services, def, def.foreach, bindings);
-      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, items), dispatch);
+      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, items), dispatch, local);
       return;
     }
     if (def.children) {
-      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, null), dispatch);
+      await deps.commit(run.id, wf, (unit) => commitExpand(unit, claimed, null), dispatch, local);
       return;
     }
     input = await evaluate(deps.services, def.with, withSecrets(bindings, scope.secrets));
-    await runNode(deps, { run, wf, def, claimed, type: def.uses ?? '', input, bindings, signal, dispatch, hidden });
+    const type = def.uses ?? '';
+    await runNode(deps, { run, wf, def, claimed, type, input, bindings, signal, dispatch, local, hidden });
   } catch (error) {
     if (isStoreTrouble(error, deps, run, claimed)) return;
     const secrets = secretValues((scope ?? (await deps.services.secrets())).secrets);
@@ -141,6 +151,7 @@ export async function executeStep(
         definition,
         (unit) => commitError(unit, claimed, record, redact(input, secrets)),
         dispatch,
+        local,
       );
     } catch (unrecordable) {
       if (isStoreTrouble(unrecordable, deps, run, claimed)) return;
@@ -197,6 +208,7 @@ interface NodeCall {
   bindings: StepBindings | null;
   signal: AbortSignal;
   dispatch: EagerDispatch | null;
+  local: LocalOffer | null;
   /** Secret values, replaced by [redacted] in what is stored. */
   hidden: string[];
 }
@@ -205,15 +217,7 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
   const { run, wf, def, claimed } = call;
   const node = deps.nodes.get(call.type);
   if (!node) throw new AtomError('ATOM_ERR_NODE_UNKNOWN', `node type "${call.type}" is not installed`);
-  const parsed = node.parseInput(call.input);
-  if (!parsed.ok) {
-    throw new AtomError('ATOM_ERR_NODE_INPUT', `step ${claimed.key}: input does not match ${call.type}`, {
-      details: parsed.issues.map((issue) => ({
-        path: issue.path ? `with.${issue.path}` : 'with',
-        message: issue.message,
-      })),
-    });
-  }
+  const parsed = checkedInput(node, call.input, claimed.key);
   const caching = def.cache !== null && claimed.kind !== 'compensation' && claimed.resume === null;
   let cacheKey = '';
   if (caching && def.cache) {
@@ -231,11 +235,12 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
         wf,
         (unit) => commitSuccess(unit, claimed, stored, output, { cached: true }, announcement),
         call.dispatch,
+        call.local,
       );
       return;
     }
   }
-  const outcome = await invoke(deps, call, node.run, parsed.value);
+  const outcome = await invoke(deps, call, node.run, parsed);
   if (outcome.type === 'output') {
     // Before redaction, caching and JSON, which all recurse (a parsed API answer can be any depth).
     assertNesting(outcome.output, deps.services.options.maxNesting, `the output of step ${claimed.key}`, ['output']);
@@ -249,7 +254,8 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     }
     const suspension = outcome.suspension;
     const stored = redact(call.input, call.hidden);
-    await deps.commit(run.id, wf, (unit) => commitSuspend(unit, claimed, stored, suspension, child), call.dispatch);
+    const suspend = (unit: Unit) => commitSuspend(unit, claimed, stored, suspension, child);
+    await deps.commit(run.id, wf, suspend, call.dispatch, call.local);
     return;
   }
   if (caching && def.cache) {
@@ -266,6 +272,7 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
     wf,
     (unit) => commitSuccess(unit, claimed, stored, output, {}, announcement),
     call.dispatch,
+    call.local,
   );
 }
 
@@ -296,13 +303,33 @@ async function resumeWithData(deps: ExecutorDeps, resume: ClaimedStep['resume'])
   return { ...resume, outputs: await loadOutput(deps.services.blobs, resume.outputs) };
 }
 
-/** Applies the step's `output` expression, then the size limits. */
-async function finalOutput(deps: ExecutorDeps, call: NodeCall, raw: unknown): Promise<unknown> {
+function finalOutput(deps: ExecutorDeps, call: NodeCall, raw: unknown): Promise<unknown> {
+  return reshapeOutput(deps.services, call.def, call.bindings, call.claimed.key, raw);
+}
+
+/** The node's input as its parser normalised it; a mismatch fails the step (not retryable). */
+export function checkedInput(node: NodeDefinition, input: unknown, key: string): unknown {
+  const parsed = node.parseInput(input);
+  if (parsed.ok) return parsed.value;
+  throw new AtomError('ATOM_ERR_NODE_INPUT', `step ${key}: input does not match ${node.type}`, {
+    details: parsed.issues.map((issue) => ({
+      path: issue.path ? `with.${issue.path}` : 'with',
+      message: issue.message,
+    })),
+  });
+}
+
+/** Applies the step's `output` expression (none without bindings: compensations), then the size limits. */
+export async function reshapeOutput(
+  services: EngineServices,
+  def: CompiledStep,
+  bindings: StepBindings | null,
+  key: string,
+  raw: unknown,
+): Promise<unknown> {
   let output: unknown = raw ?? null;
-  if (call.bindings && call.def.output && !call.def.children) {
-    output = await evaluate(deps.services, call.def.output, { ...call.bindings, output });
-  }
-  return storableOutput(deps.services, call.claimed.key, output);
+  if (bindings && def.output && !def.children) output = await evaluate(services, def.output, { ...bindings, output });
+  return storableOutput(services, key, output);
 }
 
 /** Calls the node with the step's timeout; a timeout aborts the node's signal and is retryable. */

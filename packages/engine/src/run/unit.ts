@@ -9,6 +9,7 @@ import type { BlobPort } from '../ports/blob-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
 import type { BindingRow } from './bindings.js';
 import type { EagerDispatch } from './dispatch.js';
+import type { LocalSteps } from './local-step.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -41,6 +42,8 @@ export interface Unit {
   succeeded: BindingRow[];
   /** Set when the unit made a step ready or claimed it, or saw one active: the run is certainly busy. */
   startedSomething: boolean;
+  /** The local steps this unit may run (local-step.ts); null when it runs none. */
+  local: LocalSteps | null;
 }
 
 export function emit(unit: Unit, type: string, stepKey: string | null, data: unknown = null, runId?: string): void {

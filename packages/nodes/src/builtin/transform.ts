@@ -9,5 +9,7 @@ export const transformNode = defineNode({
   title: 'Transform',
   description: 'Builds a value from expressions: the output is the evaluated `with` object.',
   input: z.looseObject({}),
+  // Pure: the engine may run it inside the commit that makes it startable (ADR 0012).
+  local: true,
   run: async (ctx) => ctx.input,
 });

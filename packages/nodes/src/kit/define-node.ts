@@ -23,6 +23,11 @@ export interface NodeSpec<S extends InputSchema> {
   outputEvent?: string;
   /** The node copies its input into its output, a log, an answer or an error: `$secrets` is refused in its `with`. */
   copiesInput?: boolean;
+  /**
+   * True only for a pure node: its output depends on its input alone, it does no I/O and has no
+   * effect outside the step, and it is quick. The engine may run it inside a commit (ADR 0012).
+   */
+  local?: boolean;
   /** Returns the step's output, or `suspend(...)` to park the run. */
   run: (ctx: NodeContext<z.output<S>>) => Promise<unknown>;
 }
@@ -57,6 +62,7 @@ export function defineNode<S extends InputSchema>(spec: NodeSpec<S>): NodeDefini
     deferredInputs: Object.freeze([...(spec.deferredInputs ?? [])]),
     ...(spec.outputEvent === undefined ? {} : { outputEvent: spec.outputEvent }),
     ...(spec.copiesInput ? { copiesInput: true } : {}),
+    ...(spec.local === true ? { local: true } : {}),
     parseInput(input: unknown) {
       const result = spec.input.safeParse(input);
       return result.success
