@@ -172,6 +172,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0021-steps-ready-notify' },
         { name: '0022-worker-registry' },
         { name: '0023-run-admission' },
+        { name: '0024-rate-limits' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);

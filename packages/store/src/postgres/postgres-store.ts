@@ -51,6 +51,11 @@ export interface PostgresStore
     AuditStore,
     SettingsStore {
   readonly connectionString: string;
+  /**
+   * Single statements on the store's pool, for tables the server owns in the same database (the
+   * `rate_limits` counters of migration 0024, shared by every API process without Redis).
+   */
+  readonly counters: Pick<SqlExecutor, 'all' | 'run'>;
 }
 
 const cache = cacheQueries(POSTGRES_DIALECT);
@@ -83,6 +88,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
 
   return {
     connectionString: resolved.connectionString,
+    counters: {
+      all: (text, params) => one((e) => e.all(text, params)),
+      run: (text, params) => one((e) => e.run(text, params)),
+    },
     migrate: () => migratePostgres(db, resolved.schema),
     close() {
       // Ends the pool once the connections in use (units in progress) are given back.
