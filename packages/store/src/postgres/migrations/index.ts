@@ -16,6 +16,7 @@ import * as stepsReadyNotify from './0021-steps-ready-notify.js';
 import * as workerRegistry from './0022-worker-registry.js';
 import * as runAdmission from './0023-run-admission.js';
 import * as rateLimits from './0024-rate-limits.js';
+import * as notifyAfterCommit from './0025-notify-after-commit.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-worker-registry': workerRegistry,
   '0023-run-admission': runAdmission,
   '0024-rate-limits': rateLimits,
+  '0025-notify-after-commit': notifyAfterCommit,
 };
 
 export const postgresMigrations: MigrationProvider = {
