@@ -53,11 +53,13 @@ export async function startCommand(options: StartOptions): Promise<number> {
     secretValues = () => [...secrets.knownValues(), ...oidcSecret];
     worker = options.worker ? startWorkerLoop(runtime, concurrency) : null;
     const running = worker;
-    const rateLimits = openLimiter(config.redisUrl, logger, `${config.redisPrefix}rl:`);
+    // Without Redis, counters shared by every API process live in PostgreSQL (in this process on SQLite).
+    const rateLimits = openLimiter(config.redisUrl, logger, `${config.redisPrefix}rl:`, runtime.counters);
     const bus = openEventBus({
       engine,
       store: runtime.store,
       redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
       databaseUrl: config.databaseUrl,
       logger,
     });

@@ -14,7 +14,7 @@ import { loadKeyring, WorkspaceSecrets } from '@atom/server/secrets';
 import { createFileBlobStore } from '@atom/store';
 import { type AtomConfig, readConfig } from './env-config.js';
 import { createNodes } from './node-setup.js';
-import { type AtomStore, openStore } from './open-store.js';
+import { type AtomStore, type OpenedStore, openStore } from './open-store.js';
 
 export interface Runtime {
   engine: Engine;
@@ -29,6 +29,8 @@ export interface Runtime {
   dataDir: string;
   /** Which store: `SQLite <file>` or `PostgreSQL <host/db>`. */
   where: string;
+  /** Single statements on the PostgreSQL database (shared rate-limit counters); null on SQLite. */
+  counters: OpenedStore['counters'];
   /** Why the step-output cache is not in Redis although REDIS_URL is set, or null. */
   cacheWarning(): string | null;
   close(): Promise<void>;
@@ -64,7 +66,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
   mkdirSync(dataDir, { recursive: true });
   // Before the store opens: a bad key stops the command without leaving anything open.
   const keyring = loadKeyring({ env: process.env, dataDir });
-  const { store, where } = await openStore(config, dataDir);
+  const { store, where, counters } = await openStore(config, dataDir);
   const nodes = createNodes(config);
   const secrets = new WorkspaceSecrets({ store, keyring, envSecrets: config.secrets, envVars: config.vars });
   const log = options.log ?? printLog;
@@ -104,6 +106,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     dataDir,
     where,
+    counters,
     cacheWarning: () => stepCache.warning(),
     async close() {
       await stepCache.close();

@@ -11,6 +11,8 @@ export interface EventBusChoice {
   engine: Engine;
   store: Pick<StorePort, 'readEventFeed' | 'eventFeedCursor'>;
   redisUrl: string | null;
+  /** ATOM_REDIS_PREFIX (default `atom:`): the Redis channel is `<prefix>events`. */
+  redisPrefix?: string;
   /** The PostgreSQL URL of the store, or null for SQLite. */
   databaseUrl: string | null;
   logger: Logger;
@@ -20,7 +22,7 @@ export interface EventBusChoice {
 
 export function openEventBus(choice: EventBusChoice): EventBus {
   const { engine, logger } = choice;
-  if (choice.redisUrl) return redisEventBus(engine, choice.redisUrl, logger);
+  if (choice.redisUrl) return redisEventBus(engine, choice.redisUrl, logger, `${choice.redisPrefix ?? 'atom:'}events`);
   if (choice.databaseUrl) {
     return postgresEventBus({
       engine,

@@ -1,15 +1,21 @@
 /**
  * The request limiter of a server process: counters in Redis when REDIS_URL is set (shared by
  * every API process; while Redis is away, counted in this process and reported as degraded), else
- * in this process (exact for the embedded single process).
+ * in the PostgreSQL database when the store is PostgreSQL (shared by every API process: one upsert
+ * per request, rows of idle keys pruned every few minutes), else in this process (exact for the
+ * embedded single process, ADR 0007).
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redisHealth } from '../health/redis-warning.js';
 import { createFallbackRateLimiter } from './fallback-rate-limiter.js';
 import { createMemoryRateLimitStore } from './memory-rate-limit-store.js';
+import { POSTGRES_RATE_LIMIT_SQL } from './rate-limit-sql.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createRedisRateLimitStore, REDIS_RATE_LIMIT_CLIENT_OPTIONS } from './redis-rate-limit-store.js';
+import { createSqlRateLimitStore, type RateLimitSqlExecutor } from './sql-rate-limit-store.js';
+
+const PRUNE_EVERY_MS = 5 * 60_000;
 
 export interface OpenedLimiter {
   limiter: RateLimiter;
@@ -18,7 +24,16 @@ export interface OpenedLimiter {
   close(): Promise<void>;
 }
 
-export function openLimiter(redisUrl: string | null, logger: Logger, keyPrefix = 'atom:rl:'): OpenedLimiter {
+/**
+ * @param database single statements on the PostgreSQL store (its `counters`), or null on SQLite.
+ */
+export function openLimiter(
+  redisUrl: string | null,
+  logger: Logger,
+  keyPrefix = 'atom:rl:',
+  database: RateLimitSqlExecutor | null = null,
+): OpenedLimiter {
+  if (!redisUrl && database) return databaseLimiter(database, logger);
   if (!redisUrl) {
     return { limiter: createRateLimiter(createMemoryRateLimitStore()), warning: () => null, close: async () => {} };
   }
@@ -39,6 +54,21 @@ export function openLimiter(redisUrl: string | null, logger: Logger, keyPrefix =
     warning: health.warning,
     async close() {
       redis.disconnect();
+    },
+  };
+}
+
+function databaseLimiter(database: RateLimitSqlExecutor, logger: Logger): OpenedLimiter {
+  const store = createSqlRateLimitStore(database, POSTGRES_RATE_LIMIT_SQL);
+  const prune = setInterval(() => {
+    store.prune(Date.now()).catch((error: unknown) => logger.warn({ err: error }, 'pruning rate-limit rows failed'));
+  }, PRUNE_EVERY_MS);
+  prune.unref();
+  return {
+    limiter: createRateLimiter(store),
+    warning: () => null,
+    async close() {
+      clearInterval(prune);
     },
   };
 }

@@ -172,6 +172,8 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0021-steps-ready-notify' },
         { name: '0022-worker-registry' },
         { name: '0023-run-admission' },
+        { name: '0024-rate-limits' },
+        { name: '0025-notify-after-commit' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);

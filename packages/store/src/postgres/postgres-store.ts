@@ -22,7 +22,7 @@ import { controlStatements } from '../shared/control-statements.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { statsQueries } from '../shared/stats-queries.js';
-import { followUp, withStoreTx } from '../shared/store-tx.js';
+import { followUp, type TxQueries, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { eventFeedCursor, listEvents, readEventFeed } from './event-queries.js';
 import { migratePostgres } from './migrate.js';
@@ -31,7 +31,8 @@ import { POSTGRES_DIALECT } from './postgres-dialect.js';
 import { type PostgresStoreOptions, resolvePostgresOptions } from './postgres-options.js';
 import { POSTGRES_TX_QUERIES } from './postgres-tx.js';
 import * as queue from './queue-queries.js';
-import { readyListener } from './ready-listener.js';
+import { readyListener, STEPS_READY_CHANNEL } from './ready-listener.js';
+import { trackReady } from './ready-tracking.js';
 import { getRun, listRuns } from './run-queries.js';
 import { poolExecutor } from './sql-executor.js';
 import { getSteps, listRunSteps } from './step-queries.js';
@@ -51,6 +52,11 @@ export interface PostgresStore
     AuditStore,
     SettingsStore {
   readonly connectionString: string;
+  /**
+   * Single statements on the store's pool, for tables the server owns in the same database (the
+   * `rate_limits` counters of migration 0024, shared by every API process without Redis).
+   */
+  readonly counters: Pick<SqlExecutor, 'all' | 'run'>;
 }
 
 const cache = cacheQueries(POSTGRES_DIALECT);
@@ -79,10 +85,23 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const callerUnit = <T>(work: (exec: SqlExecutor) => Promise<T>): Promise<T> =>
     writeUnit(pool, work).catch(rethrowConflict);
   let closed: Promise<void> | undefined;
-  const ready = readyListener(resolved.connectionString, resolved.schema);
+  const ready = readyListener(resolved.connectionString, resolved.schema, (payload) =>
+    one((e) => e.run('select pg_notify($1, $2)', [STEPS_READY_CHANNEL, payload])),
+  );
+  /** A unit on queries that note whether it made work; once committed, the workers hear of it. */
+  const workUnit = async <T>(work: (queries: TxQueries, exec: SqlExecutor) => Promise<T>): Promise<T> => {
+    const tracked = trackReady(POSTGRES_TX_QUERIES);
+    const result = await callerUnit((unit) => work(tracked.queries, unit));
+    if (tracked.madeWork()) ready.notify();
+    return result;
+  };
 
   return {
     connectionString: resolved.connectionString,
+    counters: {
+      all: (text, params) => one((e) => e.all(text, params)),
+      run: (text, params) => one((e) => e.run(text, params)),
+    },
     migrate: () => migratePostgres(db, resolved.schema),
     close() {
       // Ends the pool once the connections in use (units in progress) are given back.
@@ -90,7 +109,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       return closed;
     },
 
-    atomically: (fn) => callerUnit((unit) => withStoreTx(POSTGRES_TX_QUERIES, unit, fn)),
+    atomically: (fn) => workUnit((queries, unit) => withStoreTx(queries, unit, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>
       retryConflicts(() => writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now))),
@@ -104,14 +123,20 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       if (then === undefined) return one((e) => queue.claimDue(e, claim));
       // Idle polling stays a single read: the unit opens only when something is due.
       if (!(await one((e) => queue.hasDue(e, claim.now, claim.runId)))) return [];
-      return callerUnit(async (unit) => followUp(POSTGRES_TX_QUERIES, unit, await queue.claimDue(unit, claim), then));
+      return workUnit(async (queries, unit) => followUp(queries, unit, await queue.claimDue(unit, claim), then));
     },
     async releaseLeases(release, then) {
-      if (then === undefined) return one((e) => queue.releaseLeases(e, release));
+      if (then === undefined) {
+        const released = await one((e) => queue.releaseLeases(e, release));
+        if (released.length > 0) ready.notify();
+        return released;
+      }
       if (!(await one((e) => queue.hasReleasable(e, release)))) return [];
-      return callerUnit(async (unit) =>
+      const released = await callerUnit(async (unit) =>
         followUp(POSTGRES_TX_QUERIES, unit, await queue.releaseLeases(unit, release), then),
       );
+      if (released.length > 0) ready.notify();
+      return released;
     },
 
     onStepsReady: (listener) => ready.subscribe(listener),

@@ -1,11 +1,13 @@
 /**
- * The wake-up of idle workers on PostgreSQL: one dedicated connection that LISTENs on
- * `atom_steps_ready` (migration 0021 NOTIFYs it from the commit that makes steps claimable) and
- * calls the store's listeners for notices of its own schema. The connection opens with the first
+ * The wake-up of idle workers on PostgreSQL. Sending: after a unit that made steps claimable has
+ * committed (ready-tracking.ts), `notify()` sends one `pg_notify('atom_steps_ready', <schema>)` per
+ * event-loop turn, through the given single-statement function. Listening: one dedicated connection
+ * LISTENs and calls the store's listeners for notices of its own schema. It opens with the first
  * listener and closes with the last; when it breaks (a PostgreSQL restart), it reconnects with
  * back-off and wakes everyone once connected again, since notices sent meanwhile are lost.
  *
- * In: the connection string and schema. Out: `subscribe(listener) → unsubscribe`.
+ * In: the connection string, schema and a way to send a statement. Out: `notify()`,
+ * `subscribe(listener) → unsubscribe`.
  */
 import pg from 'pg';
 
@@ -13,11 +15,18 @@ export const STEPS_READY_CHANNEL = 'atom_steps_ready';
 const RECONNECT_MS = [100, 500, 1_000, 2_000, 5_000];
 
 export interface ReadyListener {
+  /** Tells every listening process, soon, that steps may be claimable. */
+  notify(): void;
   subscribe(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
-export function readyListener(connectionString: string, schema: string): ReadyListener {
+export function readyListener(
+  connectionString: string,
+  schema: string,
+  send: (payload: string) => Promise<unknown>,
+): ReadyListener {
+  let notifying = false;
   const listeners = new Set<() => void>();
   let client: pg.Client | null = null;
   let retry: NodeJS.Timeout | null = null;
@@ -78,6 +87,15 @@ export function readyListener(connectionString: string, schema: string): ReadyLi
   };
 
   return {
+    notify() {
+      if (notifying) return;
+      notifying = true;
+      setImmediate(() => {
+        notifying = false;
+        // A lost notice only delays: listeners also wake by their safety poll.
+        send(schema).catch(() => {});
+      });
+    },
     subscribe(listener) {
       listeners.add(listener);
       if (!active) {

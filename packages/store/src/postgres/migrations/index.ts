@@ -15,6 +15,8 @@ import * as eventFeed from './0020-event-feed.js';
 import * as stepsReadyNotify from './0021-steps-ready-notify.js';
 import * as workerRegistry from './0022-worker-registry.js';
 import * as runAdmission from './0023-run-admission.js';
+import * as rateLimits from './0024-rate-limits.js';
+import * as notifyAfterCommit from './0025-notify-after-commit.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021-steps-ready-notify': stepsReadyNotify,
   '0022-worker-registry': workerRegistry,
   '0023-run-admission': runAdmission,
+  '0024-rate-limits': rateLimits,
+  '0025-notify-after-commit': notifyAfterCommit,
 };
 
 export const postgresMigrations: MigrationProvider = {
