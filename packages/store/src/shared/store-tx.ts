@@ -96,6 +96,8 @@ export function createStoreTx(queries: TxQueries, exec: SqlExecutor): BoundStore
     updateStep: (runId, key, patch, guard) => queries.updateStep(exec, runId, key, patch, guard),
     updateStepEntry: (runId, key, patch, guard) => queries.updateStepEntry(exec, runId, key, patch, guard),
     appendEvents: (events) => queries.appendEvents(exec, events),
+    admissionCounts: () => queries.admissionCounts(exec),
+    heldRunIds: (limit) => queries.heldRunIds(exec, limit),
     async flush() {
       if (dirty.size === 0) return;
       await queries.setSeqs(
