@@ -6,19 +6,25 @@ import { postgresUnreachable, useTestDatabase } from '../support/postgres-databa
 import { REDIS_URL, redisUnreachable, useTestRedis } from '../support/redis-server.js';
 import type { AtomStore } from '../support/server-harness.js';
 import { describeRateLimits } from './rate-limits-suite.js';
+import { describeTierConcurrency } from './tier-concurrency-suite.js';
 
 describeRateLimits('SQLite, counters in this process', async () => ({}));
+describeTierConcurrency('SQLite, counters in this process', async () => ({}));
 
-if ((await postgresUnreachable('tiers and rate limits on PostgreSQL')) === undefined) {
+if ((await postgresUnreachable('tiers, rate limits and concurrent runs on PostgreSQL')) === undefined) {
   const url = useTestDatabase();
-  describeRateLimits('PostgreSQL, counters in this process', async () => ({
-    openStore: async () => createPostgresStore({ connectionString: url, poolMax: 5 }) as unknown as AtomStore,
-  }));
+  // One database per suite: each starts its own server with its own users.
+  const second = useTestDatabase();
+  const openStore = (at: string) => async () =>
+    createPostgresStore({ connectionString: at, poolMax: 5 }) as unknown as AtomStore;
+  describeRateLimits('PostgreSQL, counters in this process', async () => ({ openStore: openStore(url) }));
+  describeTierConcurrency('PostgreSQL, counters in this process', async () => ({ openStore: openStore(second) }));
 }
 
-if ((await redisUnreachable('tiers and rate limits with Redis')) === undefined) {
+if ((await redisUnreachable('tiers, rate limits and concurrent runs with Redis')) === undefined) {
   const redis = useTestRedis();
   const opened = openLimiter(REDIS_URL, pino({ level: 'silent' }), redis.prefix);
   afterAll(() => opened.close());
   describeRateLimits('counters in Redis', async () => ({ limiter: opened.limiter }));
+  describeTierConcurrency('counters in Redis', async () => ({ limiter: opened.limiter }));
 }

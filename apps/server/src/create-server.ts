@@ -30,6 +30,7 @@ import { eventRoutes } from './events/event-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import { deliveryRoutes } from './hooks/delivery-routes.js';
 import { hookRoutes } from './hooks/hook-routes.js';
+import { HeldRunAdmitter, RUN_ENDED } from './limits/held-run-admitter.js';
 import { createMemoryRateLimitStore, createRateLimiter, limitExceededError, type RateLimiter } from './limits/index.js';
 import { rateLimitHeaders, retryAfterSeconds } from './limits/limit-response.js';
 import { limitRoutes } from './limits/limit-routes.js';
@@ -93,6 +94,8 @@ export interface ServerOptions {
   warnings?: () => string[];
   /** Fire schedules from this process; default true. */
   scheduler?: boolean;
+  /** How often held runs are checked for a free slot besides run ends; default 2 s. */
+  admissionTickMs?: number;
   /** How often triggers are reloaded from the store and schedules checked; default 5 s and 1 s. */
   triggerRefreshMs?: number;
   scheduleTickMs?: number;
@@ -165,9 +168,20 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     workspaceId: options.secrets.workspaceId,
     defaultTier: options.defaultTier ?? 'enterprise',
     onWarning: (warning) => {
-      logger.warn(warning, 'the workspace reached 80 % of its request allowance');
+      const what = warning.limit === 'requests' ? 'request allowance' : 'concurrent-runs limit';
+      logger.warn(warning, `the workspace reached 80 % of its ${what}`);
       void events.raise('workspace.limit.warning', warning).catch(() => {});
     },
+  });
+  // Runs over the tier's concurrent-runs limit wait `queued` (held) and start as slots free up:
+  // when a run ends here or elsewhere (the bus), when the limit changes, and every few seconds.
+  engine.setRunAdmission({
+    limit: async () => (await limits.current()).limits.concurrentRuns,
+    observe: (counts, limit) => void limits.observeRuns(counts.active, limit, ctx.now()).catch(() => {}),
+  });
+  const admission = new HeldRunAdmitter(engine, logger);
+  const unsubscribeAdmission = bus.subscribe((batch) => {
+    if (batch.some((event) => RUN_ENDED.has(event.type))) admission.poke();
   });
   // Authenticated API requests count against the workspace's allowance (after the auth hook).
   app.addHook('onRequest', async (request, reply) => {
@@ -205,7 +219,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => tokenRoutes(scope, ctx));
   await app.register(async (scope) => memberRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
-  await app.register(async (scope) => limitRoutes(scope, ctx, limits));
+  await app.register(async (scope) => limitRoutes(scope, ctx, limits, () => admission.poke()));
   await app.register(async (scope) => clusterRoutes(scope, ctx, workerDeadAfterMs));
   await app.register(async (scope) => hookRoutes(scope, ctx));
   await app.register(async (scope) =>
@@ -230,6 +244,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.ready();
   await triggers.start(options.triggerRefreshMs ?? 5_000);
   if (options.scheduler !== false) scheduler.start(options.scheduleTickMs ?? 1_000);
+  admission.start(options.admissionTickMs ?? 2_000);
 
   return {
     app,
@@ -239,6 +254,9 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
     },
     async close() {
       closing = true;
+      engine.setRunAdmission(null);
+      unsubscribeAdmission();
+      admission.stop();
       scheduler.stop();
       triggers.stop();
       unsubscribeMetrics();

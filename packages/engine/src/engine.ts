@@ -21,13 +21,20 @@ import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
 import type { StepCachePort } from './ports/step-cache-port.js';
-import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StorePort } from './ports/store-port.js';
+import type {
+  AdmissionCounts,
+  ClaimedStep,
+  NewRunEvent,
+  RunRecord,
+  StepRecord,
+  StorePort,
+} from './ports/store-port.js';
 import { type ApprovalDecision, type ApprovalResume, decideApproval } from './run/approval.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
 import { abandonRun, cancelRunCascade } from './run/cancel.js';
 import { recordClaims, type StartedStep } from './run/claims.js';
 import { CommitQueue } from './run/commit-queue.js';
-import type { ControlDeps } from './run/control-deps.js';
+import type { ControlDeps, RunAdmission } from './run/control-deps.js';
 import type { EagerDispatch } from './run/dispatch.js';
 import { RunEvents } from './run/event-types.js';
 import { evaluateIf } from './run/expressions.js';
@@ -35,7 +42,7 @@ import { afterFailure, markFailed } from './run/failure.js';
 import type { LocalOffer } from './run/local-step.js';
 import { OutputMemo } from './run/output-memo.js';
 import { type ReplayOptions, replayRun } from './run/replay-run.js';
-import { type StartRunRequest, startRun } from './run/start-run.js';
+import { admitHeldRuns, type StartRunRequest, startRun } from './run/start-run.js';
 import { type ExecutorDeps, executeStep, type StepLog } from './run/step-executor.js';
 import { type EngineServices, emit, errorOf, loadOutput, type Unit } from './run/unit.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
@@ -85,6 +92,7 @@ export class Engine implements EngineCore {
   readonly #executor: ExecutorDeps;
   /** What starting, replaying and deciding need. */
   readonly #control: ControlDeps;
+  #admission: RunAdmission | null = null;
 
   constructor(config: EngineConfig) {
     this.store = config.store;
@@ -118,6 +126,7 @@ export class Engine implements EngineCore {
       commit: (runId, wf, fn) => this.commit(runId, wf, fn),
       create: (runId, fn) => this.#commits.create(runId, fn),
       publish: (events) => this.#publish(events),
+      admission: () => this.#admission,
     };
     this.#executor = {
       store: this.store,
@@ -198,7 +207,27 @@ export class Engine implements EngineCore {
     };
   }
 
-  /** Starts a run of a stored workflow; its first steps are ready at once. */
+  /**
+   * Sets the concurrent-runs limit new runs are admitted under (a server applies its workspace's
+   * tier): a run started over it waits `queued` in phase `held` until `admitHeldRuns` starts it.
+   * Child runs and replays are never held (a parent waiting for a held child would hold its slot).
+   */
+  setRunAdmission(admission: RunAdmission | null): void {
+    this.#admission = admission;
+  }
+
+  /** Starts held runs, oldest first, into the slots the limit leaves free; returns how many. */
+  async admitHeldRuns(): Promise<number> {
+    const limit = this.#admission ? await this.#admission.limit() : Number.POSITIVE_INFINITY;
+    return admitHeldRuns(this.#control, limit);
+  }
+
+  /** Runs under way (admitted) and held for a free slot. */
+  admissionCounts(): Promise<AdmissionCounts> {
+    return this.store.atomically((tx) => tx.admissionCounts());
+  }
+
+  /** Starts a run of a stored workflow; its first steps are ready at once (or it is held, see setRunAdmission). */
   async startRun(request: StartRunRequest): Promise<RunRecord> {
     return (await startRun(this.#control, request, null)).run;
   }

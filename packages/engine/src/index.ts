@@ -15,6 +15,7 @@ export {
 export { DEFAULT_ENGINE_OPTIONS, type EngineOptions } from './engine-options.js';
 export { newId } from './ids.js';
 export type {
+  AdmissionCounts,
   BlobPort,
   ClaimedStep,
   ClockPort,
@@ -60,6 +61,7 @@ export {
   TERMINAL_STEP_STATUSES,
 } from './ports/index.js';
 export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
+export type { RunAdmission } from './run/control-deps.js';
 export { RunEvents } from './run/event-types.js';
 export { REDACTED, redact, redactText, secretForms } from './run/redact.js';
 export type { StepLog } from './run/step-executor.js';

@@ -4,7 +4,7 @@
  * authentication gate, and the OpenAPI description built from the route schemas.
  */
 
-import { assertNesting } from '@atom/spec';
+import { assertNesting, DEFAULT_MAX_NESTING } from '@atom/spec';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -38,24 +38,26 @@ export interface AppOptions {
   version: string;
   /** Origins allowed to call the API from a browser; none (no CORS headers at all) when empty. */
   corsOrigins: readonly string[];
-  /** Deepest nesting of arrays and objects a parsed body may have (ATOM_MAX_NESTING). */
-  maxNesting: number;
-  /** Time allowed to receive a whole request, headers and body (ATOM_REQUEST_TIMEOUT_MS); then 408. */
-  requestTimeoutMs: number;
+  /** Deepest nesting of arrays and objects a parsed body may have (ATOM_MAX_NESTING, default 64). */
+  maxNesting?: number;
+  /** Time allowed to receive a whole request, headers and body (ATOM_REQUEST_TIMEOUT_MS, default 60 s); then 408. */
+  requestTimeoutMs?: number;
 }
 
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
     // Per-request lines would double the log; the routes log what matters (run ids, deliveries).
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
-    requestTimeout: options.requestTimeoutMs,
+    requestTimeout: requestTimeoutMs,
     // Node checks for timed-out requests every 30 s by default: a short timeout would come late.
     http: {
-      headersTimeout: Math.min(60_000, options.requestTimeoutMs),
-      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(options.requestTimeoutMs / 4))),
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
     },
     clientErrorHandler: answerClientError,
     forceCloseConnections: 'idle',
@@ -82,7 +84,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preValidation', async (request) => {
     const { body } = request;
     if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) {
-      assertNesting(body, options.maxNesting, 'the request body', ['body']);
+      assertNesting(body, maxNesting, 'the request body', ['body']);
     }
   });
   // Fail at start-up, not at the first request, when a route forgets its access declaration.

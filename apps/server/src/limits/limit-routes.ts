@@ -27,7 +27,12 @@ const view = (effective: EffectiveLimits) => {
   };
 };
 
-export async function limitRoutes(app: FastifyInstance, ctx: ServerContext, limits: WorkspaceLimits): Promise<void> {
+export async function limitRoutes(
+  app: FastifyInstance,
+  ctx: ServerContext,
+  limits: WorkspaceLimits,
+  limitsChanged: () => void,
+): Promise<void> {
   const answer = {
     type: 'object',
     properties: {
@@ -50,9 +55,15 @@ export async function limitRoutes(app: FastifyInstance, ctx: ServerContext, limi
     },
     async () => {
       const effective = await limits.current();
-      const stats = await ctx.control.runStats(ctx.now());
-      const activeRuns = (stats.runs.queued ?? 0) + (stats.runs.running ?? 0) + (stats.runs.waiting ?? 0);
-      return { ...view(effective), usage: { activeRuns }, degraded: limits.degraded };
+      const { active, held } = await ctx.engine.admissionCounts();
+      const of = effective.limits.concurrentRuns;
+      const usage = {
+        activeRuns: active,
+        heldRuns: held,
+        concurrentRunsPercent: Number.isFinite(of) && of > 0 ? Math.round((active * 100) / of) : null,
+        warnings: limits.recentWarnings().map((warning) => ({ ...warning, at: new Date(warning.at).toISOString() })),
+      };
+      return { ...view(effective), usage, degraded: limits.degraded };
     },
   );
 
@@ -79,6 +90,8 @@ export async function limitRoutes(app: FastifyInstance, ctx: ServerContext, limi
         (overrides as Record<string, number>)[key] = value === null ? Number.POSITIVE_INFINITY : value;
       }
       const effective = await limits.set(body.tier, overrides, ctx.now());
+      // A raised limit starts held runs at once.
+      limitsChanged();
       await ctx.record(request, {
         action: 'settings.limits',
         target: { type: 'workspace', id: ctx.secrets.workspaceId, name: null },

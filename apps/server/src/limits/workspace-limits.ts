@@ -22,8 +22,17 @@ export interface WorkspaceLimitsOptions {
   limiter: RateLimiter;
   workspaceId: string;
   defaultTier: TierName;
-  /** Told once per minute at most when requests reach 80 % of the allowance. */
-  onWarning: (warning: { limit: 'requests'; used: number; of: number; tier: TierName }) => void;
+  /** Told once per minute at most (per limit) when requests or runs under way reach 80 % of the limit. */
+  onWarning: (warning: LimitWarning) => void;
+}
+
+/** A "close to the limit" warning: which limit, how much of it is used, when. */
+export interface LimitWarning {
+  limit: 'requests' | 'concurrentRuns';
+  used: number;
+  of: number;
+  tier: TierName;
+  at: number;
 }
 
 /** Stored overrides use null for "unlimited" (JSON has no Infinity). */
@@ -45,6 +54,8 @@ export class WorkspaceLimits {
   readonly #options: WorkspaceLimitsOptions;
   readonly #gate: LimitWarningGate;
   #cached: { value: EffectiveLimits; at: number } | null = null;
+  /** The last warning of each limit raised by this process (shown by the usage endpoint). */
+  readonly #warnings = new Map<LimitWarning['limit'], LimitWarning>();
 
   constructor(options: WorkspaceLimitsOptions) {
     this.#options = options;
@@ -89,9 +100,29 @@ export class WorkspaceLimits {
     if (Number.isFinite(limit.ratePerMinute)) {
       const used = limit.burst - decision.remaining;
       if (await this.#gate.shouldWarn(key, used, limit.burst, now)) {
-        this.#options.onWarning({ limit: 'requests', used, of: limit.burst, tier });
+        this.#warn({ limit: 'requests', used, of: limit.burst, tier, at: now });
       }
     }
     return { decision, limit };
+  }
+
+  /** After a run was started: warns once per minute when runs under way reach 80 % of the limit. */
+  async observeRuns(active: number, limit: number, now: number): Promise<void> {
+    if (!Number.isFinite(limit)) return;
+    const key = `ws:${this.#options.workspaceId}:runs:${limit}`;
+    if (await this.#gate.shouldWarn(key, active, limit, now)) {
+      const { tier } = await this.current();
+      this.#warn({ limit: 'concurrentRuns', used: active, of: limit, tier, at: now });
+    }
+  }
+
+  /** The last warning of each limit this process raised, newest first. */
+  recentWarnings(): LimitWarning[] {
+    return [...this.#warnings.values()].sort((a, b) => b.at - a.at);
+  }
+
+  #warn(warning: LimitWarning): void {
+    this.#warnings.set(warning.limit, warning);
+    this.#options.onWarning(warning);
   }
 }

@@ -13,6 +13,7 @@ export type {
 export type { SecretsPort } from './secrets-port.js';
 export type { StepCachePort } from './step-cache-port.js';
 export type {
+  AdmissionCounts,
   ClaimedStep,
   EventFeedPage,
   EventFeedQuery,

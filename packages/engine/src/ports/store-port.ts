@@ -29,7 +29,14 @@ export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed
 export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['succeeded', 'failed', 'skipped', 'cancelled'];
 
 /** Where a run is in its life: its steps, then compensations, then onFailure steps, then ended. */
-export type RunPhase = 'main' | 'compensating' | 'on-failure' | 'ended';
+/** `held`: a `queued` run waiting for a free slot of the workspace's concurrent-runs limit (no steps yet). */
+export type RunPhase = 'held' | 'main' | 'compensating' | 'on-failure' | 'ended';
+
+/** Runs under way: admitted (queued, running or waiting, not held) and held for a free slot. */
+export interface AdmissionCounts {
+  active: number;
+  held: number;
+}
 
 /** `step`: a step of the document; `iteration`: one item of a foreach; `compensation`: an undo action. */
 export type StepKind = 'step' | 'iteration' | 'compensation';
@@ -337,6 +344,10 @@ export interface StoreTx {
    * never both take the last slot. Called by a claim before it marks runs running.
    */
   refusedAdmissions(runIds: readonly string[]): Promise<string[]>;
+  /** Runs under way, admitted and held (for the concurrent-runs limit). */
+  admissionCounts(): Promise<AdmissionCounts>;
+  /** Ids of held runs, oldest first, at most `limit`. */
+  heldRunIds(limit: number): Promise<string[]>;
 }
 
 export interface StorePort {

@@ -4,7 +4,7 @@
  * to tell. The Engine builds it once and its public methods delegate to these operations.
  */
 import type { CompiledWorkflow } from '@atom/spec';
-import type { NewRunEvent, StorePort, StoreTx } from '../ports/store-port.js';
+import type { AdmissionCounts, NewRunEvent, StorePort, StoreTx } from '../ports/store-port.js';
 import type { EngineServices, Unit } from './unit.js';
 
 export interface ControlDeps {
@@ -27,4 +27,17 @@ export interface ControlDeps {
   create<T>(runId: string, fn: (tx: StoreTx, events: NewRunEvent[]) => Promise<T>): Promise<T>;
   /** Tells listeners about events committed outside `commit`. */
   publish(events: readonly NewRunEvent[]): void;
+  /** The concurrent-runs limit new runs are admitted under; null: none. */
+  admission(): RunAdmission | null;
+}
+
+/**
+ * The concurrent-runs limit (a workspace's tier, DESIGN §7): a new run over it is stored `queued`
+ * in phase `held`, with no steps, and starts when `admitHeldRuns` finds a free slot.
+ */
+export interface RunAdmission {
+  /** The most runs that may be under way (Infinity: no limit); read at every start. */
+  limit(): Promise<number>;
+  /** Told after a run was created: the runs under way then (held ones apart) and the limit. */
+  observe?(counts: AdmissionCounts, limit: number): void;
 }

@@ -4,6 +4,10 @@
  */
 export const RunEvents = {
   runCreated: 'run.created',
+  /** Over the concurrent-runs limit: the run waits `queued` (phase `held`) for a free slot. */
+  runHeld: 'run.held',
+  /** A held run got its slot; its first steps are ready. */
+  runAdmitted: 'run.admitted',
   runStarted: 'run.started',
   runWaiting: 'run.waiting',
   runCompensating: 'run.compensating',

@@ -52,24 +52,83 @@ export async function startRun(
   // Without a dedupe key the run is always created: check its inputs before it joins a shared
   // transaction, where a throw would make every unit of the batch run again alone.
   if (dedupeKey === null) validateRunInputs(target.wf, inputs);
+  const admission = deps.admission();
+  const limit = admission ? await admission.limit() : Number.POSITIVE_INFINITY;
   // Group-committed with other units (a burst of starts shares one transaction); its events are
   // published once it is durable, and only when the run was created.
   const started = await deps.create(id, async (tx, events) => {
     if (dedupeKey !== null) {
       const existing = await tx.findRunByDedupeKey(target.workflowId, dedupeKey);
-      if (existing) return { run: existing, created: false };
+      if (existing) return { run: existing, created: false, counts: null };
       validateRunInputs(target.wf, inputs);
     }
-    if (!(await insertRun(tx, target.wf, spec, now, events))) {
+    // Counted in the unit, so the runs of one group commit see each other.
+    const counts = Number.isFinite(limit) ? await tx.admissionCounts() : null;
+    const held = counts !== null && counts.active >= limit;
+    const inserted = held
+      ? await insertHeldRun(tx, target.wf, spec, now, events, limit)
+      : await insertRun(tx, target.wf, spec, now, events);
+    if (!inserted) {
       // Another unit took the key between our look-up and our insert (PostgreSQL): theirs stands.
       const winner = dedupeKey === null ? undefined : await tx.findRunByDedupeKey(target.workflowId, dedupeKey);
-      return { run: winner, created: false };
+      return { run: winner, created: false, counts: null };
     }
+    const run = newRunRecord(target.wf, spec, now);
+    if (held) run.phase = 'held';
+    const after = counts && { active: counts.active + (held ? 0 : 1), held: counts.held + (held ? 1 : 0) };
     // The row as the store now holds it, without reading it back.
-    return { run: newRunRecord(target.wf, spec, now), created: true };
+    return { run, created: true, counts: after };
   });
   if (!started.run) throw new AtomError('ATOM_ERR_INTERNAL', `run ${id} vanished after it was created`);
+  if (started.counts) admission?.observe?.(started.counts, limit);
   return { run: started.run, created: started.created };
+}
+
+/** A run over the concurrent-runs limit: its row alone, `queued` in phase `held`, and `run.held`. */
+async function insertHeldRun(
+  tx: StoreTx,
+  wf: CompiledWorkflow,
+  spec: RunSpec,
+  now: number,
+  events: NewRunEvent[],
+  limit: number,
+): Promise<boolean> {
+  if (!(await insertRunRow(tx, wf, spec, now, events))) return false;
+  await tx.updateRun(spec.id, { phase: 'held', updatedAt: now });
+  events.push({ runId: spec.id, type: RunEvents.runHeld, stepKey: null, data: { limit }, at: now });
+  return true;
+}
+
+/**
+ * Starts held runs, oldest first, while the concurrent-runs limit leaves slots free: each in a unit
+ * of its own that counts again, takes the run out of `held` and makes its first steps ready.
+ * Returns how many started. Called when a run ends, when the limit changes, and periodically.
+ */
+export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<number> {
+  const { active, held } = await deps.store.atomically((tx) => tx.admissionCounts());
+  if (held === 0) return 0;
+  const free = Number.isFinite(limit) ? limit - active : held;
+  if (free <= 0) return 0;
+  const ids = await deps.store.atomically((tx) => tx.heldRunIds(Math.min(free, 500)));
+  let admitted = 0;
+  for (const id of ids) {
+    const run = await deps.store.getRun(id);
+    if (!run || run.phase !== 'held') continue;
+    const wf = await deps.workflow(run.workflowId, run.version);
+    const started = await deps.create(id, async (tx, events) => {
+      const current = await tx.getRun(id);
+      if (!current || current.phase !== 'held' || current.status !== 'queued') return false;
+      if (Number.isFinite(limit) && (await tx.admissionCounts()).active >= limit) return false;
+      const now = deps.now();
+      await tx.updateRun(id, { phase: 'main', updatedAt: now });
+      events.push({ runId: id, type: RunEvents.runAdmitted, stepKey: null, data: { limit }, at: now });
+      await tx.insertSteps(firstSteps(wf, id, now, events));
+      return true;
+    });
+    if (!started) break;
+    admitted++;
+  }
+  return admitted;
 }
 
 export interface RunSpec {
@@ -99,26 +158,29 @@ export async function insertRun(
   events: NewRunEvent[],
 ): Promise<boolean> {
   if (!(await insertRunRow(tx, wf, spec, now, events))) return false;
-  await tx.insertSteps(
-    wf.root.steps.map((step) => {
-      const ready = step.needs.length === 0;
-      if (ready) events.push({ runId: spec.id, type: RunEvents.stepReady, stepKey: step.id, data: null, at: now });
-      return {
-        runId: spec.id,
-        key: step.id,
-        stepId: step.id,
-        scope: '',
-        kind: 'step' as const,
-        index: step.index,
-        status: ready ? ('ready' as const) : ('pending' as const),
-        dueAt: ready ? now : null,
-        item: null,
-        target: null,
-        createdAt: now,
-      };
-    }),
-  );
+  await tx.insertSteps(firstSteps(wf, spec.id, now, events));
   return true;
+}
+
+/** The top-level step rows of a new run, those without needs `ready` (with their events). */
+function firstSteps(wf: CompiledWorkflow, runId: string, now: number, events: NewRunEvent[]): NewStep[] {
+  return wf.root.steps.map((step) => {
+    const ready = step.needs.length === 0;
+    if (ready) events.push({ runId, type: RunEvents.stepReady, stepKey: step.id, data: null, at: now });
+    return {
+      runId,
+      key: step.id,
+      stepId: step.id,
+      scope: '',
+      kind: 'step' as const,
+      index: step.index,
+      status: ready ? ('ready' as const) : ('pending' as const),
+      dueAt: ready ? now : null,
+      item: null,
+      target: null,
+      createdAt: now,
+    };
+  });
 }
 
 /** The run row alone (`queued`) and its `run.created` event; false when the dedupe key is taken. */

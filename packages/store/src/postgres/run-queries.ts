@@ -11,7 +11,7 @@ import type { SqlExecutor } from '../shared/sql-executor.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 const { SELECT_RUN, ...queries } = runQueries(POSTGRES_DIALECT);
-export const { insertRun, findRunByDedupeKey, getRun, updateRun, nextSeq } = queries;
+export const { insertRun, findRunByDedupeKey, getRun, updateRun, nextSeq, admissionCounts, heldRunIds } = queries;
 
 // The row lock serialises the units of one run until the unit ends (see the StorePort's header).
 const SELECT_RUN_FOR_UPDATE = `${SELECT_RUN} for update`;

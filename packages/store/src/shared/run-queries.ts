@@ -9,7 +9,7 @@
  * transaction stays usable. The conflict target names that index only: a duplicate run id still
  * fails loudly.
  */
-import type { NewRun, RunPatch, RunRecord } from '@atom/engine';
+import type { AdmissionCounts, NewRun, RunPatch, RunRecord } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import { toJson } from './json-text.js';
 import { patchSql } from './patch-sql.js';
@@ -27,6 +27,12 @@ export function runQueries(d: SqlDialect) {
   const SELECT_BY_DEDUPE_KEY = `select ${RUN_COLUMNS} from runs where workflow_id = ${d.param(1)} and dedupe_key = ${d.param(2)}`;
   const NEXT_SEQ = `update runs set seq = seq + 1 where id = ${d.param(1)} returning seq`;
   const UPDATE_WHERE = `id = ${d.param(1)}`;
+  const ADMISSION_COUNTS = `select
+    coalesce(sum(case when phase = 'held' then 0 else 1 end), 0) as active,
+    coalesce(sum(case when phase = 'held' then 1 else 0 end), 0) as held
+  from runs where status in ('queued', 'running', 'waiting')`;
+  const HELD_RUN_IDS = `select id from runs where status = 'queued' and phase = 'held'
+  order by created_at, id limit ${d.param(1)}`;
   const runPatch = patchSql('runs', RUN_PATCH_COLUMNS, 'updated_at = updated_at', d.param);
 
   return {
@@ -50,6 +56,14 @@ export function runQueries(d: SqlDialect) {
         run.maxConcurrent ?? null,
       ]);
       return inserted > 0;
+    },
+    async admissionCounts(exec: SqlExecutor): Promise<AdmissionCounts> {
+      const [row] = await exec.all<{ active: number | string; held: number | string }>(ADMISSION_COUNTS, []);
+      return { active: Number(row?.active ?? 0), held: Number(row?.held ?? 0) };
+    },
+    async heldRunIds(exec: SqlExecutor, limit: number): Promise<string[]> {
+      const rows = await exec.all<{ id: string }>(HELD_RUN_IDS, [limit]);
+      return rows.map((row) => row.id);
     },
     async findRunByDedupeKey(exec: SqlExecutor, workflowId: string, dedupeKey: string): Promise<RunRecord | undefined> {
       const [row] = await exec.all<object>(SELECT_BY_DEDUPE_KEY, [workflowId, dedupeKey]);

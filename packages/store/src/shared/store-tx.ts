@@ -97,6 +97,8 @@ export function createStoreTx(queries: TxQueries, exec: SqlExecutor): BoundStore
     updateStepEntry: (runId, key, patch, guard) => queries.updateStepEntry(exec, runId, key, patch, guard),
     appendEvents: (events) => queries.appendEvents(exec, events),
     refusedAdmissions: (runIds) => queries.refusedAdmissions(exec, runIds),
+    admissionCounts: () => queries.admissionCounts(exec),
+    heldRunIds: (limit) => queries.heldRunIds(exec, limit),
     async flush() {
       if (dirty.size === 0) return;
       await queries.setSeqs(

@@ -10,7 +10,8 @@ import { runQueries } from '../shared/run-queries.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 
-export const { insertRun, findRunByDedupeKey, getRun, updateRun, nextSeq } = runQueries(SQLITE_DIALECT);
+export const { insertRun, findRunByDedupeKey, getRun, updateRun, nextSeq, admissionCounts, heldRunIds } =
+  runQueries(SQLITE_DIALECT);
 
 const SELECT_RUNS = `select ${RUN_COLUMNS} from runs where id in (select value from json_each(?)) order by id`;
 // Parameter: [[run id, seq], …].
