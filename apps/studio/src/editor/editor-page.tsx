@@ -86,6 +86,7 @@ export default function EditorPage({ params }: PageProps) {
         text: useDraft ? draft.text : base,
         restored: useDraft ? { baseVersion: draft.baseVersion, savedAt: draft.savedAt } : null,
       };
+      performance.mark('atom:editor-loaded');
       setLoaded(next);
       setText(next.text);
       setSavedText(next.savedText);
