@@ -44,3 +44,4 @@ export {
   WorkspaceSecrets,
   type WorkspaceSecretsOptions,
 } from './secrets/index.js';
+export { STUDIO_CSP, type StudioOptions } from './studio/studio-routes.js';
