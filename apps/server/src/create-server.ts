@@ -43,6 +43,7 @@ import { Scheduler } from './schedules/scheduler.js';
 import { secretRoutes } from './secrets/secret-routes.js';
 import type { WorkspaceSecrets } from './secrets/workspace-secrets.js';
 import type { ServerContext } from './server-context.js';
+import { statsRoutes } from './stats/stats-routes.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/stream-connection.js';
 import { streamRoutes } from './stream/stream-routes.js';
 import { TriggerIndex } from './triggers/trigger-index.js';
@@ -50,7 +51,7 @@ import { schemaRoutes } from './workflows/schema-routes.js';
 import { workflowRoutes } from './workflows/workflow-routes.js';
 
 /** A worker whose heartbeat (every 10 s) is older than this counts as gone. */
-const WORKER_STALE_MS = 60_000;
+export const WORKER_STALE_MS = 60_000;
 
 export interface ServerOptions {
   engine: Engine;
@@ -200,6 +201,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => auditRoutes(scope, ctx));
   await app.register(async (scope) => limitRoutes(scope, ctx, limits));
   await app.register(async (scope) => clusterRoutes(scope, ctx, WORKER_STALE_MS));
+  await app.register(async (scope) => statsRoutes(scope, ctx, WORKER_STALE_MS));
   await app.register(async (scope) => hookRoutes(scope, ctx));
   await app.register(async (scope) =>
     streamRoutes(scope, ctx, {

@@ -23,7 +23,7 @@ export {
   type RedisStepCache,
   type RedisStepCacheOptions,
 } from './cache/index.js';
-export { type AtomServer, createServer, type ServerOptions } from './create-server.js';
+export { type AtomServer, createServer, type ServerOptions, WORKER_STALE_MS } from './create-server.js';
 export { type EventBus, localEventBus, redisEventBus } from './events/event-bus.js';
 export { type EventBusChoice, openEventBus } from './events/open-event-bus.js';
 export {
@@ -44,3 +44,4 @@ export {
   WorkspaceSecrets,
   type WorkspaceSecretsOptions,
 } from './secrets/index.js';
+export { type DashboardQuery, type DashboardStats, dashboardStats } from './stats/dashboard-stats.js';
