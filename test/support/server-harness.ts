@@ -85,6 +85,8 @@ export interface ServerHarnessOptions {
   sharedStore?: boolean;
   /** Live stream limits (heartbeat period, buffered-bytes cap…). */
   stream?: ServerOptions['stream'];
+  /** Serve a built Studio folder at `/`. */
+  studio?: ServerOptions['studio'];
 }
 
 const ROLES: UserRole[] = ['owner', 'admin', 'editor', 'operator', 'viewer'];
@@ -160,6 +162,7 @@ export async function startServer(options: ServerHarnessOptions = {}): Promise<S
     ...(options.sessions ? { sessions: options.sessions } : {}),
     ...(options.oidc ? { oidc: options.oidc } : {}),
     ...(options.stream ? { stream: options.stream } : {}),
+    ...(options.studio ? { studio: options.studio } : {}),
     ...(options.worker === false ? {} : { workerRunning: () => !stopWorker.signal.aborted }),
   });
   const url = await server.listen({ port: 0, host: '127.0.0.1' });

@@ -37,6 +37,7 @@ import type { TierName } from './limits/tiers.js';
 import { WorkspaceLimits } from './limits/workspace-limits.js';
 import { memberRoutes } from './members/member-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
+import { nodeRoutes } from './nodes/node-routes.js';
 import { runRoutes } from './runs/run-routes.js';
 import { scheduleRoutes } from './schedules/schedule-routes.js';
 import { Scheduler } from './schedules/scheduler.js';
@@ -46,6 +47,7 @@ import type { ServerContext } from './server-context.js';
 import { statsRoutes } from './stats/stats-routes.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/stream-connection.js';
 import { streamRoutes } from './stream/stream-routes.js';
+import { type StudioOptions, studioRoutes } from './studio/studio-routes.js';
 import { TriggerIndex } from './triggers/trigger-index.js';
 import { schemaRoutes } from './workflows/schema-routes.js';
 import { workflowRoutes } from './workflows/workflow-routes.js';
@@ -95,6 +97,8 @@ export interface ServerOptions {
   scheduleTickMs?: number;
   /** The live stream's heartbeat period and per-client limits (defaults: DEFAULT_STREAM_LIMITS). */
   stream?: Partial<StreamLimits>;
+  /** Serve the built Studio at `/` from this folder; no Studio when absent. */
+  studio?: StudioOptions;
 }
 
 export interface AtomServer {
@@ -190,6 +194,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   const { oidc } = options;
   if (oidc) await app.register(async (scope) => oidcRoutes(scope, ctx, sessions, oidc));
   await app.register(async (scope) => workflowRoutes(scope, ctx));
+  await app.register(async (scope) => nodeRoutes(scope, ctx));
   await app.register(async (scope) => runRoutes(scope, ctx));
   await app.register(async (scope) => scheduleRoutes(scope, ctx, scheduler));
   await app.register(async (scope) => eventRoutes(scope, ctx, events));
@@ -222,6 +227,8 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
             : []),
     }),
   );
+  const { studio } = options;
+  if (studio) await app.register(async (scope) => studioRoutes(scope, studio));
   await app.ready();
   await triggers.start(options.triggerRefreshMs ?? 5_000);
   if (options.scheduler !== false) scheduler.start(options.scheduleTickMs ?? 1_000);

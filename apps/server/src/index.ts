@@ -45,3 +45,4 @@ export {
   type WorkspaceSecretsOptions,
 } from './secrets/index.js';
 export { type DashboardQuery, type DashboardStats, dashboardStats } from './stats/dashboard-stats.js';
+export { STUDIO_CSP, type StudioOptions } from './studio/studio-routes.js';

@@ -13,6 +13,7 @@ import { AtomError } from '@atom/errors';
 import { createLogger, createServer, openEventBus, openLimiter } from '@atom/server';
 import { readConfig } from '../runtime/env-config.js';
 import { ATOM_VERSION, openRuntime } from '../runtime/open-runtime.js';
+import { studioDir } from '../runtime/studio-dir.js';
 import { firstSignal, startWorkerLoop, type WorkerLoop } from '../runtime/worker-loop.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { printError } from './print-error.js';
@@ -62,7 +63,9 @@ export async function startCommand(options: StartOptions): Promise<number> {
       databaseUrl: config.databaseUrl,
       logger,
     });
+    const studio = studioDir();
     const server = await createServer({
+      ...(studio ? { studio: { root: studio } } : {}),
       limiter: rateLimits.limiter,
       bus,
       defaultTier: config.defaultTier,
@@ -94,10 +97,17 @@ export async function startCommand(options: StartOptions): Promise<number> {
     });
     logger.info({ address, store: runtime.where, worker: options.worker }, 'atom started');
     process.stderr.write(`Atom ${ATOM_VERSION} listening on ${address} (${runtime.where})\n`);
+    process.stderr.write(
+      studio
+        ? `Studio: ${address}/\n`
+        : 'Studio: not built (npm run build -w @atom/studio builds it); the API runs without it\n',
+    );
     process.stderr.write(`API docs: ${address}/api/docs\n`);
     if ((await runtime.store.countUsers()) === 0) {
       process.stderr.write(
-        'No users yet. Create one and an API token:\n' +
+        (studio
+          ? `No users yet. Open ${address}/ to create the first owner, or create one and an API token:\n`
+          : 'No users yet. Create one and an API token:\n') +
           "  echo 'a long password' | npx atom users create --email you@example.com --role owner\n" +
           '  npx atom tokens create --email you@example.com --name cli\n',
       );
