@@ -1,7 +1,7 @@
 /**
  * The Studio's build: React, one entry (index.html), every page a lazy chunk (src/routes.tsx).
  * `@atom/spec` runs in the browser for validation as you type; its one Node import (`node:crypto`,
- * used only for hashing on the server) is replaced by a stub that throws if ever called.
+ * for the document hash) is replaced by a small synchronous SHA-256 (src/shims/node-crypto.ts).
  * `npm run dev` proxies /api (and the live stream) to an `atom start` on 127.0.0.1:5058.
  */
 import { fileURLToPath } from 'node:url';

@@ -40,6 +40,8 @@ export function onSessionLost(handler: () => void): void {
 export interface RequestOptions {
   method?: string;
   body?: unknown;
+  /** A body sent as is (YAML), with its content type. */
+  raw?: { body: string; type: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
@@ -56,6 +58,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.type;
   if (CHANGES.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -64,6 +67,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       headers,
       credentials: 'same-origin',
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      ...(options.raw ? { body: options.raw.body } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
   } catch (error) {

@@ -1,0 +1,101 @@
+/**
+ * The live stream (GET /api/v1/stream, docs/api.md) for one subscription: reconnects with
+ * exponential back-off and jitter (0.5 s doubling to 30 s; at once after a slow-consumer close),
+ * and resumes after the last event received (`after`), so no event is missed or repeated. Events
+ * are handed over in batches, at most one per animation frame. A connection that has been silent
+ * for three heartbeats is taken for dead and replaced.
+ */
+import type { RunEvent } from './types';
+
+export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+export type Subscription = { run: string } | { workflow: string } | { workspace: true };
+
+export interface StreamOptions {
+  subscription: Subscription;
+  /** Resume after this event id (the last one the page already has). */
+  after?: number;
+  onEvents(events: RunEvent[]): void;
+  onState?(state: StreamState, detail?: string): void;
+}
+
+const HEARTBEAT_SILENCE_MS = 45_000;
+
+export function openStream(options: StreamOptions): () => void {
+  let last = options.after;
+  let socket: WebSocket | null = null;
+  let failures = 0;
+  let stopped = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  let pending: RunEvent[] = [];
+  let frame: number | null = null;
+
+  const flush = () => {
+    frame = null;
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0 && !stopped) options.onEvents(batch);
+  };
+  const watch = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => socket?.close(4000, 'silent'), HEARTBEAT_SILENCE_MS);
+  };
+
+  const connect = () => {
+    if (stopped) return;
+    options.onState?.(failures === 0 ? 'connecting' : 'reconnecting');
+    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/v1/stream`;
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      watch();
+      ws.send(
+        JSON.stringify({
+          type: 'subscribe',
+          id: 's',
+          ...options.subscription,
+          ...(last === undefined ? {} : { after: last }),
+        }),
+      );
+    };
+    ws.onmessage = (message) => {
+      watch();
+      const data = JSON.parse(String(message.data)) as {
+        type: string;
+        event?: RunEvent;
+        code?: string;
+        message?: string;
+      };
+      if (data.type === 'subscribed') {
+        failures = 0;
+        options.onState?.('live');
+      } else if (data.type === 'event' && data.event) {
+        last = data.event.id;
+        pending.push(data.event);
+        frame ??= requestAnimationFrame(flush);
+      } else if (data.type === 'error') {
+        options.onState?.('closed', `${data.code}: ${data.message}`);
+      }
+    };
+    ws.onclose = (event) => {
+      clearTimeout(watchdog);
+      if (stopped) return;
+      failures++;
+      const delay =
+        event.code === 4008 ? 0 : Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
+      options.onState?.('reconnecting', `reconnecting in ${Math.round(delay / 100) / 10} s`);
+      retry = setTimeout(connect, delay);
+    };
+  };
+  connect();
+
+  return () => {
+    stopped = true;
+    clearTimeout(retry);
+    clearTimeout(watchdog);
+    if (frame !== null) cancelAnimationFrame(frame);
+    socket?.close(1000, 'page closed');
+    options.onState?.('closed');
+  };
+}

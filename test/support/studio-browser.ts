@@ -1,0 +1,86 @@
+/**
+ * The real product for browser tests: `atom start` as a child process on a free 127.0.0.1 port
+ * with a fresh data folder (so the first-run setup is open), serving the built Studio, and
+ * Debian's Chromium driven by playwright-core. Screenshots go to test-output/studio/.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { assertBuilt, startCli } from './cli-process.js';
+import { freePort } from './free-port.js';
+import { until } from './until.js';
+
+export const CHROMIUM = process.env.ATOM_TEST_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'studio');
+const STUDIO_INDEX = join(import.meta.dirname, '..', '..', 'apps', 'studio', 'dist', 'index.html');
+
+export interface StudioServer {
+  url: string;
+  dir: string;
+  child: ChildProcess;
+  output(): string;
+  close(): Promise<void>;
+}
+
+export async function startStudioServer(): Promise<StudioServer> {
+  assertBuilt();
+  if (!existsSync(STUDIO_INDEX)) throw new Error(`${STUDIO_INDEX} is missing: run \`npm run build\` (npm test does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'atom-studio-'));
+  const port = await freePort();
+  const { child, done } = startCli(['start', '--data', dir, '--port', String(port)], { ATOM_LOG_LEVEL: 'warn' });
+  let output = '';
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await until(async () => {
+    if (child.exitCode !== null) throw new Error(`atom start exited: ${output}`);
+    return fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
+  }, 60_000);
+  return {
+    url,
+    dir,
+    child,
+    output: () => output,
+    async close() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await done;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Chromium with the flags this machine needs (no sandbox as root, no network of its own). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export async function newStudioPage(browser: Browser, url: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: url, viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
