@@ -4,6 +4,7 @@ import { post, request } from '../api/client';
 import type { UserRole } from '../api/types';
 import { useRoleAtLeast, useSession } from '../session';
 import { ProblemText } from '../shell/problem-text';
+import { RowAction, SimpleTable } from './simple-table';
 import { change, useList, when } from './use-list';
 
 export const ROLES: UserRole[] = ['owner', 'admin', 'editor', 'operator', 'viewer'];
@@ -34,52 +35,45 @@ export function MembersSection() {
     <section aria-labelledby="members-title">
       <h2 id="members-title">Members</h2>
       <ProblemText error={members.error} />
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Since</th>
-            {manage && <th scope="col">Actions</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {(members.items ?? []).map((m) => (
-            <tr key={m.id}>
-              <td>
-                {m.email} {m.sso && <span className="badge">SSO</span>}{' '}
-                {m.id === me && <span className="badge">you</span>}
-              </td>
-              <td>
-                {manage ? (
-                  <select
-                    aria-label={`Role of ${m.email}`}
-                    value={m.role}
-                    onChange={(e) =>
-                      void change(
-                        () => request(`/api/v1/members/${m.id}`, { method: 'PATCH', body: { role: e.target.value } }),
-                        members.reload,
-                        members.setError,
-                      )
-                    }
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  m.role
-                )}
-              </td>
-              <td>{when(m.createdAt)}</td>
-              {manage && (
-                <td>
-                  <button
-                    type="button"
-                    className="button small danger"
-                    aria-label={`Remove ${m.email}`}
+      <SimpleTable
+        columns={['Email', 'Role', 'Since', ...(manage ? ['Actions'] : [])]}
+        rows={(members.items ?? []).map((m) => ({
+          key: m.id,
+          cells: [
+            <span key="email">
+              {m.email} {m.sso && <span className="badge">SSO</span>}{' '}
+              {m.id === me && <span className="badge">you</span>}
+            </span>,
+            manage ? (
+              <select
+                key="role"
+                aria-label={`Role of ${m.email}`}
+                value={m.role}
+                onChange={(e) =>
+                  void change(
+                    () => request(`/api/v1/members/${m.id}`, { method: 'PATCH', body: { role: e.target.value } }),
+                    members.reload,
+                    members.setError,
+                  )
+                }
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              m.role
+            ),
+            when(m.createdAt),
+            ...(manage
+              ? [
+                  <RowAction
+                    key="remove"
+                    text="Remove"
+                    label={`Remove ${m.email}`}
+                    danger
                     onClick={() => {
                       if (!window.confirm(`Remove ${m.email}? Their tokens and sessions end at once.`)) return;
                       void change(
@@ -88,15 +82,12 @@ export function MembersSection() {
                         members.setError,
                       );
                     }}
-                  >
-                    Remove
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                  />,
+                ]
+              : []),
+          ],
+        }))}
+      />
       {manage && <InvitationsPart />}
     </section>
   );
@@ -150,45 +141,32 @@ function InvitationsPart() {
         </div>
       )}
       <ProblemText error={invitations.error} />
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(invitations.items ?? []).map((i) => (
-            <tr key={i.id}>
-              <td>{i.email}</td>
-              <td>{i.role}</td>
-              <td>{i.status}</td>
-              <td>{when(i.expiresAt)}</td>
-              <td>
-                {i.status === 'open' && (
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-label={`Revoke the invitation of ${i.email}`}
-                    onClick={() =>
-                      void change(
-                        () => request(`/api/v1/invitations/${i.id}`, { method: 'DELETE' }),
-                        invitations.reload,
-                        invitations.setError,
-                      )
-                    }
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SimpleTable
+        columns={['Email', 'Role', 'Status', 'Expires', 'Actions']}
+        rows={(invitations.items ?? []).map((i) => ({
+          key: i.id,
+          cells: [
+            i.email,
+            i.role,
+            i.status,
+            when(i.expiresAt),
+            i.status === 'open' && (
+              <RowAction
+                key="revoke"
+                text="Revoke"
+                label={`Revoke the invitation of ${i.email}`}
+                onClick={() =>
+                  void change(
+                    () => request(`/api/v1/invitations/${i.id}`, { method: 'DELETE' }),
+                    invitations.reload,
+                    invitations.setError,
+                  )
+                }
+              />
+            ),
+          ],
+        }))}
+      />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { request } from '../api/client';
 import { useRoleAtLeast } from '../session';
 import { ProblemText } from '../shell/problem-text';
+import { RowAction, SimpleTable } from './simple-table';
 import { change, useList, when } from './use-list';
 
 const NAME_PATTERN = '[A-Za-z_][A-Za-z0-9_]*';
@@ -63,6 +64,54 @@ interface Variable {
   updatedAt: string;
 }
 
+/** Names (and values, for variables) with a delete button each when the role may change them. */
+function ValueTable({
+  kind,
+  items,
+  canEdit,
+  onDelete,
+}: {
+  kind: 'secret' | 'variable';
+  items: { name: string; value?: string; updatedAt: string }[];
+  canEdit: boolean;
+  onDelete: (name: string) => void;
+}) {
+  return (
+    <SimpleTable
+      columns={['Name', 'Value', 'Updated', ...(canEdit ? ['Actions'] : [])]}
+      rows={items.map((item) => ({
+        key: item.name,
+        cells: [
+          <span key="n" className="mono">
+            {item.name}
+          </span>,
+          kind === 'secret' ? (
+            <span key="v" title="never shown after it is set">
+              ••••••
+            </span>
+          ) : (
+            <span key="v" className="mono">
+              {item.value}
+            </span>
+          ),
+          when(item.updatedAt),
+          ...(canEdit
+            ? [
+                <RowAction
+                  key="d"
+                  text="Delete"
+                  label={`Delete ${kind} ${item.name}`}
+                  danger
+                  onClick={() => onDelete(item.name)}
+                />,
+              ]
+            : []),
+        ],
+      }))}
+    />
+  );
+}
+
 export function SecretsSection() {
   const canSetSecrets = useRoleAtLeast('admin');
   const canSetVariables = useRoleAtLeast('editor');
@@ -83,37 +132,12 @@ export function SecretsSection() {
         <ValueForm kind="secret" secret onSave={(name, value) => put(`/api/v1/secrets/${name}`, value, secrets)} />
       )}
       <ProblemText error={secrets.error} />
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Value</th>
-            <th scope="col">Updated</th>
-            {canSetSecrets && <th scope="col">Actions</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {(secrets.items ?? []).map((s) => (
-            <tr key={s.name}>
-              <td className="mono">{s.name}</td>
-              <td aria-label="hidden">••••••</td>
-              <td>{when(s.updatedAt)}</td>
-              {canSetSecrets && (
-                <td>
-                  <button
-                    type="button"
-                    className="button small danger"
-                    aria-label={`Delete secret ${s.name}`}
-                    onClick={() => void remove(`/api/v1/secrets/${s.name}`, secrets)}
-                  >
-                    Delete
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ValueTable
+        kind="secret"
+        items={secrets.items ?? []}
+        canEdit={canSetSecrets}
+        onDelete={(name) => void remove(`/api/v1/secrets/${name}`, secrets)}
+      />
 
       <h2 id="variables-title">Variables</h2>
       <p className="hint">
@@ -127,37 +151,12 @@ export function SecretsSection() {
         />
       )}
       <ProblemText error={variables.error} />
-      <table className="table" aria-labelledby="variables-title">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Value</th>
-            <th scope="col">Updated</th>
-            {canSetVariables && <th scope="col">Actions</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {(variables.items ?? []).map((v) => (
-            <tr key={v.name}>
-              <td className="mono">{v.name}</td>
-              <td className="mono">{v.value}</td>
-              <td>{when(v.updatedAt)}</td>
-              {canSetVariables && (
-                <td>
-                  <button
-                    type="button"
-                    className="button small danger"
-                    aria-label={`Delete variable ${v.name}`}
-                    onClick={() => void remove(`/api/v1/variables/${v.name}`, variables)}
-                  >
-                    Delete
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ValueTable
+        kind="variable"
+        items={variables.items ?? []}
+        canEdit={canSetVariables}
+        onDelete={(name) => void remove(`/api/v1/variables/${name}`, variables)}
+      />
     </section>
   );
 }

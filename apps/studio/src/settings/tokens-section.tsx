@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { post, request } from '../api/client';
 import { ProblemText } from '../shell/problem-text';
 import { ROLES } from './members-section';
+import { RowAction, SimpleTable } from './simple-table';
 import { change, useList, when } from './use-list';
 
 interface Token {
@@ -77,49 +78,36 @@ export function TokensSection() {
         </div>
       )}
       <ProblemText error={tokens.error} />
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Created</th>
-            <th scope="col">Last used</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(tokens.items ?? []).map((t) => (
-            <tr key={t.id}>
-              <td>{t.name}</td>
-              <td>{t.role ?? 'my own'}</td>
-              <td>{when(t.createdAt)}</td>
-              <td>{when(t.lastUsedAt)}</td>
-              <td>{when(t.expiresAt)}</td>
-              <td>
-                {t.revokedAt ? (
-                  `revoked ${when(t.revokedAt)}`
-                ) : (
-                  <button
-                    type="button"
-                    className="button small danger"
-                    aria-label={`Revoke token ${t.name}`}
-                    onClick={() =>
-                      void change(
-                        () => request(`/api/v1/tokens/${t.id}`, { method: 'DELETE' }),
-                        tokens.reload,
-                        tokens.setError,
-                      )
-                    }
-                  >
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <SimpleTable
+        columns={['Name', 'Role', 'Created', 'Last used', 'Expires', 'Actions']}
+        rows={(tokens.items ?? []).map((t) => ({
+          key: t.id,
+          cells: [
+            t.name,
+            t.role ?? 'my own',
+            when(t.createdAt),
+            when(t.lastUsedAt),
+            when(t.expiresAt),
+            t.revokedAt ? (
+              `revoked ${when(t.revokedAt)}`
+            ) : (
+              <RowAction
+                key="revoke"
+                text="Revoke"
+                label={`Revoke token ${t.name}`}
+                danger
+                onClick={() =>
+                  void change(
+                    () => request(`/api/v1/tokens/${t.id}`, { method: 'DELETE' }),
+                    tokens.reload,
+                    tokens.setError,
+                  )
+                }
+              />
+            ),
+          ],
+        }))}
+      />
     </section>
   );
 }
