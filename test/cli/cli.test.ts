@@ -121,6 +121,30 @@ describe('atom CLI', () => {
     expect(memory.stderr).toMatch(/ATOM_CODE_MEMORY_MB=lots: expected a positive whole number/);
   });
 
+  it('stats prints the dashboard figures of the data folder, as text or JSON', async () => {
+    const folder = data();
+    const file = write(
+      'two-steps.yaml',
+      'atom: 1\nname: counted\nsteps:\n  - id: a\n    uses: transform\n    with: { x: 1 }\n  - id: b\n    uses: transform\n    with: { y: 2 }\n',
+    );
+    for (let i = 0; i < 2; i++) expect((await runCli(['run', file, '--data', folder])).code).toBe(0);
+    const json = await runCli(['stats', '--data', folder, '--minutes', '5', '--json']);
+    expect(json.code).toBe(0);
+    const stats = JSON.parse(json.stdout);
+    expect(stats.window.minutes).toBe(5);
+    expect(stats.runs).toMatchObject({ started: 2, succeeded: 2, failed: 0, successRate: 1 });
+    expect(stats.stepDuration.count).toBe(4);
+    expect(stats.slowestNodeTypes.map((t: { nodeType: string }) => t.nodeType)).toEqual(['transform']);
+    const text = await runCli(['stats', '--data', folder]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('2 started');
+    expect(text.stdout).toContain('success rate 100.0%');
+    expect(text.stdout).toMatch(/transform\s+\d+ ms\s+4 steps, 0 failed/);
+    const bad = await runCli(['stats', '--data', folder, '--minutes', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('ATOM_ERR_CLI_USAGE');
+  });
+
   it('resume of an unknown run exits 2; bad flags exit 2', async () => {
     expect((await runCli(['resume', 'no-such-run', '--data', data()])).code).toBe(2);
     const usage = await runCli(['run']);

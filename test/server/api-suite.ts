@@ -368,6 +368,25 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
         expect((await h.api('/api/v1/runs/no-such-run')).status).toBe(404);
       });
 
+      it('lists the runs created in a time window, start inclusive and end exclusive', async () => {
+        const listed = await h.api('/api/v1/runs?workflow=page-2&limit=3');
+        const [newest, middle, oldest] = listed.json.items as { id: string; createdAt: string }[];
+        const window = async (query: string) =>
+          (await h.api(`/api/v1/runs?workflow=page-2&${query}`)).json.items.map((r: { id: string }) => r.id);
+        const at = (run: { createdAt: string } | undefined) => encodeURIComponent(String(run?.createdAt));
+        expect(await window(`from=${at(middle)}&status=succeeded`)).toEqual(
+          expect.arrayContaining([newest?.id, middle?.id]),
+        );
+        expect(await window(`from=${at(middle)}`)).not.toContain(oldest?.id);
+        expect(await window(`to=${at(middle)}`)).not.toContain(middle?.id);
+        expect(await window(`to=${at(middle)}`)).not.toContain(newest?.id);
+        expect(await window('from=2000-01-01&to=2000-01-02')).toEqual([]);
+        const bad = await h.api('/api/v1/runs?from=yesterday&to=2024-02-30');
+        expect(bad.status).toBe(400);
+        expect(bad.json.code).toBe('ATOM_ERR_REQUEST_INVALID');
+        expect(bad.json.errors.map((e: { path: string }) => e.path)).toEqual(['querystring.from', 'querystring.to']);
+      });
+
       it('cancels a waiting run, and leaves an ended one as it is', async () => {
         await yaml(
           'atom: 1\nname: waits\nsteps:\n  - id: w\n    uses: wait\n    with: { event: never.comes, timeout: 1h }\n',
@@ -561,6 +580,74 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
         const stats = await h.api('/api/v1/queue/stats');
         expect(stats.json.runs.succeeded).toBeGreaterThan(0);
         expect(Object.keys(stats.json.queue)).toEqual(['ready', 'retrying', 'waiting', 'running']);
+      });
+
+      it('answers the dashboard figures of a window: runs per minute, success rate, durations, queue, workers', async () => {
+        const now = Date.now();
+        await h.store.registerWorker({
+          id: 'dash-live',
+          host: 'h',
+          pid: 1,
+          version: 't',
+          startedAt: now,
+          heartbeatAt: now,
+        });
+        const old = now - 3_600_000;
+        await h.store.registerWorker({
+          id: 'dash-gone',
+          host: 'h',
+          pid: 2,
+          version: 't',
+          startedAt: old,
+          heartbeatAt: old,
+        });
+        try {
+          const res = await h.api('/api/v1/stats?minutes=30');
+          expect(res.status).toBe(200);
+          const stats = res.json;
+          expect(stats.window.minutes).toBe(30);
+          expect(stats.runsPerMinute).toHaveLength(30);
+          expect(stats.runsPerMinute[0].at).toBe(stats.window.from);
+          const sum = (key: string) =>
+            stats.runsPerMinute.reduce((n: number, b: Record<string, number>) => n + (b[key] ?? 0), 0);
+          expect(stats.runs.started).toBe(sum('started'));
+          expect(stats.runs.succeeded).toBe(sum('succeeded'));
+          // Every run of this suite started in the last 30 minutes: the runs list says how many.
+          let listed = 0;
+          let cursor: string | null = null;
+          do {
+            const page = await h.api(
+              `/api/v1/runs?from=${encodeURIComponent(stats.window.from)}&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+            );
+            listed += page.json.items.length;
+            cursor = page.json.nextCursor;
+          } while (cursor);
+          expect(stats.runs.started).toBe(listed);
+          expect(stats.runs.succeeded).toBeGreaterThan(0);
+          expect(stats.runs.successRate).toBeCloseTo(stats.runs.succeeded / (stats.runs.succeeded + stats.runs.failed));
+          const { stepDuration } = stats;
+          expect(stepDuration.count).toBeGreaterThan(0);
+          expect(stepDuration.p50Ms).toBeLessThanOrEqual(stepDuration.p95Ms);
+          expect(stepDuration.p95Ms).toBeLessThanOrEqual(stepDuration.maxMs);
+          const transform = stats.slowestNodeTypes.find((t: { nodeType: string }) => t.nodeType === 'transform');
+          expect(transform.count).toBeGreaterThan(0);
+          expect(stats.slowestNodeTypes.map((t: { nodeType: string }) => t.nodeType)).not.toContain('group');
+          expect(stats.queue.depth).toBe(stats.queue.ready + stats.queue.retrying);
+          const mine = stats.workers.items.filter((w: { id: string }) => w.id.startsWith('dash-'));
+          expect(mine.map((w: { id: string; alive: boolean }) => [w.id, w.alive])).toEqual([
+            ['dash-gone', false],
+            ['dash-live', true],
+          ]);
+          expect(stats.workers.alive).toBe(stats.workers.items.filter((w: { alive: boolean }) => w.alive).length);
+          expect((await h.api('/api/v1/stats')).json.window.minutes).toBe(60);
+          for (const bad of ['0', '1441', 'soon']) {
+            const refused = await h.api(`/api/v1/stats?minutes=${bad}`);
+            expect(refused.status, bad).toBe(400);
+          }
+        } finally {
+          await h.store.removeWorker('dash-live');
+          await h.store.removeWorker('dash-gone');
+        }
       });
     });
 

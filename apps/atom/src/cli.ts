@@ -163,6 +163,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await rotateKeysCommand(options);
     });
 
+  program
+    .command('stats')
+    .description('runs per minute, success rate, step durations, slowest node types, queue and workers')
+    .option('--minutes <n>', 'length of the window, ending now', '60')
+    .option('--json', 'print the figures as JSON (the answer of GET /api/v1/stats)')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; minutes: string; json?: boolean }) => {
+      const { statsCommand } = await import('./commands/stats-command.js');
+      code = await statsCommand(options);
+    });
+
   const audit = program.command('audit').description('the hash-chained audit log');
   audit
     .command('verify')

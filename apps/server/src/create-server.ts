@@ -45,6 +45,7 @@ import { Scheduler } from './schedules/scheduler.js';
 import { secretRoutes } from './secrets/secret-routes.js';
 import type { WorkspaceSecrets } from './secrets/workspace-secrets.js';
 import type { ServerContext } from './server-context.js';
+import { statsRoutes } from './stats/stats-routes.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/stream-connection.js';
 import { streamRoutes } from './stream/stream-routes.js';
 import { type StudioOptions, studioRoutes } from './studio/studio-routes.js';
@@ -226,6 +227,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => auditRoutes(scope, ctx));
   await app.register(async (scope) => limitRoutes(scope, ctx, limits, () => admission.poke()));
   await app.register(async (scope) => clusterRoutes(scope, ctx, workerDeadAfterMs));
+  await app.register(async (scope) => statsRoutes(scope, ctx, workerDeadAfterMs));
   await app.register(async (scope) => hookRoutes(scope, ctx));
   await app.register(async (scope) =>
     streamRoutes(scope, ctx, {

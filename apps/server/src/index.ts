@@ -44,4 +44,5 @@ export {
   WorkspaceSecrets,
   type WorkspaceSecretsOptions,
 } from './secrets/index.js';
+export { type DashboardQuery, type DashboardStats, dashboardStats } from './stats/dashboard-stats.js';
 export { STUDIO_CSP, type StudioOptions } from './studio/studio-routes.js';

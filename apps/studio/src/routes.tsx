@@ -26,7 +26,10 @@ export const ROUTES: RouteDef[] = [
   { path: '/workflows', title: 'Workflows', nav: 'Workflows', page: lazy(() => import('./pages/workflows-page')) },
   { path: '/workflows/new', title: 'New workflow', page: lazy(() => import('./editor/editor-page')) },
   { path: '/workflows/:name', title: 'Workflow', page: lazy(() => import('./editor/editor-page')) },
+  { path: '/runs', title: 'Runs', nav: 'Runs', page: lazy(() => import('./runs/runs-page')) },
   { path: '/runs/:id', title: 'Run', page: lazy(() => import('./run/run-page')) },
+  { path: '/dashboard', title: 'Dashboard', nav: 'Dashboard', page: lazy(() => import('./dashboard/dashboard-page')) },
+  { path: '/settings', title: 'Settings', nav: 'Settings', page: lazy(() => import('./settings/settings-page')) },
 ];
 
 /** Where `/` leads once logged in. */

@@ -116,7 +116,7 @@ export function matchesFilter(entry: AuditEntry, filter: AuditFilter): boolean {
 }
 
 /** Epoch ms of an ISO date (midnight UTC) or date-time, or undefined when it is not one or not a real day (2024-02-30). */
-function parseIsoTime(value: string): number | undefined {
+export function parseIsoTime(value: string): number | undefined {
   const match = ISO_TIME.exec(value);
   if (match === null) return undefined;
   const [, year, month, day, hour = '00', minute = '00', second = '00', zone] = match;

@@ -7,7 +7,7 @@ import { AUTH_ERRORS, listOf } from '../app/schemas.js';
 import type { ServerContext } from '../server-context.js';
 import { iso } from '../workflows/workflow-view.js';
 
-const WORKER_SCHEMA = {
+export const WORKER_SCHEMA = {
   type: 'object',
   properties: {
     id: { type: 'string' },

@@ -15,6 +15,7 @@ import {
   PAGE_QUERY_PROPERTIES,
   PROBLEM_REF,
 } from '../app/schemas.js';
+import { parseIsoTime } from '../audit/audit-filter.js';
 import type { ServerContext } from '../server-context.js';
 import { findWorkflow } from '../workflows/workflow-routes.js';
 import { listRunPage } from './run-page.js';
@@ -142,7 +143,8 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       config: { permission: 'runs.read' },
       schema: {
         tags: TAGS,
-        summary: 'List runs, newest first, with filters and cursor pagination',
+        summary:
+          'List runs, newest first, filtered by workflow, status, trigger, parent and creation time, paged by cursor',
         querystring: {
           type: 'object',
           properties: {
@@ -154,6 +156,8 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
             },
             trigger: { type: 'string', enum: TRIGGER_KINDS },
             parent: { type: 'string', description: 'Only child runs of this run.' },
+            from: { type: 'string', description: 'Only runs created at or after this ISO 8601 time.' },
+            to: { type: 'string', description: 'Only runs created before this ISO 8601 time (exclusive).' },
             ...PAGE_QUERY_PROPERTIES,
           },
           additionalProperties: false,
@@ -171,6 +175,8 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         status?: string[];
         trigger?: TriggerKind;
         parent?: string;
+        from?: string;
+        to?: string;
         cursor?: string;
         limit: number;
       };
@@ -185,6 +191,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       if (statuses.length > 0) filter.status = statuses as RunStatus[];
       if (query.trigger) filter.triggerKind = query.trigger;
       if (query.parent) filter.parentRunId = query.parent;
+      Object.assign(filter, createdWindow(query));
       const { runs, nextCursor } = await listRunPage(ctx, query, filter);
       return { items: runs.map(runSummaryView), nextCursor };
     },
@@ -346,6 +353,29 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       },
     );
   }
+}
+
+/** `from` / `to` of the runs list as epoch ms; each bad one is named in one ATOM_ERR_REQUEST_INVALID. */
+function createdWindow(query: { from?: string; to?: string }): Pick<RunFilter, 'createdFrom' | 'createdTo'> {
+  const details: { path: string; message: string }[] = [];
+  const time = (field: 'from' | 'to'): number | undefined => {
+    const value = query[field];
+    if (value === undefined) return undefined;
+    const ms = parseIsoTime(value);
+    if (ms === undefined) {
+      details.push({ path: `querystring.${field}`, message: 'must be an ISO 8601 date or date-time with a zone' });
+    }
+    return ms;
+  };
+  const createdFrom = time('from');
+  const createdTo = time('to');
+  if (details.length > 0) {
+    throw new AtomError('ATOM_ERR_REQUEST_INVALID', details.map((d) => d.path).join(', ') + ' invalid', { details });
+  }
+  return {
+    ...(createdFrom === undefined ? {} : { createdFrom }),
+    ...(createdTo === undefined ? {} : { createdTo }),
+  };
 }
 
 /**

@@ -273,6 +273,10 @@ export interface RunFilter {
   workflowId?: string;
   parentRunId?: string | null;
   triggerKind?: TriggerKind;
+  /** Only runs created at or after this time (epoch ms). */
+  createdFrom?: number;
+  /** Only runs created before this time (epoch ms, exclusive: one window's end is the next one's start). */
+  createdTo?: number;
   /** Only runs strictly after this one in the listing order (a page cursor). */
   after?: { createdAt: number; id: string };
   limit?: number;

@@ -84,6 +84,27 @@ export function runListCases(h: StoreHarness): void {
     expect((await h.store.listRuns({ workflowName: 'billing' }))[0]).toEqual(await h.store.getRun(c.id));
   });
 
+  it('lists runs created in a time window, start inclusive and end exclusive, with other filters', async () => {
+    const at = [0, 10, 20, 30, 40];
+    const runs = [];
+    for (const [i, offset] of at.entries()) {
+      runs.push(await seedRun(h.store, { createdAt: T0 + offset, status: i % 2 === 0 ? 'failed' : 'succeeded' }));
+    }
+    const [a, b, c, d, e] = runs.map((run) => run.id);
+    const list = async (filter: RunFilter) => ids(await h.store.listRuns(filter));
+    expect(await list({ createdFrom: T0 + 10 })).toEqual([e, d, c, b]);
+    expect(await list({ createdTo: T0 + 30 })).toEqual([c, b, a]);
+    expect(await list({ createdFrom: T0 + 10, createdTo: T0 + 40 })).toEqual([d, c, b]);
+    expect(await list({ createdFrom: T0 + 10, createdTo: T0 + 10 })).toEqual([]);
+    expect(await list({ createdFrom: T0, status: ['failed'] })).toEqual([e, c, a]);
+    expect(await list({ createdFrom: T0 + 5, createdTo: T0 + 45, status: ['failed', 'succeeded'], limit: 2 })).toEqual([
+      e,
+      d,
+    ]);
+    const after = { createdAt: T0 + 30, id: d as string };
+    expect(await list({ createdFrom: T0 + 10, status: ['failed'], after })).toEqual([c]);
+  });
+
   it('pages through every run exactly once, newest first, with the after cursor', async () => {
     const runs: RunRecord[] = [];
     for (let i = 0; i < 23; i++) {

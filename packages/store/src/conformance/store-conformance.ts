@@ -21,7 +21,7 @@ import { runListCases } from './run-list-cases.js';
 import { scheduleCases } from './schedule-cases.js';
 import { secretCases } from './secret-cases.js';
 import { sessionCases } from './session-cases.js';
-import { statsCases } from './stats-cases.js';
+import { activityCases, statsCases } from './stats-cases.js';
 import { stepCases } from './step-cases.js';
 import { unitCases } from './unit-cases.js';
 import { userCases } from './user-cases.js';
@@ -87,6 +87,7 @@ export function describeStoreConformance(name: string, makeStore: MakeStore): vo
     describe('cache and workers', () => cacheAndWorkerCases(harness));
     describe('workflow catalogue', () => catalogueCases(harness));
     describe('run stats', () => statsCases(harness));
+    describe('run activity', () => activityCases(harness));
     describe('sessions', () => sessionCases(harness));
     describe('secrets and variables', () => secretCases(harness));
     describe('audit log', () => auditCases(harness));

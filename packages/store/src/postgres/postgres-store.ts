@@ -17,6 +17,7 @@ import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
+import { activityQueries } from '../shared/activity-queries.js';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { controlStatements } from '../shared/control-statements.js';
 import { singleStatements } from '../shared/single-statements.js';
@@ -62,6 +63,10 @@ export interface PostgresStore
 const cache = cacheQueries(POSTGRES_DIALECT);
 const workers = workerQueries(POSTGRES_DIALECT);
 const stats = statsQueries(POSTGRES_DIALECT);
+const activity = activityQueries(POSTGRES_DIALECT, {
+  nodeType: "data ->> 'nodeType'",
+  durationMs: "(data ->> 'durationMs')::float8",
+});
 
 /**
  * Connects lazily to PostgreSQL: nothing is opened until the first call. Call `migrate()` before
@@ -159,5 +164,6 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     }),
     ...controlStatements(one, POSTGRES_DIALECT),
     runStats: (now) => one((e) => stats.runStats(e, now)),
+    runActivity: (query) => one((e) => activity.runActivity(e, query)),
   };
 }

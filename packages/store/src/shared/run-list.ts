@@ -3,7 +3,8 @@
  * and paged with a keyset cursor (`after`: the last run of the previous page). A cursor needs a
  * total order, hence the id as tie-breaker; ids compare byte by byte in both databases (PostgreSQL
  * through `collate "C"`), so a page boundary falls in the same place whatever the server's locale.
- * The indexes of migration 0002 (`runs_listing`, `runs_workflow_listing`, …) hold the same order.
+ * The indexes of migrations 0002 (`runs_listing`, `runs_workflow_listing`, …) and 0036
+ * (`runs_status_listing`) hold the same order, so a page reads one index range.
  *
  * In: a SqlDialect and how the adapter writes what differs (a list parameter, the ordered id, "no
  * limit"). Out: `listRuns(exec, filter)`. The SQL text depends only on which filters are set, so it
@@ -37,12 +38,18 @@ export function runListQuery(d: SqlDialect, syntax: RunListSyntax) {
       params.push(value);
       return d.param(params.length);
     };
-    if (filter.status !== undefined) where.push(syntax.statusIn(next(syntax.statusList(filter.status))));
+    // One status is an equality, so the page is a range of runs_status_listing (migration 0036);
+    // several are a list the adapter binds as one parameter.
+    const [only, ...more] = filter.status ?? [];
+    if (only !== undefined && more.length === 0) where.push(`status = ${next(only)}`);
+    else if (filter.status !== undefined) where.push(syntax.statusIn(next(syntax.statusList(filter.status))));
     if (filter.workflowId !== undefined) where.push(`workflow_id = ${next(filter.workflowId)}`);
     if (filter.workflowName !== undefined) where.push(`workflow_name = ${next(filter.workflowName)}`);
     if (filter.triggerKind !== undefined) where.push(`trigger_kind = ${next(filter.triggerKind)}`);
     if (filter.parentRunId === null) where.push('parent_run_id is null');
     else if (filter.parentRunId !== undefined) where.push(`parent_run_id = ${next(filter.parentRunId)}`);
+    if (filter.createdFrom !== undefined) where.push(`created_at >= ${next(filter.createdFrom)}`);
+    if (filter.createdTo !== undefined) where.push(`created_at < ${next(filter.createdTo)}`);
     if (filter.after !== undefined) {
       const { createdAt, id } = filter.after;
       where.push(`(created_at, ${syntax.orderedId}) < (${next(createdAt)}, ${next(id)})`);

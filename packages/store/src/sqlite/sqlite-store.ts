@@ -18,6 +18,7 @@ import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
+import { activityQueries } from '../shared/activity-queries.js';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { controlStatements } from '../shared/control-statements.js';
 import { singleStatements } from '../shared/single-statements.js';
@@ -62,6 +63,10 @@ export interface SqliteStore
 const cache = cacheQueries(SQLITE_DIALECT);
 const workers = workerQueries(SQLITE_DIALECT);
 const stats = statsQueries(SQLITE_DIALECT);
+const activity = activityQueries(SQLITE_DIALECT, {
+  nodeType: "data ->> '$.nodeType'",
+  durationMs: "data ->> '$.durationMs'",
+});
 
 /**
  * Opens (or creates) a SQLite store. Call `migrate()` before anything else.
@@ -142,5 +147,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     }),
     ...controlStatements(one, SQLITE_DIALECT),
     runStats: (now) => one((e) => stats.runStats(e, now)),
+    runActivity: (query) => one((e) => activity.runActivity(e, query)),
   };
 }

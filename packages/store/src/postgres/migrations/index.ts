@@ -17,6 +17,7 @@ import * as workerRegistry from './0022-worker-registry.js';
 import * as runAdmission from './0023-run-admission.js';
 import * as rateLimits from './0024-rate-limits.js';
 import * as notifyAfterCommit from './0025-notify-after-commit.js';
+import * as listingAndStats from './0036-listing-and-stats.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-run-admission': runAdmission,
   '0024-rate-limits': rateLimits,
   '0025-notify-after-commit': notifyAfterCommit,
+  '0036-listing-and-stats': listingAndStats,
 };
 
 export const postgresMigrations: MigrationProvider = {

@@ -13,6 +13,7 @@ import * as settings from './0006-settings.js';
 import * as members from './0007-members.js';
 import * as workerRegistry from './0022-worker-registry.js';
 import * as runAdmission from './0023-run-admission.js';
+import * as listingAndStats from './0036-listing-and-stats.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-members': members,
   '0022-worker-registry': workerRegistry,
   '0023-run-admission': runAdmission,
+  '0036-listing-and-stats': listingAndStats,
 };
 
 export const sqliteMigrations: MigrationProvider = {
