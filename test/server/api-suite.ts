@@ -591,6 +591,8 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
           version: 't',
           startedAt: now,
           heartbeatAt: now,
+          concurrency: 4,
+          running: 0,
         });
         const old = now - 3_600_000;
         await h.store.registerWorker({
@@ -600,6 +602,8 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
           version: 't',
           startedAt: old,
           heartbeatAt: old,
+          concurrency: 4,
+          running: 0,
         });
         try {
           const res = await h.api('/api/v1/stats?minutes=30');
