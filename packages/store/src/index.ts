@@ -21,6 +21,12 @@ export type {
   WorkflowSummary,
 } from './control/control-store.js';
 export type { InvitationRecord, MemberChange, MemberStore } from './control/member-store.js';
+export type {
+  PruneBatch,
+  PruneQuery,
+  RetentionSettings,
+  RetentionStore,
+} from './control/retention-store.js';
 export type { RunStats, RunStatsReader } from './control/run-stats.js';
 export type { SealedSecret, SecretStore, SecretSummary, VariableRecord } from './control/secret-store.js';
 export type { SessionRecord, SessionStore } from './control/session-store.js';

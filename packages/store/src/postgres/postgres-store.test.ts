@@ -169,6 +169,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0006-settings' },
         { name: '0007-members' },
         { name: '0020-event-feed' },
+        { name: '0041-retention' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);

@@ -14,12 +14,14 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
 import type { MemberStore } from '../control/member-store.js';
+import type { RetentionStore } from '../control/retention-store.js';
 import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { controlStatements } from '../shared/control-statements.js';
+import { retentionQueries } from '../shared/retention-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { statsQueries } from '../shared/stats-queries.js';
@@ -39,6 +41,7 @@ import { getSteps, listRunSteps } from './step-queries.js';
 import { findWorkflowVersion, getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
 import { type WriteUnitContext, writeUnit } from './write-unit.js';
 
+const retention = retentionQueries(SQLITE_DIALECT);
 export interface SqliteStoreOptions {
   /** Path of the database file (its folder is created), or ':memory:'. */
   file: string;
@@ -55,7 +58,8 @@ export interface SqliteStore
     SessionStore,
     SecretStore,
     AuditStore,
-    SettingsStore {
+    SettingsStore,
+    RetentionStore {
   readonly file: string;
 }
 
@@ -104,6 +108,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return closed;
     },
 
+    pruneRuns: (query) => writeUnit(unit, (exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => writeUnit(unit, (exec) => withStoreTx(SQLITE_TX_QUERIES, exec, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>

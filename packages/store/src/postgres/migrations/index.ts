@@ -12,6 +12,7 @@ import * as audit from './0005-audit.js';
 import * as settings from './0006-settings.js';
 import * as members from './0007-members.js';
 import * as eventFeed from './0020-event-feed.js';
+import * as retention from './0041-retention.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-settings': settings,
   '0007-members': members,
   '0020-event-feed': eventFeed,
+  '0041-retention': retention,
 };
 
 export const postgresMigrations: MigrationProvider = {

@@ -11,6 +11,7 @@ import * as secrets from './0004-secrets.js';
 import * as audit from './0005-audit.js';
 import * as settings from './0006-settings.js';
 import * as members from './0007-members.js';
+import * as retention from './0041-retention.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-audit': audit,
   '0006-settings': settings,
   '0007-members': members,
+  '0041-retention': retention,
 };
 
 export const sqliteMigrations: MigrationProvider = {
