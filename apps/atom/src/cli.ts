@@ -185,6 +185,29 @@ export async function main(argv: readonly string[]): Promise<number> {
       code = await auditVerifyCommand(options);
     });
 
+  program
+    .command('prune')
+    .description("delete finished runs older than the workspace's retention (steps, events, blobs)")
+    .option('--dry-run', 'count what would be deleted, delete nothing')
+    .option('--json', 'print the report as JSON')
+    .option('--workspace <id>', 'workspace (default: the default one)')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; dryRun?: boolean; json?: boolean; workspace?: string }) => {
+      const { pruneCommand } = await import('./commands/prune-command.js');
+      code = await pruneCommand(options);
+    });
+  program
+    .command('retention')
+    .description('show or set how long finished runs are kept')
+    .option('--days <n>', 'keep finished runs this many days')
+    .option('--forever', 'keep finished runs for ever (no pruning)')
+    .option('--workspace <id>', 'workspace (default: the default one)')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; days?: string; forever?: boolean; workspace?: string }) => {
+      const { retentionCommand } = await import('./commands/prune-command.js');
+      code = await retentionCommand(options);
+    });
+
   const workflows = program.command('workflows').description('workflows as YAML files, for git');
   workflows
     .command('import')

@@ -39,6 +39,8 @@ import { WorkspaceLimits } from './limits/workspace-limits.js';
 import { memberRoutes } from './members/member-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { nodeRoutes } from './nodes/node-routes.js';
+import { retentionRoutes } from './retention/retention-routes.js';
+import { pruneRuns, RunPruner } from './retention/run-pruner.js';
 import { runRoutes } from './runs/run-routes.js';
 import { scheduleRoutes } from './schedules/schedule-routes.js';
 import { Scheduler } from './schedules/scheduler.js';
@@ -97,6 +99,8 @@ export interface ServerOptions {
   warnings?: () => string[];
   /** Fire schedules from this process; default true. */
   scheduler?: boolean;
+  /** How often finished runs older than the workspace's retention are pruned; default 1 h, 0: never. */
+  pruneIntervalMs?: number;
   /** How often held runs are checked for a free slot besides run ends; default 2 s. */
   admissionTickMs?: number;
   /** How often triggers are reloaded from the store and schedules checked; default 5 s and 1 s. */
@@ -225,6 +229,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => tokenRoutes(scope, ctx));
   await app.register(async (scope) => memberRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
+  await app.register(async (scope) => retentionRoutes(scope, ctx));
   await app.register(async (scope) => limitRoutes(scope, ctx, limits, () => admission.poke()));
   await app.register(async (scope) => clusterRoutes(scope, ctx, workerDeadAfterMs));
   await app.register(async (scope) => statsRoutes(scope, ctx, workerDeadAfterMs));
@@ -254,6 +259,15 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await triggers.start(options.triggerRefreshMs ?? 5_000);
   if (options.scheduler !== false) scheduler.start(options.scheduleTickMs ?? 1_000);
   admission.start(options.admissionTickMs ?? 2_000);
+  const pruner = new RunPruner(
+    () => pruneRuns(control, engine.blobs, { workspaceId: options.secrets.workspaceId, now: ctx.now() }),
+    (outcome) =>
+      outcome instanceof Error
+        ? logger.warn({ err: outcome }, 'could not prune old runs; trying again at the next pass')
+        : logger.info(outcome, `pruned ${outcome.runs} runs older than ${outcome.runDays} days`),
+  );
+  const pruneEvery = options.pruneIntervalMs ?? 3_600_000;
+  if (pruneEvery > 0) pruner.start(pruneEvery);
 
   return {
     app,
@@ -266,6 +280,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
       engine.setRunAdmission(null);
       unsubscribeAdmission();
       admission.stop();
+      pruner.stop();
       scheduler.stop();
       triggers.stop();
       unsubscribeMetrics();

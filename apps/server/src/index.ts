@@ -34,6 +34,7 @@ export {
 export type { RateLimiter } from './limits/index.js';
 export { type OpenedLimiter, openLimiter } from './limits/open-limiter.js';
 export { createLogger, type LoggerOptions } from './logging/logger.js';
+export { type PruneOptions, type PruneReport, pruneRuns } from './retention/run-pruner.js';
 export {
   createKeyring,
   DEFAULT_WORKSPACE,

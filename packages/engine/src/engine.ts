@@ -80,6 +80,8 @@ export class Engine implements EngineCore {
   readonly options: EngineOptions;
   readonly nodes: NodeRegistry;
   readonly catalog: NodeCatalog;
+  /** Where large step outputs live (data retention removes the ones no run uses any more). */
+  readonly blobs: BlobPort;
   readonly #services: EngineServices;
   readonly #log: StepLog;
   readonly #listeners = new Set<(events: readonly NewRunEvent[]) => void>();
@@ -100,6 +102,7 @@ export class Engine implements EngineCore {
     this.clock = config.clock ?? systemClock;
     this.options = { ...DEFAULT_ENGINE_OPTIONS, ...config.options };
     this.nodes = config.nodes;
+    this.blobs = config.blobs;
     this.#log = config.log ?? (() => {});
     const secrets = config.secrets ?? NO_SECRETS;
     this.#services = {

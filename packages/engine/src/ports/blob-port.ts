@@ -5,4 +5,9 @@
 export interface BlobPort {
   put(bytes: Uint8Array): Promise<string>;
   get(ref: string): Promise<Uint8Array>;
+  /**
+   * Deletes the blob unless it was stored (or stored again: `put` of the same bytes) at or after
+   * `unusedSince`; true when it is gone. Used by data retention; a store without it keeps blobs.
+   */
+  remove?(ref: string, unusedSince: number): Promise<boolean>;
 }

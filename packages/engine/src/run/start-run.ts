@@ -105,10 +105,12 @@ async function insertHeldRun(
  * Returns how many started. Called when a run ends, when the limit changes, and periodically.
  */
 export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<number> {
+  // A plain read first: this runs every few seconds, and almost always finds nothing held.
+  const queued = await deps.store.listRuns({ status: ['queued'], limit: 1_000 });
+  if (!queued.some((run) => run.phase === 'held')) return 0;
   const { active, held } = await deps.store.atomically((tx) => tx.admissionCounts());
-  if (held === 0) return 0;
   const free = Number.isFinite(limit) ? limit - active : held;
-  if (free <= 0) return 0;
+  if (held === 0 || free <= 0) return 0;
   const ids = await deps.store.atomically((tx) => tx.heldRunIds(Math.min(free, 500)));
   let admitted = 0;
   for (const id of ids) {

@@ -6,7 +6,7 @@
  * a partial blob and a crash leaves at most a stray temporary file.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BlobPort } from '@atom/engine';
 import { AtomError } from '@atom/errors';
@@ -27,7 +27,12 @@ export function createFileBlobStore(dir: string): BlobPort {
       const hex = createHash('sha256').update(bytes).digest('hex');
       const ref = `sha256:${hex}`;
       const path = pathOf(hex);
-      if (await exists(path)) return ref;
+      if (await exists(path)) {
+        // Stored again: retention must see it as in use from now on (see `remove`).
+        const now = new Date();
+        await utimes(path, now, now).catch(() => {});
+        return ref;
+      }
       await mkdir(join(dir, hex.slice(0, 2)), { recursive: true });
       const temp = `${path}.${randomUUID()}.tmp`;
       try {
@@ -44,6 +49,20 @@ export function createFileBlobStore(dir: string): BlobPort {
         throw error;
       }
       return ref;
+    },
+
+    async remove(ref, unusedSince) {
+      const hex = REF.exec(ref)?.[1];
+      if (hex === undefined) return false;
+      const path = pathOf(hex);
+      try {
+        if ((await stat(path)).mtimeMs >= unusedSince) return false;
+        await rm(path, { force: true });
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+        throw error;
+      }
     },
 
     async get(ref) {

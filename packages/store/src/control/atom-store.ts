@@ -6,6 +6,7 @@ import type { StorePort } from '@atom/engine';
 import type { AuditStore } from './audit-store.js';
 import type { ControlStore } from './control-store.js';
 import type { MemberStore } from './member-store.js';
+import type { RetentionStore } from './retention-store.js';
 import type { RunStatsReader } from './run-stats.js';
 import type { SecretStore } from './secret-store.js';
 import type { SessionStore } from './session-store.js';
@@ -18,6 +19,7 @@ export type ServerStores = ControlStore &
   SessionStore &
   SecretStore &
   AuditStore &
-  SettingsStore;
+  SettingsStore &
+  RetentionStore;
 
 export type AtomStore = StorePort & ServerStores;

@@ -13,6 +13,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
 import type { MemberStore } from '../control/member-store.js';
+import type { RetentionStore } from '../control/retention-store.js';
 import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
@@ -20,6 +21,7 @@ import type { SettingsStore } from '../control/settings-store.js';
 import { activityQueries } from '../shared/activity-queries.js';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { controlStatements } from '../shared/control-statements.js';
+import { retentionQueries } from '../shared/retention-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { statsQueries } from '../shared/stats-queries.js';
@@ -43,6 +45,8 @@ import { rethrowConflict, retryConflicts, writeUnit } from './write-unit.js';
 export type { PostgresStoreOptions } from './postgres-options.js';
 
 /** The PostgreSQL StorePort and ControlStore, on one pool; `connectionString` is where it lives (it may hold a password). */
+
+const retention = retentionQueries(POSTGRES_DIALECT);
 export interface PostgresStore
   extends StorePort,
     ControlStore,
@@ -51,7 +55,8 @@ export interface PostgresStore
     SessionStore,
     SecretStore,
     AuditStore,
-    SettingsStore {
+    SettingsStore,
+    RetentionStore {
   readonly connectionString: string;
   /**
    * Single statements on the store's pool, for tables the server owns in the same database (the
@@ -114,6 +119,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       return closed;
     },
 
+    pruneRuns: (query) => callerUnit((exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => workUnit((queries, unit) => withStoreTx(queries, unit, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>

@@ -9,12 +9,14 @@
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
 import type { MemberStore } from '../control/member-store.js';
+import type { RetentionStore } from '../control/retention-store.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
 import { auditQueries } from './audit-queries.js';
 import { catalogueQueries } from './catalogue-queries.js';
 import { memberQueries } from './member-queries.js';
+import { retentionQueries } from './retention-queries.js';
 import { scheduleQueries } from './schedule-queries.js';
 import { secretQueries } from './secret-queries.js';
 import { sessionQueries } from './session-queries.js';
@@ -28,7 +30,13 @@ export type ControlStatement = Exclude<keyof ControlStore, 'putWorkflowVersionIf
 export function controlStatements(
   one: OneStatement,
   d: SqlDialect,
-): Pick<ControlStore, ControlStatement> & MemberStore & SessionStore & SecretStore & AuditStore & SettingsStore {
+): Pick<ControlStore, ControlStatement> &
+  MemberStore &
+  SessionStore &
+  SecretStore &
+  AuditStore &
+  SettingsStore &
+  Omit<RetentionStore, 'pruneRuns'> {
   const catalogue = catalogueQueries(d);
   const users = userQueries(d);
   const members = memberQueries(d);
@@ -37,7 +45,13 @@ export function controlStatements(
   const secrets = secretQueries(d);
   const audit = auditQueries(d);
   const settings = settingsQueries(d);
+  const retention = retentionQueries(d);
   return {
+    getRetention: (workspaceId) => one((e) => retention.getRetention(e, workspaceId)),
+    putRetention: (s) => one((e) => retention.putRetention(e, s)),
+    countPrunable: (before) => one((e) => retention.countPrunable(e, before)),
+    blobReferenced: (ref) => one((e) => retention.blobReferenced(e, ref)),
+
     getWorkflowSummary: (idOrName) => one((e) => catalogue.getWorkflowSummary(e, idOrName)),
     listWorkflows: (query) => one((e) => catalogue.listWorkflows(e, query)),
     listWorkflowVersions: (workflowId) => one((e) => catalogue.listWorkflowVersions(e, workflowId)),

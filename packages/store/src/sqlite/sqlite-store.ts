@@ -14,6 +14,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
 import type { MemberStore } from '../control/member-store.js';
+import type { RetentionStore } from '../control/retention-store.js';
 import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
@@ -21,6 +22,7 @@ import type { SettingsStore } from '../control/settings-store.js';
 import { activityQueries } from '../shared/activity-queries.js';
 import { cacheQueries } from '../shared/cache-queries.js';
 import { controlStatements } from '../shared/control-statements.js';
+import { retentionQueries } from '../shared/retention-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { statsQueries } from '../shared/stats-queries.js';
@@ -40,6 +42,7 @@ import { getSteps, listRunSteps } from './step-queries.js';
 import { findWorkflowVersion, getWorkflowVersion, putWorkflowVersion } from './workflow-queries.js';
 import { type WriteUnitContext, writeUnit } from './write-unit.js';
 
+const retention = retentionQueries(SQLITE_DIALECT);
 export interface SqliteStoreOptions {
   /** Path of the database file (its folder is created), or ':memory:'. */
   file: string;
@@ -56,7 +59,8 @@ export interface SqliteStore
     SessionStore,
     SecretStore,
     AuditStore,
-    SettingsStore {
+    SettingsStore,
+    RetentionStore {
   readonly file: string;
 }
 
@@ -109,6 +113,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       return closed;
     },
 
+    pruneRuns: (query) => writeUnit(unit, (exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => writeUnit(unit, (exec) => withStoreTx(SQLITE_TX_QUERIES, exec, fn)),
 
     putWorkflowVersion: (name, document, hash, now) =>

@@ -18,6 +18,7 @@ import * as runAdmission from './0023-run-admission.js';
 import * as rateLimits from './0024-rate-limits.js';
 import * as notifyAfterCommit from './0025-notify-after-commit.js';
 import * as listingAndStats from './0036-listing-and-stats.js';
+import * as retention from './0041-retention.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0024-rate-limits': rateLimits,
   '0025-notify-after-commit': notifyAfterCommit,
   '0036-listing-and-stats': listingAndStats,
+  '0041-retention': retention,
 };
 
 export const postgresMigrations: MigrationProvider = {

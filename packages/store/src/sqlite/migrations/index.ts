@@ -14,6 +14,7 @@ import * as members from './0007-members.js';
 import * as workerRegistry from './0022-worker-registry.js';
 import * as runAdmission from './0023-run-admission.js';
 import * as listingAndStats from './0036-listing-and-stats.js';
+import * as retention from './0041-retention.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022-worker-registry': workerRegistry,
   '0023-run-admission': runAdmission,
   '0036-listing-and-stats': listingAndStats,
+  '0041-retention': retention,
 };
 
 export const sqliteMigrations: MigrationProvider = {

@@ -1,0 +1,94 @@
+/**
+ * `atom prune [--dry-run] [--json]`: deletes finished runs older than the workspace's retention,
+ * with their steps, events and the blobs no other run uses (what `atom start` does every hour).
+ * `atom retention [--days N | --forever]`: shows or sets that retention (audited like the API).
+ */
+import { join, resolve } from 'node:path';
+import { AtomError } from '@atom/errors';
+import { AuditLog, NO_SOURCE, pruneRuns, SYSTEM_ACTOR } from '@atom/server';
+import { DEFAULT_WORKSPACE } from '@atom/server/secrets';
+import { createFileBlobStore } from '@atom/store';
+import { readConfig } from '../runtime/env-config.js';
+import { openStore } from '../runtime/open-store.js';
+import { ExitCode, exitCodeOf } from './exit-codes.js';
+import { printError } from './print-error.js';
+
+export async function pruneCommand(options: {
+  data: string;
+  dryRun?: boolean;
+  json?: boolean;
+  workspace?: string;
+}): Promise<number> {
+  try {
+    const { store, where } = await openStore(readConfig(), options.data);
+    try {
+      const blobs = createFileBlobStore(join(resolve(options.data), 'blobs'));
+      const report = await pruneRuns(store, blobs, {
+        workspaceId: options.workspace ?? DEFAULT_WORKSPACE,
+        now: Date.now(),
+        dryRun: options.dryRun === true,
+      });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+      } else if (report.runDays === null) {
+        process.stdout.write(
+          `${where}: finished runs are kept for ever (set a retention with atom retention --days N)\n`,
+        );
+      } else {
+        const verb = report.dryRun ? 'would delete' : 'deleted';
+        const blobs = report.dryRun ? '' : `, ${report.blobs} blobs`;
+        process.stdout.write(
+          `${where}: ${verb} ${report.runs} runs ended before ${new Date(report.finishedBefore ?? 0).toISOString()} (${report.runDays} days), ${report.steps} steps, ${report.events} events${blobs}\n`,
+        );
+      }
+      return ExitCode.ok;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    printError(error);
+    return exitCodeOf(error);
+  }
+}
+
+export async function retentionCommand(options: {
+  data: string;
+  days?: string;
+  forever?: boolean;
+  workspace?: string;
+}): Promise<number> {
+  try {
+    if (options.days !== undefined && options.forever) {
+      throw new AtomError('ATOM_ERR_CLI_USAGE', 'give --days N or --forever, not both');
+    }
+    const days = options.days === undefined ? undefined : Number(options.days);
+    if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 36_500)) {
+      throw new AtomError(
+        'ATOM_ERR_CLI_USAGE',
+        `--days ${options.days}: expected a whole number of days from 1 to 36500`,
+      );
+    }
+    const workspaceId = options.workspace ?? DEFAULT_WORKSPACE;
+    const { store, where } = await openStore(readConfig(), options.data);
+    try {
+      if (days !== undefined || options.forever) {
+        const runDays = days ?? null;
+        await store.putRetention({ workspaceId, runDays, updatedAt: Date.now() });
+        await new AuditLog(store, Date.now).append(workspaceId, SYSTEM_ACTOR, NO_SOURCE, {
+          action: 'settings.retention',
+          target: { type: 'workspace', id: workspaceId, name: null },
+          data: { runDays, via: 'cli' },
+        });
+      }
+      const runDays = (await store.getRetention(workspaceId))?.runDays ?? null;
+      const kept = runDays === null ? 'for ever' : `${runDays} days after they end`;
+      process.stdout.write(`${where}, workspace ${workspaceId}: finished runs are kept ${kept}\n`);
+      return ExitCode.ok;
+    } finally {
+      await store.close();
+    }
+  } catch (error) {
+    printError(error);
+    return error instanceof AtomError && error.code === 'ATOM_ERR_CLI_USAGE' ? ExitCode.badInput : exitCodeOf(error);
+  }
+}
