@@ -122,7 +122,8 @@ describe('atom CLI', () => {
   });
 
   it('stats prints the dashboard figures of the data folder, as text or JSON', async () => {
-    const folder = data();
+    // A data folder of its own: the other tests' runs are in data().
+    const folder = join(tempDir(), 'stats-data');
     const file = write(
       'two-steps.yaml',
       'atom: 1\nname: counted\nsteps:\n  - id: a\n    uses: transform\n    with: { x: 1 }\n  - id: b\n    uses: transform\n    with: { y: 2 }\n',
