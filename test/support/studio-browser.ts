@@ -84,3 +84,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
+
+/**
+ * Why the browser tests cannot run (Chromium is not installed), or undefined when they can. Like
+ * the PostgreSQL suites: one loud `SKIPPED:` line, or a failing test with ATOM_REQUIRE_SERVICES=1.
+ */
+export function chromiumMissing(what: string, register: (name: string, fn: () => void) => void): string | undefined {
+  if (existsSync(CHROMIUM)) return undefined;
+  const reason = `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  if (process.env.ATOM_REQUIRE_SERVICES === '1') {
+    register(what, () => {
+      throw new Error(`Chromium is required (ATOM_REQUIRE_SERVICES=1): ${reason}`);
+    });
+  } else {
+    process.stdout.write(`SKIPPED: ${what} (${reason})\n`);
+  }
+  return reason;
+}

@@ -86,6 +86,7 @@ export default function EditorPage({ params }: PageProps) {
         text: useDraft ? draft.text : base,
         restored: useDraft ? { baseVersion: draft.baseVersion, savedAt: draft.savedAt } : null,
       };
+      performance.mark('atom:editor-loaded');
       setLoaded(next);
       setText(next.text);
       setSavedText(next.savedText);
@@ -463,9 +464,9 @@ export default function EditorPage({ params }: PageProps) {
                   name={name}
                   current={version}
                   dirty={dirty}
-                  onRolledBack={(v) => {
-                    setNotice(`Rolled back: version ${v} is now current.`);
-                    void load().then(() => setNotice(`Rolled back: version ${v} is now current.`));
+                  onRolledBack={(to, stored) => {
+                    const message = `Rolled back to v${to}: its document is now version ${stored}.`;
+                    void load().then(() => setNotice(message));
                   }}
                 />
               )}

@@ -12,7 +12,8 @@ interface Props {
   name: string;
   current: number;
   dirty: boolean;
-  onRolledBack(version: number): void;
+  /** `to`: the old version rolled back to; `stored`: the new current version holding its document. */
+  onRolledBack(to: number, stored: number): void;
 }
 
 export function HistoryPanel({ name, current, dirty, onRolledBack }: Props) {
@@ -55,7 +56,7 @@ export function HistoryPanel({ name, current, dirty, onRolledBack }: Props) {
         body: { version },
         headers: { 'if-match': `"${current}"` },
       });
-      onRolledBack(answer.data.version);
+      onRolledBack(version, answer.data.version);
       setCompare(null);
       setChanges(null);
     } catch (caught) {

@@ -52,6 +52,9 @@ export default function YamlView({
         }),
       ],
     });
+    // The scrolling box must be reachable from the keyboard too (axe: scrollable-region-focusable).
+    editor.scrollDOM.tabIndex = 0;
+    editor.scrollDOM.setAttribute('aria-label', 'Workflow YAML, scrollable');
     view.current = editor;
     return () => {
       editor.destroy();

@@ -24,6 +24,8 @@ import { layout, type StepView } from '../editor/workflow-model';
 import { type StepFlowNode, StepNode } from './step-node';
 
 const NODE_TYPES = { step: StepNode };
+/** Above this many steps the view opens at a readable zoom on the middle, not shrunk to fit them all. */
+const FIT_ALL_UP_TO = 60;
 
 export interface GraphViewProps {
   steps: StepView[];
@@ -46,6 +48,8 @@ export interface GraphViewProps {
 export function GraphView(props: GraphViewProps) {
   const { steps, positions, problemsByStep, statusByStep, selected, editable } = props;
   const auto = useMemo(() => layout(steps), [steps]);
+  const big = steps.length > FIT_ALL_UP_TO;
+  const fitOptions = useMemo(() => ({ padding: 0.2, maxZoom: 1.2, ...(big ? { minZoom: 0.6 } : {}) }), [big]);
   const built = useMemo<StepFlowNode[]>(
     () =>
       steps.map((step) => {
@@ -157,8 +161,8 @@ export function GraphView(props: GraphViewProps) {
   useEffect(() => {
     if (seen.current === count) return;
     seen.current = count;
-    requestAnimationFrame(() => void flow.current?.fitView({ padding: 0.2, maxZoom: 1.2, duration: 0 }));
-  }, [count]);
+    requestAnimationFrame(() => void flow.current?.fitView({ ...fitOptions, duration: 0 }));
+  }, [count, fitOptions]);
 
   return (
     <section className="graph" aria-label={props.label}>
@@ -180,7 +184,7 @@ export function GraphView(props: GraphViewProps) {
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
         onlyRenderVisibleElements={steps.length > 150}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        fitViewOptions={fitOptions}
         minZoom={0.05}
         proOptions={{ hideAttribution: true }}
       >
