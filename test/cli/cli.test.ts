@@ -122,28 +122,30 @@ describe('atom CLI', () => {
   });
 
   it('stats prints the dashboard figures of the data folder, as text or JSON', async () => {
-    const folder = data();
+    // A data folder of its own: the other tests' runs are in data().
+    const folder = join(tempDir(), 'stats-data');
     const file = write(
       'two-steps.yaml',
       'atom: 1\nname: counted\nsteps:\n  - id: a\n    uses: transform\n    with: { x: 1 }\n  - id: b\n    uses: transform\n    with: { y: 2 }\n',
     );
-    for (let i = 0; i < 2; i++) expect((await runCli(['run', file, '--data', folder])).code).toBe(0);
+    const ran = await runCli(['run', file, '--data', folder]);
+    expect(ran.code, ran.stderr).toBe(0);
     const json = await runCli(['stats', '--data', folder, '--minutes', '5', '--json']);
-    expect(json.code).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
     const stats = JSON.parse(json.stdout);
     expect(stats.window.minutes).toBe(5);
-    expect(stats.runs).toMatchObject({ started: 2, succeeded: 2, failed: 0, successRate: 1 });
-    expect(stats.stepDuration.count).toBe(4);
+    expect(stats.runs).toMatchObject({ started: 1, succeeded: 1, failed: 0, successRate: 1 });
+    expect(stats.stepDuration.count).toBe(2);
     expect(stats.slowestNodeTypes.map((t: { nodeType: string }) => t.nodeType)).toEqual(['transform']);
     const text = await runCli(['stats', '--data', folder]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('2 started');
+    expect(text.stdout).toContain('1 started');
     expect(text.stdout).toContain('success rate 100.0%');
-    expect(text.stdout).toMatch(/transform\s+\d+ ms\s+4 steps, 0 failed/);
+    expect(text.stdout).toMatch(/transform\s+\d+ ms\s+2 steps, 0 failed/);
     const bad = await runCli(['stats', '--data', folder, '--minutes', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('ATOM_ERR_CLI_USAGE');
-  });
+  }, 90_000);
 
   it('resume of an unknown run exits 2; bad flags exit 2', async () => {
     expect((await runCli(['resume', 'no-such-run', '--data', data()])).code).toBe(2);

@@ -38,11 +38,14 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       page.on('pageerror', (error) => pageErrors.push(error.message));
     }, 120_000);
     afterAll(async () => {
+      await context?.close();
       await browser?.close();
       await server?.close();
     });
 
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+    // innerText, not textContent: CodeMirror's lines are elements, and only innerText keeps the line breaks.
+    // biome-ignore lint/performance/useDomNodeTextContent: see above
     const yamlText = () => page.locator('.cm-content').innerText();
 
     it('offers the first-run setup on a fresh install and logs the new owner in', async () => {
@@ -209,6 +212,42 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await screenshot(page, '11-rolled-back');
     });
 
+    it('approves a waiting approval step and cancels a waiting run from the run page', async () => {
+      // The workflow and its runs through the API, with the page's session and CSRF token.
+      const runIds = await page.evaluate(async () => {
+        const { csrfToken } = await fetch('/api/v1/auth/session').then((r) => r.json());
+        const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
+        const document = {
+          atom: 1,
+          name: 'approve-flow',
+          steps: [
+            { id: 'ask', uses: 'approval', with: { message: 'Ship it?' } },
+            { id: 'ship', uses: 'log', with: { message: 'shipped' } },
+          ],
+        };
+        await fetch('/api/v1/workflows', { method: 'POST', headers, body: JSON.stringify(document) });
+        const start = () =>
+          fetch('/api/v1/workflows/approve-flow/runs', { method: 'POST', headers, body: '{"inputs":{}}' })
+            .then((r) => r.json())
+            .then((run: { id: string }) => run.id);
+        return [await start(), await start()];
+      });
+      await page.goto(`/runs/${runIds[0]}`);
+      await node('ask').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
+      await page.getByRole('button', { name: 'ask', exact: true }).first().click();
+      await page.getByText('Ship it?', { exact: true }).waitFor(WAIT);
+      await page.getByLabel('Comment').fill('looks good');
+      await screenshot(page, '12-approval');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await node('ship').locator('.step-node[data-status="succeeded"]').waitFor(WAIT);
+      await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor(WAIT);
+
+      await page.goto(`/runs/${runIds[1]}`);
+      await node('ask').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
+      await page.getByRole('button', { name: 'Cancel run' }).click();
+      await page.getByTestId('run-status').filter({ hasText: 'cancelled' }).waitFor(WAIT);
+    });
+
     it('has no serious or critical axe-core violation on any page', async () => {
       const scan = async (name: string) => {
         const result = await new AxeBuilder({ page }).analyze();
@@ -241,13 +280,13 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await page.goto(firstRunUrl);
       await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor(WAIT);
       found.push(...(await scan('run (dark)')));
-      await screenshot(page, '12-run-dark');
+      await screenshot(page, '13-run-dark');
       await page.emulateMedia({ colorScheme: 'light' });
       // Signed out: the login page.
       await page.getByRole('button', { name: 'Log out' }).click();
       await page.getByRole('heading', { name: 'Log in to Atom' }).waitFor(WAIT);
       found.push(...(await scan('login')));
-      await screenshot(page, '13-login');
+      await screenshot(page, '14-login');
       expect(found).toEqual([]);
     });
 

@@ -22,6 +22,12 @@ export type {
 } from './control/control-store.js';
 export type { InvitationRecord, MemberChange, MemberStore } from './control/member-store.js';
 export type {
+  PruneBatch,
+  PruneQuery,
+  RetentionSettings,
+  RetentionStore,
+} from './control/retention-store.js';
+export type {
   ActivityBucket,
   ActivityQuery,
   DurationSummary,
@@ -30,12 +36,6 @@ export type {
   RunStats,
   RunStatsReader,
 } from './control/run-stats.js';
-export type {
-  PruneBatch,
-  PruneQuery,
-  RetentionSettings,
-  RetentionStore,
-} from './control/retention-store.js';
 export type { SealedSecret, SecretStore, SecretSummary, VariableRecord } from './control/secret-store.js';
 export type { SessionRecord, SessionStore } from './control/session-store.js';
 export type { SettingsStore, WorkspaceSettings } from './control/settings-store.js';

@@ -13,7 +13,7 @@ import { Link, navigate } from '../router';
 import type { PageProps } from '../routes';
 import { useRoleAtLeast } from '../session';
 import { ProblemText } from '../shell/problem-text';
-import { applyEvents, runStatusAfter, statusById, TERMINAL_RUN } from './step-status';
+import { applyEvents, inStartOrder, runStatusAfter, statusById, TERMINAL_RUN } from './step-status';
 import { formatMs, Waterfall } from './waterfall';
 
 export default function RunPage({ params }: PageProps) {
@@ -91,6 +91,7 @@ export default function RunPage({ params }: PageProps) {
 
   const steps = useMemo(() => (document ? stepsOf(document) : []), [document]);
   const states = useMemo(() => statusById(run?.steps ?? []), [run]);
+  const ordered = useMemo(() => inStartOrder(run?.steps ?? []), [run]);
   const selected: StepState | null = run?.steps.find((s) => s.key === selectedKey) ?? null;
   const selectStepId = useCallback(
     (stepId: string | null) => {
@@ -213,7 +214,7 @@ export default function RunPage({ params }: PageProps) {
                 </tr>
               </thead>
               <tbody>
-                {run.steps.map((step) => (
+                {ordered.map((step) => (
                   <tr key={step.key} data-step={step.key} data-selected={step.key === selectedKey ? 'true' : undefined}>
                     <th scope="row">
                       <button type="button" className="link" onClick={() => setSelectedKey(step.key)}>
@@ -287,7 +288,7 @@ export default function RunPage({ params }: PageProps) {
             )}
             <h2>Timing</h2>
             <Waterfall
-              steps={run.steps}
+              steps={ordered}
               runStart={run.startedAt}
               runEnd={run.finishedAt}
               now={now}

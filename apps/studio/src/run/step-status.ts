@@ -60,3 +60,9 @@ export function statusById(steps: StepState[]): Map<string, { status: string; at
   }
   return result;
 }
+
+/** Steps in the order they started (those not started yet last, by key): the table's and the waterfall's order. */
+export function inStartOrder(steps: StepState[]): StepState[] {
+  const at = (step: StepState) => (step.startedAt ? Date.parse(step.startedAt) : Number.POSITIVE_INFINITY);
+  return [...steps].sort((a, b) => at(a) - at(b) || a.key.localeCompare(b.key));
+}
