@@ -42,7 +42,7 @@ import { afterFailure, markFailed } from './run/failure.js';
 import type { LocalOffer } from './run/local-step.js';
 import { OutputMemo } from './run/output-memo.js';
 import { type ReplayOptions, replayRun } from './run/replay-run.js';
-import { admitHeldRuns, type StartRunRequest, startRun } from './run/start-run.js';
+import { admitHeldRuns, type HeldRunsAdmitted, type StartRunRequest, startRun } from './run/start-run.js';
 import { type ExecutorDeps, executeStep, type StepLog } from './run/step-executor.js';
 import { type EngineServices, emit, errorOf, loadOutput, type Unit } from './run/unit.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
@@ -219,8 +219,8 @@ export class Engine implements EngineCore {
     this.#admission = admission;
   }
 
-  /** Starts held runs, oldest first, into the slots the limit leaves free; returns how many. */
-  async admitHeldRuns(): Promise<number> {
+  /** Starts held runs, oldest first, into the slots the limit leaves free; how many, and how many still wait. */
+  async admitHeldRuns(): Promise<HeldRunsAdmitted> {
     const limit = this.#admission ? await this.#admission.limit() : Number.POSITIVE_INFINITY;
     return admitHeldRuns(this.#control, limit);
   }

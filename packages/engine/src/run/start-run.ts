@@ -104,13 +104,16 @@ async function insertHeldRun(
  * of its own that counts again, takes the run out of `held` and makes its first steps ready.
  * Returns how many started. Called when a run ends, when the limit changes, and periodically.
  */
-export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<number> {
-  // A plain read first: this runs every few seconds, and almost always finds nothing held.
-  const queued = await deps.store.listRuns({ status: ['queued'], limit: 1_000 });
-  if (!queued.some((run) => run.phase === 'held')) return 0;
+/** What one admission pass did: runs started, and held runs still waiting for a slot. */
+export interface HeldRunsAdmitted {
+  admitted: number;
+  held: number;
+}
+
+export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<HeldRunsAdmitted> {
   const { active, held } = await deps.store.atomically((tx) => tx.admissionCounts());
   const free = Number.isFinite(limit) ? limit - active : held;
-  if (held === 0 || free <= 0) return 0;
+  if (held === 0 || free <= 0) return { admitted: 0, held };
   const ids = await deps.store.atomically((tx) => tx.heldRunIds(Math.min(free, 500)));
   let admitted = 0;
   for (const id of ids) {
@@ -130,7 +133,7 @@ export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<n
     if (!started) break;
     admitted++;
   }
-  return admitted;
+  return { admitted, held: held - admitted };
 }
 
 export interface RunSpec {
