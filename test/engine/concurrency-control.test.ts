@@ -73,7 +73,10 @@ describe('concurrency control', () => {
     const done = () => harness?.events.filter((e) => all.has(e.runId) && e.type === 'run.succeeded').length === 5;
     // One step at a time, so the claim order is the start order.
     await engine.createWorker({ id: 'one-at-a-time', concurrency: 1 }).run({ stopWhenIdle: true, until: done });
-    expect(startOrder(harness.events)).toEqual([boosted.id, urgent.id, ...low.map((run) => run.id)]);
+    const order = startOrder(harness.events);
+    expect(order.slice(0, 2)).toEqual([boosted.id, urgent.id]);
+    // Then the three of equal priority (runs started within one millisecond have no defined order).
+    expect(new Set(order.slice(2))).toEqual(new Set(low.map((run) => run.id)));
   });
 
   it('gives a workflow with one ready step its turn before a busy workflow drains its queue', async () => {
