@@ -21,6 +21,8 @@ export interface StudioServer {
   dir: string;
   child: ChildProcess;
   output(): string;
+  /** Stops the process (SIGTERM, graceful) and starts it again on the same port and data folder. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,27 +31,40 @@ export async function startStudioServer(): Promise<StudioServer> {
   if (!existsSync(STUDIO_INDEX)) throw new Error(`${STUDIO_INDEX} is missing: run \`npm run build\` (npm test does)`);
   const dir = mkdtempSync(join(tmpdir(), 'atom-studio-'));
   const port = await freePort();
-  const { child, done } = startCli(['start', '--data', dir, '--port', String(port)], { ATOM_LOG_LEVEL: 'warn' });
-  let output = '';
-  child.stderr?.on('data', (chunk) => {
-    output += chunk;
-  });
   const url = `http://127.0.0.1:${port}`;
-  await until(async () => {
-    if (child.exitCode !== null) throw new Error(`atom start exited: ${output}`);
-    return fetch(`${url}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
-  }, 60_000);
+  let output = '';
+  const launch = async () => {
+    const started = startCli(['start', '--data', dir, '--port', String(port)], { ATOM_LOG_LEVEL: 'warn' });
+    started.child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    await until(async () => {
+      if (started.child.exitCode !== null) throw new Error(`atom start exited: ${output}`);
+      return fetch(`${url}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    }, 60_000);
+    return started;
+  };
+  let current = await launch();
+  const stop = async () => {
+    if (current.child.exitCode === null) current.child.kill('SIGTERM');
+    await current.done;
+  };
   return {
     url,
     dir,
-    child,
+    get child() {
+      return current.child;
+    },
     output: () => output,
+    async restart() {
+      await stop();
+      current = await launch();
+    },
     async close() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await done;
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,6 +1,7 @@
 /**
  * The live stream (GET /api/v1/stream, docs/api.md) for one subscription: reconnects with
- * exponential back-off and jitter (0.5 s doubling to 30 s; at once after a slow-consumer close),
+ * exponential back-off and jitter (0.5 s doubling to 10 s, so a page finds a restarted server within
+ * 10 s; at once after a slow-consumer close),
  * and resumes after the last event received (`after`), so no event is missed or repeated. Events
  * are handed over in batches, at most one per animation frame. A connection that has been silent
  * for three heartbeats is taken for dead and replaced.
@@ -20,6 +21,7 @@ export interface StreamOptions {
 }
 
 const HEARTBEAT_SILENCE_MS = 45_000;
+const MAX_BACKOFF_MS = 10_000;
 
 export function openStream(options: StreamOptions): () => void {
   let last = options.after;
@@ -83,7 +85,9 @@ export function openStream(options: StreamOptions): () => void {
       if (stopped) return;
       failures++;
       const delay =
-        event.code === 4008 ? 0 : Math.min(30_000, 500 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
+        event.code === 4008
+          ? 0
+          : Math.min(MAX_BACKOFF_MS, 500 * 2 ** Math.min(failures - 1, 6)) * (0.75 + Math.random() / 2);
       options.onState?.('reconnecting', `reconnecting in ${Math.round(delay / 100) / 10} s`);
       retry = setTimeout(connect, delay);
     };

@@ -121,14 +121,6 @@ export default function EditorPage({ params }: PageProps) {
   );
   const apply = useCallback((edit: (text: string) => string) => change(edit(text)), [change, text]);
 
-  useEffect(() => {
-    const warn = (event: BeforeUnloadEvent) => {
-      if (dirty && savedText !== null) event.preventDefault();
-    };
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty, savedText]);
-
   const save = useCallback(
     async (overVersion?: number) => {
       if (!canWrite || saving) return;
