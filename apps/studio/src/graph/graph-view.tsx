@@ -92,7 +92,19 @@ export function GraphView(props: GraphViewProps) {
 
   const [nodes, setNodes] = useState<StepFlowNode[]>(built);
   const [edges, setEdges] = useState<Edge[]>(builtEdges);
-  useEffect(() => setNodes(built), [built]);
+  // Rebuilt nodes keep the size React Flow measured: a node without one is hidden until measured
+  // again, and a live status update racing that measurement left run-page steps hidden for good.
+  useEffect(
+    () =>
+      setNodes((current) => {
+        const measured = new Map(current.map((node) => [node.id, node.measured]));
+        return built.map((node) => {
+          const size = measured.get(node.id);
+          return size === undefined ? node : { ...node, measured: size };
+        });
+      }),
+    [built],
+  );
   useEffect(() => setEdges(builtEdges), [builtEdges]);
 
   const onNodesChange = useCallback((changes: NodeChange<StepFlowNode>[]) => {
