@@ -10,7 +10,7 @@
  * await server.close();
  */
 
-import type { Engine } from '@atom/engine';
+import { type Engine, RUN_END_EVENTS, RunEvents } from '@atom/engine';
 import type { ServerStores } from '@atom/store';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
@@ -30,7 +30,7 @@ import { eventRoutes } from './events/event-routes.js';
 import { healthRoutes } from './health/health-routes.js';
 import { deliveryRoutes } from './hooks/delivery-routes.js';
 import { hookRoutes } from './hooks/hook-routes.js';
-import { HeldRunAdmitter, RUN_ENDED, RUN_HELD } from './limits/held-run-admitter.js';
+import { HeldRunAdmitter } from './limits/held-run-admitter.js';
 import { createMemoryRateLimitStore, createRateLimiter, limitExceededError, type RateLimiter } from './limits/index.js';
 import { rateLimitHeaders, retryAfterSeconds } from './limits/limit-response.js';
 import { limitRoutes } from './limits/limit-routes.js';
@@ -190,8 +190,8 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   });
   const admission = new HeldRunAdmitter(engine, logger);
   const unsubscribeAdmission = bus.subscribe((batch) => {
-    if (batch.some((event) => event.type === RUN_HELD)) admission.noteHeld();
-    if (batch.some((event) => RUN_ENDED.has(event.type))) admission.poke();
+    if (batch.some((event) => event.type === RunEvents.runHeld)) admission.noteHeld();
+    if (batch.some((event) => RUN_END_EVENTS.has(event.type))) admission.poke();
   });
   // Authenticated API requests count against the workspace's allowance (after the auth hook).
   app.addHook('onRequest', async (request, reply) => {

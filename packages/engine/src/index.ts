@@ -62,7 +62,7 @@ export {
 } from './ports/index.js';
 export type { ApprovalDecision, ApprovalResume } from './run/approval.js';
 export type { RunAdmission } from './run/control-deps.js';
-export { RunEvents } from './run/event-types.js';
+export { RUN_END_EVENTS, RunEvents } from './run/event-types.js';
 export { REDACTED, redact, redactText, secretForms } from './run/redact.js';
 export type { StepLog } from './run/step-executor.js';
 export { type RunLoopOptions, Worker, type WorkerOptions, type WorkerRegistration } from './worker/worker.js';

@@ -3,10 +3,8 @@
  * `atom resume`. Stops when every target run has ended, when nothing more can happen without an
  * outside event, or when interrupted (Ctrl-C): running steps finish, the rest stays resumable.
  */
-import type { NewRunEvent, RunRecord } from '@atom/engine';
+import { type NewRunEvent, RUN_END_EVENTS, type RunRecord } from '@atom/engine';
 import type { Runtime } from './open-runtime.js';
-
-const ENDED = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
 
 export interface DriveResult {
   runs: RunRecord[];
@@ -26,7 +24,7 @@ export async function driveRuns(
   }
   const unsubscribe = engine.onEvents((events) => {
     onEvents(events);
-    for (const event of events) if (ENDED.has(event.type)) open.delete(event.runId);
+    for (const event of events) if (RUN_END_EVENTS.has(event.type)) open.delete(event.runId);
   });
   const interrupt = new AbortController();
   const onSignal = () => interrupt.abort();

@@ -8,7 +8,7 @@
  * `$event = { workflow, version, runId, status, error }`; a workflow is never started by the end of
  * one of its own runs (that would loop).
  */
-import type { NewRunEvent } from '@atom/engine';
+import { type NewRunEvent, RUN_END_EVENTS } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import { type CompiledTemplate, compileTemplate, evaluateCondition } from '@atom/spec';
 import type { ServerContext } from '../server-context.js';
@@ -17,8 +17,6 @@ export interface RaisedEvent {
   woken: number;
   started: string[];
 }
-
-const RUN_ENDS = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
 
 export class EventDispatcher {
   readonly #ctx: ServerContext;
@@ -59,7 +57,7 @@ export class EventDispatcher {
   /** Engine events of this process: a run that ended raises `run.<status>` for event triggers. */
   onEngineEvents(events: readonly NewRunEvent[]): void {
     for (const event of events) {
-      if (!RUN_ENDS.has(event.type) || event.stepKey !== null) continue;
+      if (!RUN_END_EVENTS.has(event.type) || event.stepKey !== null) continue;
       void this.#raiseRunEnd(event).catch((error) =>
         this.#ctx.logger.warn({ err: error, runId: event.runId }, 'run-end event trigger failed'),
       );

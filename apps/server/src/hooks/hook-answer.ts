@@ -5,7 +5,7 @@
  * answer at once; a slow poll of the run's events covers a worker in another process.
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { type Engine, type NewRunEvent, TERMINAL_RUN_STATUSES } from '@atom/engine';
+import { type Engine, type NewRunEvent, RUN_END_EVENTS, TERMINAL_RUN_STATUSES } from '@atom/engine';
 import type { EventBus } from '../events/event-bus.js';
 
 export interface HookAnswer {
@@ -17,7 +17,6 @@ export interface HookAnswer {
 const POLL_MS = 200;
 /** Outcomes that arrived before their request started waiting (rare: kept briefly, bounded). */
 const EARLY_LIMIT = 1_000;
-const ENDED = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
 
 /** What ends a wait: the raw `run.responded` data, or `null` when the run ended without one. */
 type Outcome = { data: unknown } | null;
@@ -36,7 +35,7 @@ export class HookAnswers {
   #take(events: readonly NewRunEvent[]): void {
     for (const event of events) {
       if (event.type === 'run.responded') this.#settle(event.runId, { data: event.data });
-      else if (event.stepKey === null && ENDED.has(event.type)) this.#settle(event.runId, null);
+      else if (event.stepKey === null && RUN_END_EVENTS.has(event.type)) this.#settle(event.runId, null);
     }
   }
 

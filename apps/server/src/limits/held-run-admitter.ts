@@ -10,8 +10,6 @@
 import type { Engine } from '@atom/engine';
 import type { Logger } from 'pino';
 
-export const RUN_ENDED = new Set(['run.succeeded', 'run.failed', 'run.cancelled']);
-export const RUN_HELD = 'run.held';
 const SAFETY_TICKS = 15;
 
 export class HeldRunAdmitter {

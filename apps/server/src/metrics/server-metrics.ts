@@ -4,7 +4,7 @@
  * HTTP layer; gauges of the database (runs by status, queue depth and age) are read from the store
  * when /metrics is scraped, so every process reports the same cluster-wide figures.
  */
-import type { Engine, NewRunEvent } from '@atom/engine';
+import { type Engine, type NewRunEvent, RUN_END_EVENTS } from '@atom/engine';
 import type { ControlStore, RunStatsReader } from '@atom/store';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -143,7 +143,7 @@ export function createServerMetrics(
     scheduleFires,
     onEngineEvents(events) {
       for (const event of events) {
-        if (event.stepKey === null && ['run.succeeded', 'run.failed', 'run.cancelled'].includes(event.type)) {
+        if (event.stepKey === null && RUN_END_EVENTS.has(event.type)) {
           runsEnded.inc({ status: event.type.slice(4) });
         } else if (ENDED.has(event.type)) {
           const data = (event.data ?? {}) as { nodeType?: unknown; durationMs?: unknown };

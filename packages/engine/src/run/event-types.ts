@@ -30,3 +30,10 @@ export const RunEvents = {
   stepApprovalRequested: 'step.approval.requested',
   stepApprovalDecided: 'step.approval.decided',
 } as const;
+
+/** The event types that end a run: it succeeded, failed or was cancelled. */
+export const RUN_END_EVENTS: ReadonlySet<string> = new Set([
+  RunEvents.runSucceeded,
+  RunEvents.runFailed,
+  RunEvents.runCancelled,
+]);
