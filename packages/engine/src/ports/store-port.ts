@@ -442,9 +442,8 @@ export interface StorePort {
   cacheCount(nodeType: string, outcome: 'hit' | 'miss'): Promise<void>;
   cacheStats(): Promise<Record<string, { hits: number; misses: number }>>;
 
+  /** Writes the worker's row, or replaces it: each heartbeat is a register with the new time and load. */
   registerWorker(worker: WorkerRecord): Promise<void>;
-  /** Records a heartbeat and the number of steps the worker runs now. */
-  heartbeatWorker(id: string, now: number, running: number): Promise<void>;
   removeWorker(id: string): Promise<void>;
   listWorkers(): Promise<WorkerRecord[]>;
 }

@@ -59,8 +59,8 @@ export function cacheAndWorkerCases(h: StoreHarness): void {
     await h.store.registerWorker(w1);
     await h.store.registerWorker(w2);
     expect(await list()).toEqual([w1, w2]);
-    await h.store.heartbeatWorker('w1', T0 + 50, 5);
-    await h.store.heartbeatWorker('unknown', T0 + 50, 1);
+    // A heartbeat is a register with the new time and load: it replaces the row, never adds one.
+    await h.store.registerWorker({ ...w1, heartbeatAt: T0 + 50, running: 5 });
     expect(await list()).toEqual([{ ...w1, heartbeatAt: T0 + 50, running: 5 }, w2]);
     const restarted = { ...w2, pid: 303, startedAt: T0 + 60, heartbeatAt: T0 + 60 };
     await h.store.registerWorker(restarted);

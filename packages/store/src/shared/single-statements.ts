@@ -27,7 +27,6 @@ type SingleStatement =
   | 'cacheCount'
   | 'cacheStats'
   | 'registerWorker'
-  | 'heartbeatWorker'
   | 'removeWorker'
   | 'listWorkers';
 
@@ -60,7 +59,6 @@ export function singleStatements(one: OneStatement, q: SingleStatementQueries): 
     cacheStats: () => one(q.cacheStats),
 
     registerWorker: (worker) => one((e) => q.registerWorker(e, worker)),
-    heartbeatWorker: (id, now, running) => one((e) => q.heartbeatWorker(e, id, now, running)),
     removeWorker: (id) => one((e) => q.removeWorker(e, id)),
     listWorkers: () => one(q.listWorkers),
   };

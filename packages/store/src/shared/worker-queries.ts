@@ -13,7 +13,6 @@ export function workerQueries(d: SqlDialect) {
   on conflict (id) do update set host = excluded.host, pid = excluded.pid, version = excluded.version,
   started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, concurrency = excluded.concurrency,
   running = excluded.running`;
-  const HEARTBEAT = `update workers set heartbeat_at = ${d.param(1)}, running = ${d.param(2)} where id = ${d.param(3)}`;
   const REMOVE = `delete from workers where id = ${d.param(1)}`;
   const LIST = `select id, host, pid, version, started_at as "startedAt", heartbeat_at as "heartbeatAt",
   concurrency, running from workers order by started_at, id`;
@@ -21,9 +20,6 @@ export function workerQueries(d: SqlDialect) {
   return {
     async registerWorker(exec: SqlExecutor, w: WorkerRecord): Promise<void> {
       await exec.run(REGISTER, [w.id, w.host, w.pid, w.version, w.startedAt, w.heartbeatAt, w.concurrency, w.running]);
-    },
-    async heartbeatWorker(exec: SqlExecutor, id: string, now: number, running: number): Promise<void> {
-      await exec.run(HEARTBEAT, [now, running, id]);
     },
     async removeWorker(exec: SqlExecutor, id: string): Promise<void> {
       await exec.run(REMOVE, [id]);
