@@ -17,15 +17,15 @@ import {
   chromiumMissing,
   launchChromium,
   newStudioPage,
+  OWNER,
   type StudioServer,
   screenshot,
   startStudioServer,
+  WAIT,
 } from '../support/studio-browser.js';
 import { until } from '../support/until.js';
 
-const EMAIL = 'owner@example.test';
-const PASSWORD = 'correct horse battery';
-const WAIT = { timeout: 30_000 };
+const { email: EMAIL, password: PASSWORD } = OWNER;
 const COUNT = 100_000;
 const WORKFLOWS = [
   { workflowId: 'wf-seed-orders', name: 'orders', version: 1 },

@@ -13,15 +13,15 @@ import {
   chromiumMissing,
   launchChromium,
   newStudioPage,
+  OWNER,
   type StudioServer,
   screenshot,
   startStudioServer,
+  WAIT,
 } from '../support/studio-browser.js';
 import { until } from '../support/until.js';
 
-const EMAIL = 'owner@example.test';
-const PASSWORD = 'correct horse battery';
-const WAIT = { timeout: 30_000 };
+const { email: EMAIL, password: PASSWORD } = OWNER;
 
 if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
   describe('Studio in Chromium', { timeout: 120_000 }, () => {

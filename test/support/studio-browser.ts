@@ -13,6 +13,9 @@ import { freePort } from './free-port.js';
 import { until } from './until.js';
 
 export const CHROMIUM = process.env.ATOM_TEST_CHROMIUM ?? '/usr/bin/chromium';
+/** The owner each browser test sets up, and how long a locator may wait on a loaded machine. */
+export const OWNER = { email: 'owner@example.test', password: 'correct horse battery' };
+export const WAIT = { timeout: 30_000 };
 export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'test-output', 'studio');
 const STUDIO_INDEX = join(import.meta.dirname, '..', '..', 'apps', 'studio', 'dist', 'index.html');
 
