@@ -327,7 +327,9 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
           atom: 1,
           name: 'slow-flow',
           steps: [
-            { id: 'pause', uses: 'delay', with: { for: '4s' } },
+            // Long enough that the restart ends before the timer is due, even on a loaded machine:
+            // a run ending during the restart is a different case (see the note in docs/studio.md).
+            { id: 'pause', uses: 'delay', with: { for: '12s' } },
             { id: 'after', uses: 'log', with: { message: 'after the restart' } },
           ],
         };
