@@ -24,8 +24,6 @@ export interface StudioServer {
   dir: string;
   child: ChildProcess;
   output(): string;
-  /** Stops the process (SIGTERM, graceful) and starts it again on the same port and data folder. */
-  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,7 +48,7 @@ export async function startStudioServer(): Promise<StudioServer> {
     }, 60_000);
     return started;
   };
-  let current = await launch();
+  const current = await launch();
   const stop = async () => {
     if (current.child.exitCode === null) current.child.kill('SIGTERM');
     await current.done;
@@ -62,10 +60,6 @@ export async function startStudioServer(): Promise<StudioServer> {
       return current.child;
     },
     output: () => output,
-    async restart() {
-      await stop();
-      current = await launch();
-    },
     async close() {
       await stop();
       rmSync(dir, { recursive: true, force: true });
