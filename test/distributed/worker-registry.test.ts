@@ -57,7 +57,7 @@ describe.skipIf(unreachable !== undefined)('worker registry with real processes'
 
   it('shows workers with their running steps, detects a killed one and recovers its steps', async () => {
     assertBuilt();
-    counter = await startCounterServer(3_000);
+    counter = await startCounterServer(6_000);
     const env = {
       DATABASE_URL: url,
       ATOM_LOG_LEVEL: 'warn',
@@ -90,7 +90,7 @@ describe.skipIf(unreachable !== undefined)('worker registry with real processes'
     const runId = ((await started.json()) as { id: string }).id;
 
     // Each worker holds two of the four items (its concurrency), as its heartbeat says.
-    await until(async () => (await workers()).every((w) => w.running === 2), 15_000);
+    await until(async () => (await workers()).every((w) => w.running === 2), 30_000);
     const metricsBusy = await (await get('/metrics')).text();
     expect(metricsBusy).toMatch(/atom_worker_steps\{kind="running"\} 4/);
     expect(metricsBusy).toMatch(/atom_worker_steps\{kind="capacity"\} 4/);
