@@ -44,6 +44,17 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
     });
 
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+    /** POSTs JSON from the page, with its session and CSRF token; the answer's JSON. */
+    // biome-ignore lint/suspicious/noExplicitAny: test answers are read field by field
+    const postFromPage = (path: string, body: unknown): Promise<any> =>
+      page.evaluate(
+        async ([url, json]) => {
+          const { csrfToken } = await fetch('/api/v1/auth/session').then((r) => r.json());
+          const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
+          return fetch(url, { method: 'POST', headers, body: json }).then((r) => r.json());
+        },
+        [path, JSON.stringify(body)] as const,
+      );
     // innerText, not textContent: CodeMirror's lines are elements, and only innerText keeps the line breaks.
     // biome-ignore lint/performance/useDomNodeTextContent: see above
     const yamlText = () => page.locator('.cm-content').innerText();
@@ -215,24 +226,17 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
 
     it('approves a waiting approval step and cancels a waiting run from the run page', async () => {
       // The workflow and its runs through the API, with the page's session and CSRF token.
-      const runIds = await page.evaluate(async () => {
-        const { csrfToken } = await fetch('/api/v1/auth/session').then((r) => r.json());
-        const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
-        const document = {
-          atom: 1,
-          name: 'approve-flow',
-          steps: [
-            { id: 'ask', uses: 'approval', with: { message: 'Ship it?' } },
-            { id: 'ship', uses: 'log', with: { message: 'shipped' } },
-          ],
-        };
-        await fetch('/api/v1/workflows', { method: 'POST', headers, body: JSON.stringify(document) });
-        const start = () =>
-          fetch('/api/v1/workflows/approve-flow/runs', { method: 'POST', headers, body: '{"inputs":{}}' })
-            .then((r) => r.json())
-            .then((run: { id: string }) => run.id);
-        return [await start(), await start()];
+      await postFromPage('/api/v1/workflows', {
+        atom: 1,
+        name: 'approve-flow',
+        steps: [
+          { id: 'ask', uses: 'approval', with: { message: 'Ship it?' } },
+          { id: 'ship', uses: 'log', with: { message: 'shipped' } },
+        ],
       });
+      const start = async () =>
+        (await postFromPage('/api/v1/workflows/approve-flow/runs', { inputs: {} })).id as string;
+      const runIds = [await start(), await start()];
       await page.goto(`/runs/${runIds[0]}`);
       await node('ask').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
       await page.getByRole('button', { name: 'ask', exact: true }).first().click();
@@ -315,6 +319,41 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       } finally {
         await fresh.close();
       }
+    });
+
+    it('keeps a run page live across a server restart: it reconnects, resumes and sees the run finish', {
+      timeout: 240_000,
+    }, async () => {
+      await postFromPage('/api/v1/workflows', {
+        atom: 1,
+        name: 'slow-flow',
+        steps: [
+          // The timer may fire before, during or after the restart: the page must see it either way.
+          { id: 'pause', uses: 'delay', with: { for: '2s' } },
+          // Only the restarted server can let the run go on from here.
+          { id: 'gate', uses: 'wait', with: { event: 'slow-flow.go' } },
+          { id: 'after', uses: 'log', with: { message: 'after the restart' } },
+        ],
+      });
+      const runId = (await postFromPage('/api/v1/workflows/slow-flow/runs', { inputs: {} })).id as string;
+      await page.goto(`/runs/${runId}`);
+      await page.getByText('● live').waitFor(WAIT);
+      await node('pause').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
+      const restarted = server.restart();
+      await page.getByText('○ reconnecting…').waitFor(WAIT);
+      await restarted;
+      // The page finds the new process by itself (back-off capped at 10 s) and resumes after the
+      // last event it had: the timer's end and the wait at the gate, whichever process wrote them.
+      await page.getByText('● live').waitFor(WAIT);
+      await node('gate').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
+      const raised = (await postFromPage('/api/v1/events', { name: 'slow-flow.go' })).woken;
+      expect(raised).toBe(1);
+      // Live events of the new process: the gate opens and the last step runs.
+      await node('after').locator('.step-node[data-status="succeeded"]').waitFor(WAIT);
+      await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor(WAIT);
+      await page.getByText('● live').waitFor(WAIT);
+      await screenshot(page, '15-after-restart');
+      expect(pageErrors).toEqual([]);
     });
   });
 }

@@ -2,9 +2,12 @@
  * The live stream (GET /api/v1/stream, docs/api.md) for one subscription: reconnects with
  * exponential back-off and jitter (0.5 s doubling to 10 s, so a page finds a restarted server within
  * 10 s; at once after a slow-consumer close),
- * and resumes after the last event received (`after`), so no event is missed or repeated. Events
- * are handed over in batches, at most one per animation frame. A connection that has been silent
- * for three heartbeats is taken for dead and replaced.
+ * and resumes after the last event received (`after`), so no event is missed or repeated (a run
+ * subscription also drops an event whose id is not past the cursor). An error on the subscription
+ * that a new connection would not get again (the server starting or stopping) reconnects the same
+ * way; one it would (no such run) closes the stream. Events are handed over in batches, at most
+ * one per animation frame. A connection that has been silent for three heartbeats is taken for
+ * dead and replaced.
  */
 import type { RunEvent } from './types';
 
@@ -21,10 +24,13 @@ export interface StreamOptions {
 }
 
 const HEARTBEAT_SILENCE_MS = 45_000;
+/** Errors a new connection would get again (the subscription itself is wrong); any other is retried. */
+const FINAL_ERRORS = new Set(['ATOM_ERR_RUN_NOT_FOUND', 'ATOM_ERR_WORKFLOW_NOT_FOUND', 'ATOM_ERR_STREAM_BAD_MESSAGE']);
 const MAX_BACKOFF_MS = 10_000;
 
 export function openStream(options: StreamOptions): () => void {
   let last = options.after;
+  const ordered = 'run' in options.subscription;
   let socket: WebSocket | null = null;
   let failures = 0;
   let stopped = false;
@@ -73,11 +79,22 @@ export function openStream(options: StreamOptions): () => void {
         failures = 0;
         options.onState?.('live');
       } else if (data.type === 'event' && data.event) {
+        // One run's ids only grow: an id at or below the cursor was had already.
+        if (ordered && last !== undefined && data.event.id <= last) return;
         last = data.event.id;
         pending.push(data.event);
         frame ??= requestAnimationFrame(flush);
       } else if (data.type === 'error') {
-        options.onState?.('closed', `${data.code}: ${data.message}`);
+        if (data.code !== undefined && FINAL_ERRORS.has(data.code)) {
+          // Asking again would get the same answer: say so and stop.
+          stopped = true;
+          ws.close(1000, 'refused');
+          options.onState?.('closed', `${data.code}: ${data.message}`);
+        } else {
+          // The server could not serve the subscription now (it may be starting or stopping): a new
+          // connection after the back-off resumes from the cursor.
+          ws.close(4000, 'retry');
+        }
       }
     };
     ws.onclose = (event) => {
