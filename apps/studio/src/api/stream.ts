@@ -24,6 +24,7 @@ export interface StreamOptions {
 }
 
 const HEARTBEAT_SILENCE_MS = 45_000;
+const OPEN_TIMEOUT_MS = 10_000;
 /** Errors a new connection would get again (the subscription itself is wrong); any other is retried. */
 const FINAL_ERRORS = new Set(['ATOM_ERR_RUN_NOT_FOUND', 'ATOM_ERR_WORKFLOW_NOT_FOUND', 'ATOM_ERR_STREAM_BAD_MESSAGE']);
 const MAX_BACKOFF_MS = 10_000;
@@ -45,9 +46,9 @@ export function openStream(options: StreamOptions): () => void {
     pending = [];
     if (batch.length > 0 && !stopped) options.onEvents(batch);
   };
-  const watch = () => {
+  const watch = (ms = HEARTBEAT_SILENCE_MS) => {
     clearTimeout(watchdog);
-    watchdog = setTimeout(() => socket?.close(4000, 'silent'), HEARTBEAT_SILENCE_MS);
+    watchdog = setTimeout(() => socket?.close(4000, 'silent'), ms);
   };
 
   const connect = () => {
@@ -56,6 +57,8 @@ export function openStream(options: StreamOptions): () => void {
     const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/v1/stream`;
     const ws = new WebSocket(url);
     socket = ws;
+    // A server that took the connection but never answers the upgrade (still starting) is left too.
+    watch(OPEN_TIMEOUT_MS);
     ws.onopen = () => {
       watch();
       ws.send(
