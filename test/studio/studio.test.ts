@@ -50,7 +50,6 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
 
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
     // innerText, not textContent: CodeMirror's lines are elements, and only innerText keeps the line breaks.
-    // biome-ignore lint/performance/useDomNodeTextContent: see above
     const yamlText = () => page.locator('.cm-content').innerText();
 
     it('offers the first-run setup on a fresh install and logs the new owner in', async () => {
