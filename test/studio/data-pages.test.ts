@@ -10,10 +10,10 @@
 import { join } from 'node:path';
 import type { DashboardStats } from '@atom/server';
 import { createSqliteStore } from '@atom/store';
+import { seedRunStatus, seedRuns } from '@atom/store/seed';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedRunStatus, seedRuns } from '../support/seed-runs.js';
 import {
   apiGet,
   chromiumMissing,

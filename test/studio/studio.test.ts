@@ -6,7 +6,6 @@
  * version; and an axe-core scan of every page. Each test goes on from the state the one before
  * left (one story, one server). Screenshots land in test-output/studio/.
  */
-
 import type { WorkflowDocument } from '@atom/spec';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
