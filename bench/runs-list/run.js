@@ -48,6 +48,7 @@ async function deepCursor(filter) {
   return at ? { createdAt: at.createdAt, id: at.id } : undefined;
 }
 
+/** @type {Record<string, import('@atom/engine').RunFilter>} */
 const FILTERS = {
   'all runs': {},
   'status=failed': { status: ['failed'] },
