@@ -201,6 +201,7 @@ async function setUp(c: HostileContext): Promise<void> {
       id: randomUUID(),
       userId: owner?.id as string,
       name: 'dead token',
+      role: null,
       tokenHash: hashApiToken(token),
       createdAt: Date.now() - 86_400_000,
       expiresAt: state.expiresAt ?? null,

@@ -6,10 +6,13 @@
  * version; and an axe-core scan of every page. Each test goes on from the state the one before
  * left (one story, one server). Screenshots land in test-output/studio/.
  */
-import AxeBuilder from '@axe-core/playwright';
+import type { WorkflowDocument } from '@atom/spec';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiGet,
+  apiPost,
   chromiumMissing,
   launchChromium,
   newStudioPage,
@@ -22,6 +25,8 @@ import {
 import { until } from '../support/until.js';
 
 const { email: EMAIL, password: PASSWORD } = OWNER;
+/** GET /api/v1/workflows/{name}: the newest version (docs/api.md). */
+type StoredVersion = { version: number; document: WorkflowDocument };
 
 if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
   describe('Studio in Chromium', { timeout: 120_000 }, () => {
@@ -44,19 +49,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
     });
 
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-    /** POSTs JSON from the page, with its session and CSRF token; the answer's JSON. */
-    // biome-ignore lint/suspicious/noExplicitAny: test answers are read field by field
-    const postFromPage = (path: string, body: unknown): Promise<any> =>
-      page.evaluate(
-        async ([url, json]) => {
-          const { csrfToken } = await fetch('/api/v1/auth/session').then((r) => r.json());
-          const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
-          return fetch(url, { method: 'POST', headers, body: json }).then((r) => r.json());
-        },
-        [path, JSON.stringify(body)] as const,
-      );
     // innerText, not textContent: CodeMirror's lines are elements, and only innerText keeps the line breaks.
-    // biome-ignore lint/performance/useDomNodeTextContent: see above
     const yamlText = () => page.locator('.cm-content').innerText();
 
     it('offers the first-run setup on a fresh install and logs the new owner in', async () => {
@@ -167,11 +160,12 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await page.getByRole('button', { name: 'Create workflow' }).click();
       await page.waitForURL('**/workflows/order-flow', WAIT);
       await page.locator('.editor-bar h1 .badge').filter({ hasText: 'v1' }).waitFor(WAIT);
-      const stored = await page.evaluate(() => fetch('/api/v1/workflows/order-flow').then((r) => r.json()));
+      const stored = await apiGet<StoredVersion>(page, '/api/v1/workflows/order-flow');
       expect(stored.version).toBe(1);
       expect(stored.document.steps.map((s: { id: string }) => s.id)).toEqual(['transform', 'delay', 'log']);
-      expect(stored.document.steps[2].needs).toEqual(['transform']);
-      expect(await page.evaluate(() => localStorage.getItem('atom.draft.new'))).toBeNull();
+      expect(stored.document.steps[2]?.needs).toEqual(['transform']);
+      const { origins } = await context.storageState();
+      expect(origins.flatMap((o) => o.localStorage.map((item) => item.name))).not.toContain('atom.draft.new');
       await screenshot(page, '06-saved');
     });
 
@@ -199,7 +193,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await until(() => page.url() !== firstRunUrl, 30_000);
       await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor(WAIT);
       const runId = page.url().split('/').at(-1) as string;
-      const events = await page.evaluate((id) => fetch(`/api/v1/runs/${id}/events`).then((r) => r.json()), runId);
+      const events = await apiGet<{ items: { type: string }[] }>(page, `/api/v1/runs/${runId}/events`);
       const types = events.items.map((e: { type: string }) => e.type);
       expect(types).toContain('run.replayed');
       await screenshot(page, '09-replayed');
@@ -218,15 +212,15 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await page.getByRole('button', { name: 'Roll back to v1' }).click();
       await page.getByText('Rolled back to v1: its document is now version 3.').waitFor(WAIT);
       await page.locator('.editor-bar h1 .badge').filter({ hasText: 'v3' }).waitFor(WAIT);
-      const stored = await page.evaluate(() => fetch('/api/v1/workflows/order-flow').then((r) => r.json()));
+      const stored = await apiGet<StoredVersion>(page, '/api/v1/workflows/order-flow');
       expect(stored.version).toBe(3);
-      expect(stored.document.steps[2].with.message).toBe('branch done');
+      expect(stored.document.steps[2]?.with?.message).toBe('branch done');
       await screenshot(page, '11-rolled-back');
     });
 
     it('approves a waiting approval step and cancels a waiting run from the run page', async () => {
       // The workflow and its runs through the API, with the page's session and CSRF token.
-      await postFromPage('/api/v1/workflows', {
+      await apiPost(page, '/api/v1/workflows', {
         atom: 1,
         name: 'approve-flow',
         steps: [
@@ -235,7 +229,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
         ],
       });
       const start = async () =>
-        (await postFromPage('/api/v1/workflows/approve-flow/runs', { inputs: {} })).id as string;
+        (await apiPost<{ id: string }>(page, '/api/v1/workflows/approve-flow/runs', { inputs: {} })).id;
       const runIds = [await start(), await start()];
       await page.goto(`/runs/${runIds[0]}`);
       await node('ask').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
@@ -324,7 +318,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
     it('keeps a run page live across a server restart: it reconnects, resumes and sees the run finish', {
       timeout: 240_000,
     }, async () => {
-      await postFromPage('/api/v1/workflows', {
+      await apiPost(page, '/api/v1/workflows', {
         atom: 1,
         name: 'slow-flow',
         steps: [
@@ -335,7 +329,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
           { id: 'after', uses: 'log', with: { message: 'after the restart' } },
         ],
       });
-      const runId = (await postFromPage('/api/v1/workflows/slow-flow/runs', { inputs: {} })).id as string;
+      const runId = (await apiPost<{ id: string }>(page, '/api/v1/workflows/slow-flow/runs', { inputs: {} })).id;
       await page.goto(`/runs/${runId}`);
       await page.getByText('● live').waitFor(WAIT);
       await node('pause').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
@@ -346,7 +340,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       // last event it had: the timer's end and the wait at the gate, whichever process wrote them.
       await page.getByText('● live').waitFor(WAIT);
       await node('gate').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
-      const raised = (await postFromPage('/api/v1/events', { name: 'slow-flow.go' })).woken;
+      const raised = (await apiPost<{ woken: number }>(page, '/api/v1/events', { name: 'slow-flow.go' })).woken;
       expect(raised).toBe(1);
       // Live events of the new process: the gate opens and the last step runs.
       await node('after').locator('.step-node[data-status="succeeded"]').waitFor(WAIT);

@@ -68,6 +68,34 @@ export async function newStudioPage(browser: Browser, url: string): Promise<{ co
   return { context, page };
 }
 
+/**
+ * GET an API path from inside the page (with its session cookie): the JSON answer, as the shape the
+ * caller names from docs/api.md (a test's expectations check it; nothing else does).
+ * @example
+ * const stats = await apiGet<DashboardStats>(page, '/api/v1/stats?minutes=60');
+ */
+export async function apiGet<T>(page: Page, path: string): Promise<T> {
+  return (await page.evaluate((url) => fetch(url).then((r) => r.json()), path)) as T;
+}
+
+/**
+ * POST JSON to an API path from inside the page, with its session cookie and CSRF token: the JSON
+ * answer, as the shape the caller names from docs/api.md.
+ * @example
+ * const run = await apiPost<{ id: string }>(page, '/api/v1/workflows/order-flow/runs', { inputs: {} });
+ */
+export async function apiPost<T>(page: Page, path: string, body: unknown): Promise<T> {
+  const answer = await page.evaluate(
+    async ([url, json]) => {
+      const session = (await fetch('/api/v1/auth/session').then((r) => r.json())) as { csrfToken: string };
+      const headers = { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken };
+      return fetch(url, { method: 'POST', headers, body: json }).then((r) => r.json());
+    },
+    [path, JSON.stringify(body)] as const,
+  );
+  return answer as T;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });

@@ -118,11 +118,11 @@ export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<H
   let admitted = 0;
   for (const id of ids) {
     const run = await deps.store.getRun(id);
-    if (!run || run.phase !== 'held') continue;
+    if (run?.phase !== 'held') continue;
     const wf = await deps.workflow(run.workflowId, run.version);
     const started = await deps.create(id, async (tx, events) => {
       const current = await tx.getRun(id);
-      if (!current || current.phase !== 'held' || current.status !== 'queued') return false;
+      if (current?.phase !== 'held' || current.status !== 'queued') return false;
       if (Number.isFinite(limit) && (await tx.admissionCounts()).active >= limit) return false;
       const now = deps.now();
       await tx.updateRun(id, { phase: 'main', updatedAt: now });

@@ -176,6 +176,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0025-notify-after-commit' },
         { name: '0036-listing-and-stats' },
         { name: '0041-retention' },
+        { name: '0042-claim-order' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);
