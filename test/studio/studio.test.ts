@@ -332,13 +332,15 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       const runId = (await apiPost<{ id: string }>(page, '/api/v1/workflows/slow-flow/runs', { inputs: {} })).id;
       await page.goto(`/runs/${runId}`);
       await page.getByText('● live').waitFor(WAIT);
-      await node('pause').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
+      // At once: the refetch the page makes after the events it just got lands while the server
+      // stops (that used to replace the run page with an error for good).
       const restarted = server.restart();
       await page.getByText('○ reconnecting…').waitFor(WAIT);
       await restarted;
       // The page finds the new process by itself (back-off capped at 10 s) and resumes after the
       // last event it had: the timer's end and the wait at the gate, whichever process wrote them.
       await page.getByText('● live').waitFor(WAIT);
+      await node('pause').locator('.step-node[data-status="succeeded"]').waitFor(WAIT);
       await node('gate').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
       const raised = (await apiPost<{ woken: number }>(page, '/api/v1/events', { name: 'slow-flow.go' })).woken;
       expect(raised).toBe(1);
