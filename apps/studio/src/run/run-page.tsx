@@ -73,6 +73,7 @@ export default function RunPage({ params }: PageProps) {
 
   // Live: colours change with each event at once; inputs, outputs and timings follow by a refetch.
   useEffect(() => {
+    let subscribedBefore = false;
     const close = openStream({
       subscription: { run: id },
       after: 0,
@@ -91,8 +92,10 @@ export default function RunPage({ params }: PageProps) {
       },
       onState: (state, detail) => {
         setStream(detail === undefined ? { state } : { state, detail });
+        if (state !== 'live') return;
         // Subscribed again after a break: inputs, outputs and timings may have moved meanwhile.
-        if (state === 'live' && shown.current) void load();
+        if (subscribedBefore && shown.current) void load();
+        subscribedBefore = true;
       },
     });
     return () => {
