@@ -11,7 +11,7 @@
 //    messages) for IDLE_SECONDS, per connection kind (application_name).
 //
 // BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server; the
-// bench creates and drops a database of its own there. BENCH_RUNS (default 300), BENCH_WORKERS
+// bench creates and drops a database of its own there. BENCH_RUNS (default 1000), BENCH_WORKERS
 // (default 1,2,4), BENCH_IDLE_SECONDS (default 40).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ import pg from 'pg';
 import { startCountingProxy } from './counting-proxy.js';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+const RUNS = Number(process.env.BENCH_RUNS ?? 1000);
 const LEVELS = (process.env.BENCH_WORKERS ?? '1,2,4').split(',').map(Number);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 40);
 const CLI = new URL('../../apps/atom/dist/main.js', import.meta.url).pathname;
