@@ -58,6 +58,7 @@ export async function seedRuns(store: StorePort, options: SeedRunsOptions): Prom
         const status = seedRunStatus(n, count);
         const run: NewRun = {
           id: `seed-${String(n).padStart(width, '0')}`,
+          workspaceId: 'default',
           workflowId: wf.workflowId,
           workflowName: wf.name,
           version: wf.version,

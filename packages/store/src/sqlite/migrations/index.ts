@@ -15,6 +15,7 @@ import * as workerRegistry from './0022-worker-registry.js';
 import * as runAdmission from './0023-run-admission.js';
 import * as listingAndStats from './0036-listing-and-stats.js';
 import * as retention from './0041-retention.js';
+import * as workspaces from './0050-workspaces.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023-run-admission': runAdmission,
   '0036-listing-and-stats': listingAndStats,
   '0041-retention': retention,
+  '0050-workspaces': workspaces,
 };
 
 export const sqliteMigrations: MigrationProvider = {
