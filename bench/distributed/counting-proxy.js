@@ -6,6 +6,7 @@ import net from 'node:net';
 
 /** Reads the startup message's parameters (`user`, `database`, `application_name`, …). */
 function startupParams(buffer) {
+  /** @type {Record<string, string>} */
   const params = {};
   const parts = buffer.subarray(8).toString('utf8').split('\0');
   for (let i = 0; i + 1 < parts.length; i += 2) if (parts[i]) params[parts[i]] = parts[i + 1];
@@ -43,7 +44,7 @@ export async function startCountingProxy(target) {
         if (pending.length < 5) return;
         const length = pending.readInt32BE(1) + 1;
         if (pending.length < length) return;
-        const type = String.fromCharCode(pending[0]);
+        const type = String.fromCharCode(pending.readUInt8(0));
         if (type === 'Q' || type === 'E') count(app, 1);
         pending = pending.subarray(length);
       }
@@ -58,16 +59,16 @@ export async function startCountingProxy(target) {
     client.on('close', end);
     upstream.on('close', end);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
   return {
-    port: server.address().port,
+    port: /** @type {net.AddressInfo} */ (server.address()).port,
     /** Statements by application name since the last reset. */
     counts: () => Object.fromEntries(counts),
     reset: () => counts.clear(),
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
+        server.close(() => resolve(undefined));
       }),
   };
 }

@@ -225,7 +225,7 @@ try {
   );
   for (const name of ['linear', 'fanOut']) {
     for (const mode of ['concurrent', 'oneByOne']) {
-      if (rounds[0][name]?.[mode] === undefined) continue;
+      if (rounds[0]?.[name]?.[mode] === undefined) continue;
       const of = (pick) => median(rounds.map((r) => pick(r[name][mode], r)));
       const ratio = of((m) => m.stepsPerSecond / m.ceiling) * 100;
       const cpuRatio = of((m) => m.stepsPerCpu / m.ceilingPerCpu) * 100;

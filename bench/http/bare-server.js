@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 
 const app = Fastify({ logger: false });
 app.post('/hooks/bench', async (request) => {
-  const n = request.body?.n ?? 0;
+  const n = /** @type {{ n?: number } | undefined} */ (request.body)?.n ?? 0;
   return { n: n * 2, text: `n=${n * 2}` };
 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });

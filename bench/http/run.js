@@ -114,7 +114,9 @@ const answered = await (async () => {
   bare.child.kill('SIGTERM');
   const db = new Database(join(dir, 'atom.db'), { readonly: true });
   const count = (status) =>
-    db.prepare("select count(*) as n from runs where trigger_kind = 'webhook' and status = ?").get(status).n;
+    /** @type {{ n: number }} */ (
+      db.prepare("select count(*) as n from runs where trigger_kind = 'webhook' and status = ?").get(status)
+    ).n;
   const result = {
     succeeded: count('succeeded'),
     unfinished: count('running') + count('queued'),

@@ -2,7 +2,8 @@
 // store (npm run bench:runs).
 //
 // 1. Seeds BENCH_RUN_COUNT runs (default 100,000; 7 of 10 succeeded, 2 failed, 1 cancelled, a few
-//    in flight) and 200,000 step-end events, straight through the store.
+//    in flight) and two step-end events for each started run, straight through the store
+//    (@atom/store/seed, as the tests at that size do).
 // 2. Times one page (50 runs) of GET /api/v1/runs' query for each filter the Studio uses, at the
 //    top and 80% deep by cursor, as the median of 30 reads; then the same with migration 0036's
 //    status index replaced by the single-column index it replaced (ratio: how much 0036 saves).
@@ -12,22 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createSqliteStore } from '@atom/store';
+import { seedRuns } from '@atom/store/seed';
 import Database from 'better-sqlite3';
 
 const COUNT = Number(process.env.BENCH_RUN_COUNT ?? 100_000);
 const REPEAT = 30;
-const ROTATION = [
-  'succeeded',
-  'succeeded',
-  'failed',
-  'succeeded',
-  'succeeded',
-  'cancelled',
-  'succeeded',
-  'failed',
-  'succeeded',
-  'succeeded',
-];
 const NEWEST = Date.now();
 
 const dir = mkdtempSync(join(tmpdir(), 'atom-bench-runs-'));
@@ -36,43 +26,8 @@ let store = createSqliteStore({ file });
 await store.migrate();
 
 const seedStart = performance.now();
-for (let first = 0; first < COUNT; first += 10_000) {
-  await store.atomically(async (tx) => {
-    const events = [];
-    for (let n = first; n < Math.min(COUNT, first + 10_000); n++) {
-      const createdAt = NEWEST - Math.floor((COUNT - 1 - n) / 3) * 1000;
-      const status = n >= COUNT - 3 ? ['running', 'waiting', 'queued'][COUNT - 1 - n] : ROTATION[n % 10];
-      const id = `seed-${String(n).padStart(7, '0')}`;
-      await tx.insertRun({
-        id,
-        workflowId: `wf-${n % 5}`,
-        workflowName: `flow-${n % 5}`,
-        version: 1,
-        status,
-        inputs: { n },
-        trigger: { kind: 'manual' },
-        parentRunId: null,
-        parentStepKey: null,
-        dedupeKey: null,
-        createdAt,
-      });
-      if (['succeeded', 'failed', 'cancelled'].includes(status)) {
-        await tx.updateRun(id, { startedAt: createdAt, finishedAt: createdAt + 200, updatedAt: createdAt + 200 });
-      }
-      for (const [k, nodeType] of ['http.request', 'transform'].entries()) {
-        const type = status === 'failed' && k === 1 ? 'step.failed' : 'step.succeeded';
-        events.push({
-          runId: id,
-          type,
-          stepKey: `s${k}`,
-          data: { attempt: 1, nodeType, durationMs: (n * 7 + k * 13) % 400 },
-          at: createdAt + 100 + k,
-        });
-      }
-    }
-    await tx.appendEvents(events);
-  });
-}
+const workflows = [0, 1, 2, 3, 4].map((i) => ({ workflowId: `wf-${i}`, name: `flow-${i}`, version: 1 }));
+await seedRuns(store, { count: COUNT, workflows, newest: NEWEST, stepNodeTypes: ['http.request', 'transform'] });
 const seedMs = performance.now() - seedStart;
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -93,6 +48,7 @@ async function deepCursor(filter) {
   return at ? { createdAt: at.createdAt, id: at.id } : undefined;
 }
 
+/** @type {Record<string, import('@atom/engine').RunFilter>} */
 const FILTERS = {
   'all runs': {},
   'status=failed': { status: ['failed'] },

@@ -5,6 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
 
+if (!parentPort) throw new Error('bench/stream/clients.js runs in a worker thread: start bench/stream/run.js');
+const port = parentPort;
 const { url, token, count } = workerData;
 const now = () => performance.timeOrigin + performance.now();
 const received = {};
@@ -15,7 +17,7 @@ let lastAt = 0;
 
 function check() {
   if (total >= expected * count) {
-    parentPort.postMessage({ received, seconds: (lastAt - firstAt) / 1000 });
+    port.postMessage({ received, seconds: (lastAt - firstAt) / 1000 });
     expected = Number.POSITIVE_INFINITY;
   }
 }
@@ -59,8 +61,8 @@ const started = now();
 for (let i = 0; i < count; i += 100) {
   await Promise.all(Array.from({ length: Math.min(100, count - i) }, open));
 }
-parentPort.postMessage({ connectMs: now() - started });
-parentPort.on('message', (message) => {
+port.postMessage({ connectMs: now() - started });
+port.on('message', (message) => {
   if (message.type === 'expect') {
     expected = message.events;
     check();

@@ -64,9 +64,13 @@ async function startAtom(dir) {
     level: 'warn',
     secretValues: () => [],
     destination: new Writable({
-      write: (c, _e, done) => done(process.env.BENCH_LOG ? process.stderr.write(c) && undefined : undefined),
+      write: (c, _e, done) => {
+        if (process.env.BENCH_LOG) process.stderr.write(c);
+        done();
+      },
     }),
   });
+  /** @type {import('@atom/store').UserRecord} */
   const user = {
     id: randomUUID(),
     email: 'bench@example.test',
@@ -77,6 +81,7 @@ async function startAtom(dir) {
   await store.createUser(user);
   const { token } = await issueApiToken(store, {
     user,
+    workspaceId: 'default',
     name: 'bench',
     role: null,
     expiresInDays: null,
@@ -181,7 +186,7 @@ async function level(atom, count) {
     measured: latencies.length,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    max: latencies.at(-1),
+    max: latencies.at(-1) ?? Number.NaN,
     perSecond: delivered / Math.max(elapsed, seconds),
   };
 }
@@ -213,8 +218,8 @@ try {
     );
     if (r.measured !== r.delivered) console.log(`  (latency known for ${r.measured} of ${r.delivered} deliveries)`);
   }
-  if (rows.length >= 2) {
-    const [a, b] = [rows[0], rows.at(-1)];
+  const [a, b] = [rows[0], rows.at(-1)];
+  if (a && b && rows.length >= 2) {
     console.log(`p99 ratio ${b.subscribers}/${a.subscribers} subscribers: ${(b.p99 / a.p99).toFixed(2)}×`);
   }
 } finally {

@@ -21,10 +21,17 @@ const WIDTH = 10; // steps per layer: STEPS / WIDTH layers, each step needs one 
 const CHROMIUM = process.env.ATOM_TEST_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/**
+ * What the page records of one drag: pointer-move-to-frame delays, and pointer down and the frame
+ * after pointer up (ms).
+ * @typedef {{ moves: number[]; down: number; upFrame: number }} DragRecord
+ * @typedef {typeof window & { __dragBench: DragRecord }} DragWindow
+ */
+
 async function freePort() {
   const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
@@ -109,8 +116,8 @@ try {
       timeout: 120_000,
     });
     return page.evaluate(() => ({
-      ms: performance.getEntriesByName('atom:editor-graph-ready')[0].startTime,
-      loaded: performance.getEntriesByName('atom:editor-loaded')[0].startTime,
+      ms: performance.getEntriesByName('atom:editor-graph-ready')[0]?.startTime ?? Number.NaN,
+      loaded: performance.getEntriesByName('atom:editor-loaded')[0]?.startTime ?? Number.NaN,
       nodes: document.querySelectorAll('.react-flow__node').length,
     }));
   };
@@ -131,6 +138,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     // A node wholly inside the graph's viewport (the view opens on the middle of a big graph).
     const pane = await page.locator('.react-flow').boundingBox();
+    if (!pane) throw new Error('the graph is not on screen');
     const id = await page.evaluate(
       ({ pane, skip }) => {
         const inside = [...document.querySelectorAll('.react-flow__node')].filter((el) => {
@@ -151,8 +159,9 @@ try {
     const box = await node.boundingBox();
     if (!box) throw new Error('node not on screen');
     await page.evaluate(() => {
+      /** @type {DragRecord} */
       const record = { moves: [], down: 0, upFrame: 0 };
-      window.__dragBench = record;
+      /** @type {DragWindow} */ (window).__dragBench = record;
       window.addEventListener(
         'pointerdown',
         (e) => {
@@ -186,8 +195,8 @@ try {
     await page.mouse.down();
     await page.mouse.move(x + 240, y + 60, { steps: 40 });
     await page.mouse.up();
-    await page.waitForFunction(() => window.__dragBench.upFrame > 0);
-    const record = await page.evaluate(() => window.__dragBench);
+    await page.waitForFunction(() => /** @type {DragWindow} */ (window).__dragBench.upFrame > 0);
+    const record = await page.evaluate(() => /** @type {DragWindow} */ (window).__dragBench);
     drags.push(record.upFrame - record.down);
     moves.push(...record.moves);
     const moved = await node.boundingBox();

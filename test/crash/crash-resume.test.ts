@@ -173,21 +173,23 @@ if (unreachable === undefined) {
 }
 
 /**
- * SIGKILLs the child once the counter server has seen 1 to 10 more requests than when the round
- * began, plus up to 80 ms: a moment chosen by the run's progress rather than by the clock, so the
- * kill lands mid-run however long the process takes to start (PostgreSQL's pool, a loaded
- * machine), with steps committed before it and others in flight. `startupMs` bounds the wait for
- * a first request. Returns a function that cancels the pending kill.
+ * SIGKILLs the child 50 to 300 ms after the round's first request reaches the counter server: a
+ * moment chosen by the run's progress rather than by the process's start-up (PostgreSQL's pool, a
+ * loaded machine), so the kill lands mid-run with steps committed before it and others in flight.
+ * Each step takes the server's 100 ms, and the run's critical path is 12 steps, so three kills
+ * (at most 900 ms of progress) always land before the run ends, and each can get past the steps
+ * the previous round left in flight. `startupMs` bounds the wait for a first request. Returns a
+ * function that cancels the pending kill.
  */
 function killAfterProgress(child: ChildProcess, server: CounterServer, startupMs: number): () => void {
   const total = () => [...server.hits.values()].reduce((sum, n) => sum + n, 0);
-  const target = total() + 1 + Math.floor(Math.random() * 10);
+  const before = total();
   const kill = () => child.kill('SIGKILL');
   let timer: NodeJS.Timeout | undefined;
   const poll = setInterval(() => {
-    if (total() < target) return;
+    if (total() === before) return;
     clearInterval(poll);
-    timer = setTimeout(kill, Math.floor(Math.random() * 80));
+    timer = setTimeout(kill, 50 + Math.floor(Math.random() * 250));
   }, 5);
   // A round that makes no request at all (every remaining step already committed) must not hang.
   const fallback = setTimeout(kill, startupMs * 20);

@@ -202,6 +202,7 @@ async function setUp(c: HostileContext): Promise<void> {
       userId: owner?.id as string,
       workspaceId: 'default',
       name: 'dead token',
+      role: null,
       tokenHash: hashApiToken(token),
       createdAt: Date.now() - 86_400_000,
       expiresAt: state.expiresAt ?? null,

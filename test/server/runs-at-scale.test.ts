@@ -3,8 +3,8 @@
  * no duplicate, alone and with filters; the page boundaries often fall inside runs created in the
  * same millisecond. (How fast it is belongs to a benchmark; this proves it is right at that size.)
  */
+import { type SeedWorkflow, seedRunStatus, seedRuns, seedRunWorkflow } from '@atom/store/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SeedWorkflow, seedRunStatus, seedRuns, seedRunWorkflow } from '../support/seed-runs.js';
 import { type ServerHarness, startServer } from '../support/server-harness.js';
 
 const COUNT = 100_000;

@@ -76,14 +76,14 @@ describe('live stream fan-out', () => {
     await until(async () => (await h.api(`/api/v1/runs/${runId}`)).json.status === 'succeeded');
     const stored = (await h.api(`/api/v1/runs/${runId}/events`)).json.items as StreamMessage[];
     expect(stored.length).toBeGreaterThan(before + 60);
-    const expected = stored.map((e) => ({ ...e, runId, workflowId: created.json.id }));
+    const expected = stored.map((e): StreamMessage => ({ ...e, runId, workflowId: created.json.id }));
 
     const seenByLeaver = await rejoined;
     const rest = await (resumed as StreamClient).eventCount('run', stored.length - seenByLeaver.length, 60_000);
     expect([...seenByLeaver, ...rest]).toEqual(expected);
 
     const stayed = clients.slice(0, SUBSCRIBERS - 1);
-    await until(() => stayed.every((client) => client.events('run').length >= stored.length), 60_000);
+    await until(() => stayed.every((client) => client.events('run').length >= stored.length));
     const wrong = stayed.filter((client) => {
       const got = client.events('run');
       return (

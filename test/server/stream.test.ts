@@ -21,7 +21,7 @@ import { until } from '../support/until.js';
 const STUDIO_ORIGIN = 'https://studio.example.test';
 
 /** What the stream must match: GET /runs/{id}/events items, with the run and its workflow. */
-function asStreamed(items: StreamMessage[], runId: string, workflowId: string) {
+function asStreamed(items: StreamMessage[], runId: string, workflowId: string): StreamMessage[] {
   return items.map((item) => ({ ...item, runId, workflowId }));
 }
 

@@ -8,12 +8,14 @@
  * from the keyboard where it matters (scrolling, tabs). Screenshots land in test-output/studio/.
  */
 import { join } from 'node:path';
+import type { DashboardStats } from '@atom/server';
 import { createSqliteStore } from '@atom/store';
-import AxeBuilder from '@axe-core/playwright';
+import { seedRunStatus, seedRuns } from '@atom/store/seed';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedRunStatus, seedRuns } from '../support/seed-runs.js';
 import {
+  apiGet,
   chromiumMissing,
   launchChromium,
   newStudioPage,
@@ -142,13 +144,13 @@ if (!chromiumMissing(WHAT, (name, fn) => it(name, fn)))
       await page.getByRole('link', { name: 'Dashboard' }).click();
       await page.getByRole('heading', { name: 'Dashboard' }).waitFor(WAIT);
       await page.getByRole('img', { name: /Runs per minute/ }).waitFor(WAIT);
-      const stats = await page.evaluate(() => fetch('/api/v1/stats?minutes=60').then((r) => r.json()));
+      const stats = await apiGet<DashboardStats>(page, '/api/v1/stats?minutes=60');
       // About 10,800 seeded runs were created in the last hour, plus the two real ones.
       expect(stats.runs.started).toBeGreaterThan(10_000);
       const tile = page.locator('.tile', { hasText: 'Runs started' }).locator('.value');
       await until(async () => Number((await tile.innerText()).replace(/\D/g, '')) === stats.runs.started);
       const rate = page.locator('.tile', { hasText: 'Success rate' }).locator('.value');
-      expect(await rate.innerText()).toBe(`${(stats.runs.successRate * 100).toFixed(1)}%`);
+      expect(await rate.innerText()).toBe(`${((stats.runs.successRate as number) * 100).toFixed(1)}%`);
       const perMinute = page.locator('.chart', { hasText: 'Runs per minute' }).locator('path.series-started');
       expect(await perMinute.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){59}$/);
       await page.getByRole('img', { name: /Slowest node types/ }).waitFor(WAIT);

@@ -6,10 +6,12 @@
  * version; and an axe-core scan of every page. Each test goes on from the state the one before
  * left (one story, one server). Screenshots land in test-output/studio/.
  */
-import AxeBuilder from '@axe-core/playwright';
+import type { WorkflowDocument } from '@atom/spec';
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  apiGet,
   chromiumMissing,
   launchChromium,
   newStudioPage,
@@ -22,6 +24,8 @@ import {
 import { until } from '../support/until.js';
 
 const { email: EMAIL, password: PASSWORD } = OWNER;
+/** GET /api/v1/workflows/{name}: the newest version (docs/api.md). */
+type StoredVersion = { version: number; document: WorkflowDocument };
 
 if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
   describe('Studio in Chromium', { timeout: 120_000 }, () => {
@@ -45,7 +49,6 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
 
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
     // innerText, not textContent: CodeMirror's lines are elements, and only innerText keeps the line breaks.
-    // biome-ignore lint/performance/useDomNodeTextContent: see above
     const yamlText = () => page.locator('.cm-content').innerText();
 
     it('offers the first-run setup on a fresh install and logs the new owner in', async () => {
@@ -156,11 +159,12 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await page.getByRole('button', { name: 'Create workflow' }).click();
       await page.waitForURL('**/workflows/order-flow', WAIT);
       await page.locator('.editor-bar h1 .badge').filter({ hasText: 'v1' }).waitFor(WAIT);
-      const stored = await page.evaluate(() => fetch('/api/v1/workflows/order-flow').then((r) => r.json()));
+      const stored = await apiGet<StoredVersion>(page, '/api/v1/workflows/order-flow');
       expect(stored.version).toBe(1);
       expect(stored.document.steps.map((s: { id: string }) => s.id)).toEqual(['transform', 'delay', 'log']);
-      expect(stored.document.steps[2].needs).toEqual(['transform']);
-      expect(await page.evaluate(() => localStorage.getItem('atom.draft.new'))).toBeNull();
+      expect(stored.document.steps[2]?.needs).toEqual(['transform']);
+      const { origins } = await context.storageState();
+      expect(origins.flatMap((o) => o.localStorage.map((item) => item.name))).not.toContain('atom.draft.new');
       await screenshot(page, '06-saved');
     });
 
@@ -188,7 +192,7 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await until(() => page.url() !== firstRunUrl, 30_000);
       await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor(WAIT);
       const runId = page.url().split('/').at(-1) as string;
-      const events = await page.evaluate((id) => fetch(`/api/v1/runs/${id}/events`).then((r) => r.json()), runId);
+      const events = await apiGet<{ items: { type: string }[] }>(page, `/api/v1/runs/${runId}/events`);
       const types = events.items.map((e: { type: string }) => e.type);
       expect(types).toContain('run.replayed');
       await screenshot(page, '09-replayed');
@@ -207,16 +211,18 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       await page.getByRole('button', { name: 'Roll back to v1' }).click();
       await page.getByText('Rolled back to v1: its document is now version 3.').waitFor(WAIT);
       await page.locator('.editor-bar h1 .badge').filter({ hasText: 'v3' }).waitFor(WAIT);
-      const stored = await page.evaluate(() => fetch('/api/v1/workflows/order-flow').then((r) => r.json()));
+      const stored = await apiGet<StoredVersion>(page, '/api/v1/workflows/order-flow');
       expect(stored.version).toBe(3);
-      expect(stored.document.steps[2].with.message).toBe('branch done');
+      expect(stored.document.steps[2]?.with?.message).toBe('branch done');
       await screenshot(page, '11-rolled-back');
     });
 
     it('approves a waiting approval step and cancels a waiting run from the run page', async () => {
       // The workflow and its runs through the API, with the page's session and CSRF token.
       const runIds = await page.evaluate(async () => {
-        const { csrfToken } = await fetch('/api/v1/auth/session').then((r) => r.json());
+        const { csrfToken } = await fetch('/api/v1/auth/session').then(
+          (r) => r.json() as Promise<{ csrfToken: string }>,
+        );
         const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
         const document = {
           atom: 1,
@@ -229,8 +235,8 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
         await fetch('/api/v1/workflows', { method: 'POST', headers, body: JSON.stringify(document) });
         const start = () =>
           fetch('/api/v1/workflows/approve-flow/runs', { method: 'POST', headers, body: '{"inputs":{}}' })
-            .then((r) => r.json())
-            .then((run: { id: string }) => run.id);
+            .then((r) => r.json() as Promise<{ id: string }>)
+            .then((run) => run.id);
         return [await start(), await start()];
       });
       await page.goto(`/runs/${runIds[0]}`);

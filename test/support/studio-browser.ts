@@ -92,6 +92,16 @@ export async function newStudioPage(browser: Browser, url: string): Promise<{ co
   return { context, page };
 }
 
+/**
+ * GET an API path from inside the page (with its session cookie): the JSON answer, as the shape the
+ * caller names from docs/api.md (a test's expectations check it; nothing else does).
+ * @example
+ * const stats = await apiGet<DashboardStats>(page, '/api/v1/stats?minutes=60');
+ */
+export async function apiGet<T>(page: Page, path: string): Promise<T> {
+  return (await page.evaluate((url) => fetch(url).then((r) => r.json()), path)) as T;
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });

@@ -4,7 +4,8 @@
  * The conformance suite (`conformance/store-conformance.ts`) is deliberately not exported here: it
  * imports vitest, which must not load with the program. Adapters in this package import it by path.
  * The PostgreSQL adapter is its own entry, `@atom/store/postgres`, so that programs on the embedded
- * SQLite store do not load the PostgreSQL driver.
+ * SQLite store do not load the PostgreSQL driver. `@atom/store/seed` fills a store with many runs
+ * for tests and benchmarks.
  */
 
 export { createFileBlobStore } from './blob/file-blob-store.js';

@@ -5,7 +5,7 @@ import { createApp } from './create-app.js';
 describe('createApp', () => {
   it('refuses an API route that declares no permission, and records the ones that do', async () => {
     const app = await createApp({
-      logger: createLogger({ level: 'silent' }),
+      logger: createLogger({ level: 'silent', secretValues: () => [] }),
       bodyLimitBytes: 1024,
       version: 't',
       corsOrigins: [],

@@ -5,6 +5,7 @@ import type { WorkflowSummary } from '../api/types';
 import { Link } from '../router';
 import { useRoleAtLeast } from '../session';
 import { ProblemText } from '../shell/problem-text';
+import { TableHead } from '../shell/table-head';
 
 interface Page {
   items: WorkflowSummary[];
@@ -75,14 +76,7 @@ export default function WorkflowsPage() {
         <p>{search ? `No workflow matches “${search}”.` : 'No workflows yet.'}</p>
       ) : (
         <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Version</th>
-              <th scope="col">Description</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Version', 'Description', 'Updated']} />
           <tbody>
             {items.map((workflow) => (
               <tr key={workflow.id}>

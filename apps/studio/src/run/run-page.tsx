@@ -13,6 +13,7 @@ import { Link, navigate } from '../router';
 import type { PageProps } from '../routes';
 import { useRoleAtLeast } from '../session';
 import { ProblemText } from '../shell/problem-text';
+import { TableHead } from '../shell/table-head';
 import { applyEvents, inStartOrder, runStatusAfter, statusById, TERMINAL_RUN } from './step-status';
 import { formatMs, Waterfall } from './waterfall';
 
@@ -205,14 +206,7 @@ export default function RunPage({ params }: PageProps) {
           <div className="panel">
             <h2>Steps</h2>
             <table className="table compact">
-              <thead>
-                <tr>
-                  <th scope="col">Step</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Attempt</th>
-                  <th scope="col">Duration</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Step', 'State', 'Attempt', 'Duration']} />
               <tbody>
                 {ordered.map((step) => (
                   <tr key={step.key} data-step={step.key} data-selected={step.key === selectedKey ? 'true' : undefined}>

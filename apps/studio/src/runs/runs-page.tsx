@@ -7,6 +7,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { get } from '../api/client';
 import { Link } from '../router';
 import { ProblemText } from '../shell/problem-text';
+import { TableHead } from '../shell/table-head';
 import '../data-pages.css';
 import { useRowWindow } from './virtual-rows';
 
@@ -162,16 +163,7 @@ export default function RunsPage() {
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the scrolling region must take focus to scroll from the keyboard */}
       <section className="virtual-scroll" ref={scroller} tabIndex={0} aria-label="Runs, newest first">
         <table className="table runs-table">
-          <thead>
-            <tr>
-              <th scope="col">Status</th>
-              <th scope="col">Workflow</th>
-              <th scope="col">Run</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Created</th>
-              <th scope="col">Duration</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Status', 'Workflow', 'Run', 'Trigger', 'Created', 'Duration']} />
           <tbody>
             {view.before > 0 && <tr className="spacer" style={{ height: view.before }} />}
             {runs.slice(view.first, view.last).map((run) => (

@@ -1,5 +1,6 @@
 /** The settings' tables: a header row of column names, one row per item, and a row action button. */
 import type { ReactNode } from 'react';
+import { TableHead } from '../shell/table-head';
 
 export interface TableRow {
   key: string;
@@ -17,15 +18,7 @@ export function SimpleTable({
 }) {
   return (
     <table className="table" {...(labelledBy ? { 'aria-labelledby': labelledBy } : {})}>
-      <thead>
-        <tr>
-          {columns.map((c) => (
-            <th key={c} scope="col">
-              {c}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <TableHead columns={columns} />
       <tbody>
         {rows.map((row) => (
           <tr key={row.key}>

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { get, request } from '../api/client';
 import { useRoleAtLeast } from '../session';
 import { ProblemText } from '../shell/problem-text';
+import { TableHead } from '../shell/table-head';
 import { change } from './use-list';
 
 const TIERS = ['free', 'pro', 'enterprise'];
@@ -163,15 +164,7 @@ export function AuditSection() {
       </form>
       <ProblemText error={error} />
       <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-          </tr>
-        </thead>
+        <TableHead columns={['#', 'When', 'Who', 'Action', 'Target']} />
         <tbody>
           {items.map((e) => (
             <tr key={e.seq}>

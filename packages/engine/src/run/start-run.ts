@@ -134,7 +134,7 @@ export async function admitHeldRuns(
   let admitted = 0;
   for (const id of ids) {
     const run = await deps.store.getRun(id);
-    if (!run || run.phase !== 'held' || full.has(run.workspaceId)) continue;
+    if (run?.phase !== 'held' || full.has(run.workspaceId)) continue;
     const { workspaceId } = run;
     let limit = limits.get(workspaceId);
     if (limit === undefined) {
@@ -144,7 +144,7 @@ export async function admitHeldRuns(
     const wf = await deps.workflow(run.workflowId, run.version);
     const started = await deps.create(id, async (tx, events) => {
       const current = await tx.getRun(id);
-      if (!current || current.phase !== 'held' || current.status !== 'queued') return false;
+      if (current?.phase !== 'held' || current.status !== 'queued') return false;
       if (Number.isFinite(limit) && (await tx.admissionCounts(workspaceId)).active >= limit) return false;
       const now = deps.now();
       await tx.updateRun(id, { phase: 'main', updatedAt: now });

@@ -48,7 +48,11 @@ function pathsOf(value: Json, prefix: Path = []): Path[] {
   return paths;
 }
 
-type Mutation = { kind: 'delete' | 'duplicate' } | { kind: 'replace'; value: Json } | { kind: 'rename'; key: string };
+type Mutation =
+  | { kind: 'delete' }
+  | { kind: 'duplicate' }
+  | { kind: 'replace'; value: Json }
+  | { kind: 'rename'; key: string };
 
 function mutate(document: Json, path: Path, mutation: Mutation): Json {
   const copy = structuredClone(document) as Record<string | number, unknown>;

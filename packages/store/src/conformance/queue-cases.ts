@@ -71,17 +71,35 @@ export function queueCases(h: StoreHarness): void {
   });
 
   it('takes the oldest dueAt first, then the oldest createdAt, up to the limit', async () => {
-    await seedRun(h.store, {}, [
+    // Each in a run of its own: the steps of one run due at one moment are a burst (next case).
+    for (const step of [
       newStep('', 'c', { status: 'ready', dueAt: T0 - 5, createdAt: T0 - 1 }),
       newStep('', 'b', { status: 'ready', dueAt: T0 - 5, createdAt: T0 - 3 }),
       newStep('', 'a', { status: 'retrying', dueAt: T0 - 9, createdAt: T0 }),
       newStep('', 'd', { status: 'ready', dueAt: T0 - 1, createdAt: T0 - 9 }),
-    ]);
+    ]) {
+      await seedRun(h.store, {}, [step]);
+    }
     const claim = (limit: number) => h.store.claimDue({ owner: 'w', now: T0, limit, leaseMs: LEASE });
     expect((await claim(2)).map((s) => s.key)).toEqual(['a', 'b']);
     expect((await claim(1)).map((s) => s.key)).toEqual(['c']);
     expect((await claim(5)).map((s) => s.key)).toEqual(['d']);
     expect(await claim(5)).toEqual([]);
+  });
+
+  it("interleaves a run's burst of steps due at one moment with other runs' steps due after it", async () => {
+    // Four items made due at once by one commit wait 0, 10, 20 and 30 ms of virtual time.
+    const items = [0, 1, 2, 3].map((n) =>
+      newStep('', `each[${n}]`, { status: 'ready', dueAt: T0 - 100, createdAt: T0 - 100 + n }),
+    );
+    await seedRun(h.store, {}, items);
+    await seedRun(h.store, {}, [newStep('', 'other', { status: 'ready', dueAt: T0 - 85, createdAt: T0 - 85 })]);
+    const claim = async (limit: number) =>
+      (await h.store.claimDue({ owner: 'w', now: T0, limit, leaseMs: LEASE })).map((s) => s.key).sort();
+    // First come first served would take the whole burst; in virtual time the other step (T0 - 85)
+    // comes after the burst's first two (T0 - 100, T0 - 90) and before its last two.
+    expect(await claim(3)).toEqual(['each[0]', 'each[1]', 'other']);
+    expect(await claim(5)).toEqual(['each[2]', 'each[3]']);
   });
 
   it('claims only the run asked for when runId is given', async () => {

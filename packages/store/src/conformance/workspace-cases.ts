@@ -121,8 +121,12 @@ export function workspaceCases(h: StoreHarness): void {
     expect((await h.store.listRuns()).map((r) => r.id)).toEqual([theirs.id, mine.id]);
     const event = (runId: string): NewRunEvent => ({ runId, type: 'x', stepKey: null, data: null, at: T0 });
     await h.store.atomically((tx) => tx.appendEvents([event(mine.id), event(theirs.id)]));
-    const end = await h.store.eventFeedCursor();
-    const page = await h.store.readEventFeed({ from: start, until: end, workspaceId: 'ws-acme', limit: 10 });
+    // PostgreSQL holds back events while any older transaction of the server runs: read until final.
+    let page = await h.store.readEventFeed({ from: start, workspaceId: 'ws-acme', limit: 10 });
+    for (let tries = 0; page.events.length === 0 && tries < 400; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      page = await h.store.readEventFeed({ from: start, workspaceId: 'ws-acme', limit: 10 });
+    }
     expect(page.events.map((e) => [e.runId, e.workspaceId])).toEqual([[theirs.id, 'ws-acme']]);
   });
 

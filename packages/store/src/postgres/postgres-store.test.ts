@@ -177,6 +177,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0025-notify-after-commit' },
         { name: '0036-listing-and-stats' },
         { name: '0041-retention' },
+        { name: '0042-claim-order' },
         { name: '0050-workspaces' },
       ]);
       const run = await seedRun(b);

@@ -15,17 +15,24 @@ import { STEP_COLUMNS, STEP_FIELDS, stepColumns } from '../shared/step-columns.j
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 /**
- * Parameters: now, limit, owner, lease expiry[, run id]. `picked` keeps each row's status before
- * the claim (RETURNING only sees the new one). A row that was `waiting` resumes on its timer and a
- * row with `resume` set resumes too: neither starts a new attempt. Ordered oldest due first.
+ * Parameters: now, limit, owner, lease expiry[, run id]. `chosen` is the window of due steps in
+ * claim order (queue-order.ts); `picked` locks up to `limit` of them, skipping rows another claimer
+ * holds, so concurrent claimers each take the next free rows instead of coming back short. It keeps
+ * each row's status before the claim (RETURNING only sees the new one). A row that was `waiting`
+ * resumes on its timer and a row with `resume` set resumes too: neither starts a new attempt.
  */
 function claimSql(inRun: boolean): string {
-  // Priority, fair turns across workflows, and admission under a workflow's concurrency (queue-order.ts).
-  const order = claimOrderSql({ now: '$1', limit: '$2', ...(inRun ? { runId: '$5' } : {}) }, '', 'run_id, key');
+  const order = claimOrderSql(
+    { now: '$1', limit: '$2', owner: '$3', limited: false, ...(inRun ? { runId: '$5' } : {}) },
+    '',
+    'run_id, key, priority, busy_elsewhere, fair_at, created_at',
+  );
   return `with chosen as materialized (${order}
   ), picked as materialized (
     select s.run_id, s.key, s.status, s.due_at from steps s join chosen c on c.run_id = s.run_id and c.key = s.key
     where s.${CLAIMABLE} and s.due_at <= $1
+    order by c.priority desc, c.busy_elsewhere, c.fair_at, c.created_at, c.run_id, c.key
+    limit $2
     for update of s skip locked
   ), claimed as (
     update steps s set

@@ -12,18 +12,22 @@ import type { NewStep, ScopeEntry, StepGuard, StepPatch, StepRecord, StepStatus 
 import { toJson } from '../shared/json-text.js';
 import { inKeyOrder } from '../shared/key-order.js';
 import { patchSql } from '../shared/patch-sql.js';
+import { fairOffsets } from '../shared/queue-order.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { SCOPE_ENTRY_COLUMNS, STEP_COLUMNS, STEP_PATCH_COLUMNS } from '../shared/step-columns.js';
 import { stepQueries } from '../shared/step-queries.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
-// One statement for any number of rows: each column arrives as an array.
+// One statement for any number of rows: each column arrives as an array. Each step takes its run's
+// priority, and its place in a burst (`fair_offset`), for the claim order (shared/queue-order.ts).
 const INSERT_STEPS = `insert into steps
-  (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, updated_at)
-  select run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, created_at
+  (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, updated_at, priority, fair_offset)
+  select s.run_id, s.key, s.step_id, s.scope, s.kind, s.idx, s.status, s.due_at, s.item, s.target, s.created_at,
+    s.created_at, coalesce(r.priority, 0), s.fair_offset
   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[],
-    $8::bigint[], $9::jsonb[], $10::text[], $11::bigint[])
-    as s (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at)`;
+    $8::bigint[], $9::jsonb[], $10::text[], $11::bigint[], $12::integer[])
+    as s (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, fair_offset)
+  left join runs r on r.id = s.run_id`;
 const SELECT_KEYS = `select ${STEP_COLUMNS} from steps where run_id = $1 and key = any($2::text[])`;
 const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = $1 and scope = $2 order by idx, key limit $3`;
 const SELECT_SCOPE_STATUSES =
@@ -57,6 +61,7 @@ export async function insertSteps(exec: SqlExecutor, steps: readonly NewStep[]):
     steps.map((s) => toJson(s.item)),
     steps.map((s) => s.target ?? null),
     steps.map((s) => s.createdAt),
+    fairOffsets(steps),
   ]);
 }
 

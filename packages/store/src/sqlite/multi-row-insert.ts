@@ -7,8 +7,9 @@
 /** Rows per statement; keeps the placeholder count well under SQLite's limit for any table here. */
 export const CHUNK_ROWS = 100;
 
-export function multiRowInsert(head: string, columnCount: number): (rows: number) => string {
-  const row = `(${new Array(columnCount).fill('?').join(', ')})`;
+/** @param columns the column count (each row `(?, ?, …)`), or one row's text when a value is an expression. */
+export function multiRowInsert(head: string, columns: number | string): (rows: number) => string {
+  const row = typeof columns === 'string' ? columns : `(${new Array(columns).fill('?').join(', ')})`;
   const cache = new Map<number, string>();
   return (rows) => {
     let sql = cache.get(rows);

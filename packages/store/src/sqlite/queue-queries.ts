@@ -15,9 +15,14 @@ import { STEP_COLUMNS } from '../shared/step-columns.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 import { type StepRow, toStepRecord } from './step-row.js';
 
-// Priority, fair turns across workflows, and admission under a workflow's concurrency (queue-order.ts).
-const PICK = claimOrderSql({ now: '?', limit: '?' }, 's.rowid as rid,', 'rid, status');
-const PICK_IN_RUN = claimOrderSql({ now: '?', runId: '?', limit: '?' }, 's.rowid as rid,', 'rid, status');
+// Priority, fair turns between runs, and admission under a workflow's concurrency (queue-order.ts).
+// Parameters: now, [run id,] limit (the window's size), owner, limit (the claim's).
+const PICK = claimOrderSql({ now: '?', limit: '?', owner: '?', limited: true }, 's.rowid as rid,', 'rid, status');
+const PICK_IN_RUN = claimOrderSql(
+  { now: '?', runId: '?', limit: '?', owner: '?', limited: true },
+  's.rowid as rid,',
+  'rid, status',
+);
 // Parameters: owner, expiresAt, now, now, [[rowid, token], …]. A waiting row resumes (no new attempt).
 const CLAIM = `update steps set
   status = 'running',
@@ -51,8 +56,8 @@ export async function claimDue(exec: SqlExecutor, options: ClaimOptions): Promis
   if (limit <= 0) return [];
   const picked =
     runId === undefined
-      ? await exec.all<{ rid: number; status: StepStatus }>(PICK, [now, limit])
-      : await exec.all<{ rid: number; status: StepStatus }>(PICK_IN_RUN, [now, runId, limit]);
+      ? await exec.all<{ rid: number; status: StepStatus }>(PICK, [now, limit, owner, limit])
+      : await exec.all<{ rid: number; status: StepStatus }>(PICK_IN_RUN, [now, runId, limit, owner, limit]);
   if (picked.length === 0) return [];
   const claims = picked.map(({ rid, status }) => ({ rid, status, token: randomUUID() }));
   const pairs = JSON.stringify(claims.map(({ rid, token }) => [rid, token]));

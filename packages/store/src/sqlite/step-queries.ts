@@ -7,6 +7,7 @@ import type { NewStep, ScopeEntry, StepGuard, StepPatch, StepRecord, StepStatus 
 import { toJson } from '../shared/json-text.js';
 import { inKeyOrder } from '../shared/key-order.js';
 import { patchSql } from '../shared/patch-sql.js';
+import { fairOffsets } from '../shared/queue-order.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { SCOPE_ENTRY_COLUMNS, STEP_COLUMNS, STEP_PATCH_COLUMNS } from '../shared/step-columns.js';
 import { stepQueries } from '../shared/step-queries.js';
@@ -14,9 +15,11 @@ import { chunks, multiRowInsert } from './multi-row-insert.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 import { type StepRow, toStepRecord } from './step-row.js';
 
+// Each step takes its run's priority, and its place in a burst (`fair_offset`), for the claim
+// order (shared/queue-order.ts).
 const insertSql = multiRowInsert(
-  'insert into steps (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, updated_at)',
-  12,
+  'insert into steps (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, updated_at, fair_offset, priority)',
+  '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce((select priority from runs where id = ?), 0))',
 );
 const SELECT_ONE = `select ${STEP_COLUMNS} from steps where run_id = ? and key = ?`;
 const SELECT_KEYS = `select ${STEP_COLUMNS} from steps where run_id = ? and key in (select value from json_each(?))`;
@@ -45,11 +48,13 @@ function whereFor(statusCount: number | undefined, hasToken: boolean): string {
 }
 
 export async function insertSteps(exec: SqlExecutor, steps: readonly NewStep[]): Promise<void> {
+  const offsets = fairOffsets(steps);
+  let n = 0;
   for (const chunk of chunks(steps)) {
     const params: unknown[] = [];
     for (const s of chunk) {
       params.push(s.runId, s.key, s.stepId, s.scope, s.kind, s.index, s.status, s.dueAt ?? null);
-      params.push(toJson(s.item), s.target ?? null, s.createdAt, s.createdAt);
+      params.push(toJson(s.item), s.target ?? null, s.createdAt, s.createdAt, offsets[n++], s.runId);
     }
     await exec.run(insertSql(chunk.length), params);
   }

@@ -19,6 +19,7 @@ import * as rateLimits from './0024-rate-limits.js';
 import * as notifyAfterCommit from './0025-notify-after-commit.js';
 import * as listingAndStats from './0036-listing-and-stats.js';
 import * as retention from './0041-retention.js';
+import * as claimOrder from './0042-claim-order.js';
 import * as workspaces from './0050-workspaces.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0025-notify-after-commit': notifyAfterCommit,
   '0036-listing-and-stats': listingAndStats,
   '0041-retention': retention,
+  '0042-claim-order': claimOrder,
   '0050-workspaces': workspaces,
 };
 
