@@ -49,6 +49,7 @@ const TOUCH_EVERY_MS = 60_000;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Names the workspace of a session's request (its slug); a token's must match the token's own. */
 export const WORKSPACE_HEADER = 'atom-workspace';
+const STREAM_ROUTE = '/api/v1/stream';
 
 interface Caller {
   userId: string;
@@ -138,7 +139,7 @@ export function createAuthHook(
     const at = now();
     const header = request.headers.authorization;
     const cookie = request.cookies?.[SESSION_COOKIE];
-    const asked = headerOf(request, WORKSPACE_HEADER)?.trim() || undefined;
+    const asked = askedWorkspace(request);
     let caller: Caller;
     let via: Principal['via'];
     if (header !== undefined && header !== '') {
@@ -180,6 +181,18 @@ export function principalOf(request: FastifyRequest): Principal {
 /** The id of the workspace the request acts in (see the header): what every store call of a route is scoped to. */
 export function workspaceOf(request: FastifyRequest): string {
   return principalOf(request).workspaceId;
+}
+
+/**
+ * The workspace the request names: the `Atom-Workspace` header, or for the live stream (a browser
+ * cannot set headers on a WebSocket) its `?workspace=` query parameter.
+ */
+function askedWorkspace(request: FastifyRequest): string | undefined {
+  const header = headerOf(request, WORKSPACE_HEADER)?.trim();
+  if (header) return header;
+  if (request.routeOptions.url !== STREAM_ROUTE) return undefined;
+  const query = (request.query as { workspace?: unknown } | undefined)?.workspace;
+  return typeof query === 'string' && query !== '' ? query : undefined;
 }
 
 function headerOf(request: FastifyRequest, name: string): string | undefined {

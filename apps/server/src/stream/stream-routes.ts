@@ -35,7 +35,7 @@ export function originAllowed(request: FastifyRequest, corsOrigins: readonly str
   }
 }
 
-const DESCRIPTION = `A WebSocket (send the upgrade headers). Authenticate with \`Authorization: Bearer <token>\`, or the Studio session cookie from the server's own origin (or a CORS-allowed one). Needs \`runs.read\`.
+const DESCRIPTION = `A WebSocket (send the upgrade headers). Authenticate with \`Authorization: Bearer <token>\`, or the Studio session cookie from the server's own origin (or a CORS-allowed one). Needs \`runs.read\`. The stream follows one workspace: the token's, or the session's named by \`?workspace=<slug>\` (default: your first).
 
 Client messages (JSON text frames): \`{"type":"subscribe","id":"s1","run":"<runId>"}\` (or \`"workflow":"<id or name>"\`, or \`"workspace":true\`), optionally with \`"after":<eventId>\` to replay the stored events after that id first; \`{"type":"unsubscribe","id":"s1"}\`; \`{"type":"ping"}\`.
 
