@@ -141,7 +141,7 @@ export function describeWorkspaceIsolation(name: string, openStore?: (dir: strin
       expect(runB.json).toMatchObject({ workflow: { id: ids.bWorkflow }, outputs: { color: 'blue' } });
     });
 
-    it("shows a member of A none of B's workflows, runs, events, secrets, members or audit", async () => {
+    it("shows a member of A none of B's workflows, runs, secrets, members, audit or figures", async () => {
       const token = h.tokens.owner;
       const workflows = await h.api('/api/v1/workflows', { token });
       expect(workflows.json.items.map((w: { id: string }) => w.id)).toEqual([ids.aWorkflow]);
@@ -164,6 +164,9 @@ export function describeWorkspaceIsolation(name: string, openStore?: (dir: strin
       expect(secrets.json.items.map((s: { name: string }) => s.name)).toEqual(['ONLY_A']);
       const variables = await h.api('/api/v1/variables', { token });
       expect(variables.json.items).toMatchObject([{ name: 'COLOR', value: 'red' }]);
+      const stats = await h.api('/api/v1/stats?minutes=60', { token });
+      expect(stats.json.runs).toMatchObject({ started: 1, succeeded: 1 });
+      expect((await asBob('/api/v1/stats?minutes=60')).json.runs).toMatchObject({ started: 1, succeeded: 1 });
       const members = await h.api('/api/v1/members', { token });
       expect(members.json.items.map((m: { email: string }) => m.email)).not.toContain(BOB.email);
       const audit = await h.api('/api/v1/audit?limit=500', { token });

@@ -1,13 +1,13 @@
 /**
  * Conformance cases for workspaces (ADR 0015): slugs unique, memberships with a role each, the last
- * owner guarded per workspace, and workflows, runs, events, tokens and invitations that one
- * workspace never sees of another (by name, by id, in listings and in the event feed).
+ * owner guarded per workspace, and workflows, runs, events, tokens, invitations and dashboard
+ * figures that one workspace never sees of another (by name, by id, in listings and in the event feed).
  */
 import type { NewRunEvent } from '@atom/engine';
 import { expect, it } from 'vitest';
 import type { UserRecord } from '../control/control-store.js';
 import type { WorkspaceRecord } from '../control/workspace-store.js';
-import { seedRun, T0 } from './fixtures.js';
+import { newStep, seedRun, T0 } from './fixtures.js';
 import type { StoreHarness } from './store-conformance.js';
 import { ADA, TOKEN } from './user-cases.js';
 
@@ -128,6 +128,37 @@ export function workspaceCases(h: StoreHarness): void {
       page = await h.store.readEventFeed({ from: start, workspaceId: 'ws-acme', limit: 10 });
     }
     expect(page.events.map((e) => [e.runId, e.workspaceId])).toEqual([[theirs.id, 'ws-acme']]);
+  });
+
+  it("counts one workspace's runs, queue and step durations for its dashboard", async () => {
+    const ours = await seedRun(h.store, { status: 'running', workspaceId: 'ws-acme', createdAt: T0 }, [
+      newStep('', 'a', { status: 'ready', dueAt: T0 - 5 }),
+    ]);
+    await seedRun(h.store, { status: 'running', createdAt: T0 }, [
+      newStep('', 'b', { status: 'ready', dueAt: T0 - 50 }),
+      newStep('', 'c', { status: 'retrying', dueAt: T0 - 40 }),
+    ]);
+    const ended = (runId: string, durationMs: number): NewRunEvent => ({
+      runId,
+      type: 'step.succeeded',
+      stepKey: 'a',
+      data: { attempt: 1, nodeType: 'transform', durationMs },
+      at: T0 + 1,
+    });
+    const theirs = (await h.store.listRuns({ workspaceId: 'default' }))[0]?.id as string;
+    await h.store.atomically((tx) => tx.appendEvents([ended(ours.id, 7), ended(theirs, 900)]));
+    const mine = await h.store.runStats(T0, 'ws-acme');
+    expect(mine).toEqual({
+      runs: { running: 1 },
+      queue: { ready: 1, retrying: 0, waiting: 0, running: 0 },
+      oldestDueAt: T0 - 5,
+    });
+    expect((await h.store.runStats(T0)).runs).toEqual({ running: 2 });
+    const window = { from: T0, to: T0 + 60_000, bucketMs: 60_000, nodeTypes: 5 };
+    const activity = await h.store.runActivity({ ...window, workspaceId: 'ws-acme' });
+    expect(activity.buckets).toEqual([{ at: T0, started: 1, succeeded: 0, failed: 0, cancelled: 0 }]);
+    expect(activity.steps).toEqual({ count: 1, p50Ms: 7, p95Ms: 7, maxMs: 7 });
+    expect((await h.store.runActivity(window)).steps.count).toBe(2);
   });
 
   it('lists and revokes invitations of one workspace only', async () => {

@@ -174,7 +174,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       eventFeedCursor,
     }),
     ...controlStatements(one, POSTGRES_DIALECT),
-    runStats: (now) => one((e) => stats.runStats(e, now)),
+    runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),
     runActivity: (query) => one((e) => activity.runActivity(e, query)),
   };
 }

@@ -154,7 +154,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       eventFeedCursor,
     }),
     ...controlStatements(one, SQLITE_DIALECT),
-    runStats: (now) => one((e) => stats.runStats(e, now)),
+    runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),
     runActivity: (query) => one((e) => activity.runActivity(e, query)),
   };
 }
