@@ -201,6 +201,39 @@ export function describeWorkspaceIsolation(name: string, openStore?: (dir: strin
       expect((await h.store.getRun(ids.bRun))?.status).toBe('succeeded');
     });
 
+    it("holds runs over B's concurrent-runs limit without touching A's", async () => {
+      const gated = { atom: 1, name: 'gated', steps: [{ id: 'gate', uses: 'approval', with: { message: 'go?' } }] };
+      for (const token of [h.tokens.editor, bobToken]) {
+        expect((await h.api('/api/v1/workflows', { body: gated, token })).status).toBe(201);
+      }
+      const limited = await asBob('/api/v1/workspace/limits', {
+        method: 'PUT',
+        body: { tier: 'free', overrides: { concurrentRuns: 1 } },
+      });
+      expect(limited.json).toMatchObject({ tier: 'free', limits: { concurrentRuns: 1 } });
+      expect((await h.api('/api/v1/workspace/limits')).json.tier).toBe('enterprise');
+      const start = async (token: string) =>
+        (await h.api('/api/v1/workflows/gated/runs', { body: {}, token })).json.id as string;
+      const [b1, b2] = [await start(bobToken), await start(bobToken)];
+      const [a1, a2] = [await start(h.tokens.owner), await start(h.tokens.owner)];
+      const phase = async (id: string) => {
+        const run = await h.store.getRun(id);
+        return `${run?.status}/${run?.phase}`;
+      };
+      await until(async () => (await phase(b1)) === 'waiting/main' && (await phase(a2)) === 'waiting/main');
+      expect([await phase(a1), await phase(b2)]).toEqual(['waiting/main', 'queued/held']);
+      expect((await asBob('/api/v1/workspace/limits')).json.usage).toMatchObject({ activeRuns: 1, heldRuns: 1 });
+      expect((await h.api('/api/v1/workspace/limits')).json.usage).toMatchObject({ activeRuns: 2, heldRuns: 0 });
+      // B's slot frees up: its held run starts; A's runs never counted against it.
+      expect((await asBob(`/api/v1/runs/${b1}/steps/gate/approve`, { body: {} })).status).toBe(200);
+      await until(async () => (await phase(b2)) === 'waiting/main');
+      // A's approvals do not reach B's runs, and the other way round.
+      const across = await h.api(`/api/v1/runs/${b2}/steps/gate/approve`, { body: {} });
+      expect([across.status, across.json.code]).toEqual([404, 'ATOM_ERR_RUN_NOT_FOUND']);
+      for (const id of [a1, a2]) await h.api(`/api/v1/runs/${id}/cancel`, { body: {} });
+      await asBob(`/api/v1/runs/${b2}/cancel`, { body: {} });
+    });
+
     it("fires B's schedule into B only", async () => {
       expect(await h.server.scheduler.tick()).toEqual({ started: 0, duplicates: 0 });
       clock.advance(60_000);
