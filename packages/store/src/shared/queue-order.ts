@@ -62,7 +62,7 @@ export function claimOrderSql(
     order by s.priority desc, ${FAIR_AT}
     limit ${p.limit} * 8 + 64
   ), elsewhere as materialized (
-    select distinct run_id from steps where status = 'running' and lease_token is not null and lease_owner <> ${p.owner}
+    select run_id from steps where status = 'running' and lease_token is not null and lease_owner <> ${p.owner}
   ), ranked as (
     select due.*, case when run_id in (select run_id from elsewhere) then 1 else 0 end as busy_elsewhere,
       case when run_status = 'queued' and max_concurrent is not null
