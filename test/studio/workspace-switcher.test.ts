@@ -4,6 +4,7 @@
  * top bar shows one workspace's workflows at a time, keeps the choice across a reload, and sends
  * it with the live stream (a run started in the second workspace is seen live there).
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -67,6 +68,28 @@ if (!chromiumMissing(WHAT, (name, fn) => it(name, fn)))
       await page.reload();
       await page.getByRole('link', { name: 'only-in-beta' }).waitFor(WAIT);
       expect(await page.getByRole('combobox', { name: 'Workspace' }).inputValue()).toBe('beta');
+    });
+
+    it('creates a workspace from Settings and switches to it; renames the current one', async () => {
+      await page.goto('/settings?tab=workspace');
+      await page.getByRole('heading', { name: 'Workspace', exact: true }).waitFor(WAIT);
+      await page.getByLabel('Slug').fill('gamma');
+      await page.getByLabel('Display name').fill('Gamma');
+      await page.getByRole('button', { name: 'Create workspace' }).click();
+      const switcher = page.getByRole('combobox', { name: 'Workspace' });
+      await page.getByText(/You are in Gamma/).waitFor(WAIT);
+      expect(await switcher.inputValue()).toBe('gamma');
+      await page.getByLabel('Workspace name').fill('Gamma squad');
+      await page.getByRole('button', { name: 'Rename' }).click();
+      await page.getByRole('option', { name: 'Gamma squad' }).waitFor({ ...WAIT, state: 'attached' });
+      const scan = await new AxeBuilder({ page }).analyze();
+      const serious = scan.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(serious.map((v) => v.id)).toEqual([]);
+      await page.goto('/workflows');
+      await page.getByRole('heading', { name: 'Workflows' }).waitFor(WAIT);
+      expect(await page.getByRole('link', { name: /^only-in-/ }).count()).toBe(0);
+      await page.getByRole('combobox', { name: 'Workspace' }).selectOption('beta');
+      await page.getByRole('link', { name: 'only-in-beta' }).waitFor(WAIT);
     });
 
     it("follows a run of the chosen workspace live, through the stream's workspace", async () => {
