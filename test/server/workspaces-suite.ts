@@ -11,6 +11,7 @@ import { hashPassword } from '@atom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AtomStore, type ServerHarness, startServer } from '../support/server-harness.js';
 import { until } from '../support/until.js';
+import { hmacSignature } from '../support/webhook-signing.js';
 
 const BOB = { email: 'bob@example.test', password: 'bob has a passphrase' };
 
@@ -244,6 +245,42 @@ export function describeWorkspaceIsolation(name: string, openStore?: (dir: strin
       const run = await h.store.getRun(scheduled.json.items[0].id);
       expect(run?.workspaceId).not.toBe('default');
       expect((await h.api('/api/v1/runs?trigger=schedule')).json.items).toEqual([]);
+    });
+
+    it("resolves a child workflow and a webhook's signing secret in the workspace of the run", async () => {
+      // Same secret name in both workspaces, different values: B's hook verifies with B's.
+      await h.api('/api/v1/secrets/HOOK_KEY', { method: 'PUT', body: { value: 'a-signing-key-of-A' } });
+      await asBob('/api/v1/secrets/HOOK_KEY', { method: 'PUT', body: { value: 'b-signing-key-of-B' } });
+      const signed = `atom: 1
+name: signed
+triggers:
+  - webhook: { path: signed, verify: { scheme: hmac, secret: "{{ $secrets.HOOK_KEY }}" } }
+steps:
+  - id: call
+    uses: workflow.call
+    with: { workflow: orders }
+outputs:
+  color: "{{ $steps.call.output.color }}"
+`;
+      expect((await yaml(signed, bobToken)).status).toBe(201);
+      const body = '{"n":1}';
+      const deliver = (key: string) =>
+        fetch(`${h.url}/hooks/@beta/signed`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-signature': hmacSignature(key, body) },
+          body,
+        });
+      expect((await deliver('a-signing-key-of-A')).status).toBe(401);
+      const accepted = await deliver('b-signing-key-of-B');
+      expect(accepted.status).toBe(202);
+      const { runId } = (await accepted.json()) as { runId: string };
+      await until(async () => ['succeeded', 'failed'].includes((await h.store.getRun(runId))?.status ?? ''));
+      // workflow.call found B's `orders` (blue), not A's (red), and the child run is B's.
+      const parent = await asBob(`/api/v1/runs/${runId}`);
+      expect(parent.json).toMatchObject({ status: 'succeeded', outputs: { color: 'blue' } });
+      const children = await asBob(`/api/v1/runs?parent=${runId}`);
+      expect(children.json.items).toMatchObject([{ workflow: { id: ids.bWorkflow } }]);
+      expect((await h.api(`/api/v1/runs?parent=${runId}`)).json.items).toEqual([]);
     });
 
     it("raises an event in the caller's workspace only", async () => {
