@@ -127,6 +127,14 @@ if (!chromiumMissing(WHAT, (name, fn) => it(name, fn)))
       });
       expect((await page.locator('.runs-table tbody .status').allInnerTexts()).every((s) => s === 'failed')).toBe(true);
       await screenshot(page, '21-runs-filtered');
+      // The filters are in the URL: a reload (or the link, shared) shows the same list and form.
+      expect(new URL(page.url()).search).toBe('?status=failed&workflow=billing');
+      const filtered = await rowIds();
+      await page.reload();
+      await page.getByRole('link', { name: filtered[0] }).waitFor(WAIT);
+      expect(await page.getByLabel('Status').inputValue()).toBe('failed');
+      expect(await page.getByLabel('Workflow').inputValue()).toBe('billing');
+      expect((await rowIds()).slice(0, 10)).toEqual(filtered.slice(0, 10));
       // A window in the future has nothing.
       const local = await page.evaluate(() => {
         const d = new Date(Date.now() + 86_400_000);
@@ -136,8 +144,16 @@ if (!chromiumMissing(WHAT, (name, fn) => it(name, fn)))
       await page.getByLabel('Created from').fill(local);
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.getByText('No run matches these filters.').waitFor(WAIT);
+      // The window went into the URL as an instant; Back returns to the list before it.
+      const from = new URL(page.url()).searchParams.get('from') ?? '';
+      expect(Date.parse(from)).toBe(await page.evaluate((text) => new Date(text).getTime(), local));
+      await page.goBack();
+      await page.getByRole('link', { name: filtered[0] }).waitFor(WAIT);
+      expect(await page.getByLabel('Created from').inputValue()).toBe('');
       await page.getByRole('button', { name: 'Clear' }).click();
       await page.getByRole('link', { name: seedId(COUNT - 1) }).waitFor(WAIT);
+      expect(new URL(page.url()).search).toBe('');
+      expect(await page.getByLabel('Status').inputValue()).toBe('');
     });
 
     it('draws the dashboard from GET /api/v1/stats', async () => {

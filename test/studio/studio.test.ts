@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiGet,
+  apiPost,
   chromiumMissing,
   launchChromium,
   newStudioPage,
@@ -219,26 +220,17 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
 
     it('approves a waiting approval step and cancels a waiting run from the run page', async () => {
       // The workflow and its runs through the API, with the page's session and CSRF token.
-      const runIds = await page.evaluate(async () => {
-        const { csrfToken } = await fetch('/api/v1/auth/session').then(
-          (r) => r.json() as Promise<{ csrfToken: string }>,
-        );
-        const headers = { 'content-type': 'application/json', 'x-csrf-token': csrfToken };
-        const document = {
-          atom: 1,
-          name: 'approve-flow',
-          steps: [
-            { id: 'ask', uses: 'approval', with: { message: 'Ship it?' } },
-            { id: 'ship', uses: 'log', with: { message: 'shipped' } },
-          ],
-        };
-        await fetch('/api/v1/workflows', { method: 'POST', headers, body: JSON.stringify(document) });
-        const start = () =>
-          fetch('/api/v1/workflows/approve-flow/runs', { method: 'POST', headers, body: '{"inputs":{}}' })
-            .then((r) => r.json() as Promise<{ id: string }>)
-            .then((run) => run.id);
-        return [await start(), await start()];
+      await apiPost(page, '/api/v1/workflows', {
+        atom: 1,
+        name: 'approve-flow',
+        steps: [
+          { id: 'ask', uses: 'approval', with: { message: 'Ship it?' } },
+          { id: 'ship', uses: 'log', with: { message: 'shipped' } },
+        ],
       });
+      const start = async () =>
+        (await apiPost<{ id: string }>(page, '/api/v1/workflows/approve-flow/runs', { inputs: {} })).id;
+      const runIds = [await start(), await start()];
       await page.goto(`/runs/${runIds[0]}`);
       await node('ask').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
       await page.getByRole('button', { name: 'ask', exact: true }).first().click();
@@ -321,6 +313,43 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       } finally {
         await fresh.close();
       }
+    });
+
+    it('keeps a run page live across a server restart: it reconnects, resumes and sees the run finish', {
+      timeout: 240_000,
+    }, async () => {
+      await apiPost(page, '/api/v1/workflows', {
+        atom: 1,
+        name: 'slow-flow',
+        steps: [
+          // The timer may fire before, during or after the restart: the page must see it either way.
+          { id: 'pause', uses: 'delay', with: { for: '2s' } },
+          // Only the restarted server can let the run go on from here.
+          { id: 'gate', uses: 'wait', with: { event: 'slow-flow.go' } },
+          { id: 'after', uses: 'log', with: { message: 'after the restart' } },
+        ],
+      });
+      const runId = (await apiPost<{ id: string }>(page, '/api/v1/workflows/slow-flow/runs', { inputs: {} })).id;
+      await page.goto(`/runs/${runId}`);
+      await page.getByText('● live').waitFor(WAIT);
+      // At once: the refetch the page makes after the events it just got lands while the server
+      // stops (that used to replace the run page with an error for good).
+      const restarted = server.restart();
+      await page.getByText('○ reconnecting…').waitFor(WAIT);
+      await restarted;
+      // The page finds the new process by itself (back-off capped at 10 s) and resumes after the
+      // last event it had: the timer's end and the wait at the gate, whichever process wrote them.
+      await page.getByText('● live').waitFor(WAIT);
+      await node('pause').locator('.step-node[data-status="succeeded"]').waitFor(WAIT);
+      await node('gate').locator('.step-node[data-status="waiting"]').waitFor(WAIT);
+      const raised = (await apiPost<{ woken: number }>(page, '/api/v1/events', { name: 'slow-flow.go' })).woken;
+      expect(raised).toBe(1);
+      // Live events of the new process: the gate opens and the last step runs.
+      await node('after').locator('.step-node[data-status="succeeded"]').waitFor(WAIT);
+      await page.getByTestId('run-status').filter({ hasText: 'succeeded' }).waitFor(WAIT);
+      await page.getByText('● live').waitFor(WAIT);
+      await screenshot(page, '15-after-restart');
+      expect(pageErrors).toEqual([]);
     });
   });
 }

@@ -3,14 +3,12 @@
  * with a fresh data folder (so the first-run setup is open), serving the built Studio, and
  * Debian's Chromium driven by playwright-core. Screenshots go to test-output/studio/.
  */
-import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { assertBuilt, startCli } from './cli-process.js';
-import { freePort } from './free-port.js';
-import { until } from './until.js';
+import { startAtomProcess } from './atom-process.js';
+import { assertBuilt } from './cli-process.js';
 
 export const CHROMIUM = process.env.ATOM_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** The owner each browser test sets up, and how long a locator may wait on a loaded machine. */
@@ -22,8 +20,9 @@ const STUDIO_INDEX = join(import.meta.dirname, '..', '..', 'apps', 'studio', 'di
 export interface StudioServer {
   url: string;
   dir: string;
-  child: ChildProcess;
   output(): string;
+  /** Stops the process (SIGTERM, graceful) and starts it again on the same port and data folder. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -31,37 +30,14 @@ export async function startStudioServer(): Promise<StudioServer> {
   assertBuilt();
   if (!existsSync(STUDIO_INDEX)) throw new Error(`${STUDIO_INDEX} is missing: run \`npm run build\` (npm test does)`);
   const dir = mkdtempSync(join(tmpdir(), 'atom-studio-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const launch = async () => {
-    const started = startCli(['start', '--data', dir, '--port', String(port)], { ATOM_LOG_LEVEL: 'warn' });
-    started.child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    await until(async () => {
-      if (started.child.exitCode !== null) throw new Error(`atom start exited: ${output}`);
-      return fetch(`${url}/health/live`).then(
-        (r) => r.ok,
-        () => false,
-      );
-    }, 60_000);
-    return started;
-  };
-  const current = await launch();
-  const stop = async () => {
-    if (current.child.exitCode === null) current.child.kill('SIGTERM');
-    await current.done;
-  };
+  const atom = await startAtomProcess({ data: dir, env: { ATOM_LOG_LEVEL: 'warn' } });
   return {
-    url,
+    url: atom.url,
     dir,
-    get child() {
-      return current.child;
-    },
-    output: () => output,
+    output: atom.output,
+    restart: atom.restart,
     async close() {
-      await stop();
+      await atom.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -100,6 +76,24 @@ export async function newStudioPage(browser: Browser, url: string): Promise<{ co
  */
 export async function apiGet<T>(page: Page, path: string): Promise<T> {
   return (await page.evaluate((url) => fetch(url).then((r) => r.json()), path)) as T;
+}
+
+/**
+ * POST JSON to an API path from inside the page, with its session cookie and CSRF token: the JSON
+ * answer, as the shape the caller names from docs/api.md.
+ * @example
+ * const run = await apiPost<{ id: string }>(page, '/api/v1/workflows/order-flow/runs', { inputs: {} });
+ */
+export async function apiPost<T>(page: Page, path: string, body: unknown): Promise<T> {
+  const answer = await page.evaluate(
+    async ([url, json]) => {
+      const session = (await fetch('/api/v1/auth/session').then((r) => r.json())) as { csrfToken: string };
+      const headers = { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken };
+      return fetch(url, { method: 'POST', headers, body: json }).then((r) => r.json());
+    },
+    [path, JSON.stringify(body)] as const,
+  );
+  return answer as T;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,6 +1,8 @@
 /**
  * Follows the store's event feed from a cursor: `wake()` after something committed reads every
- * new event, in feed order, once. One read at a time; a wake during a read reads again after it.
+ * new event, in feed order, once. One read at a time; a wake during a read reads again after it,
+ * and a wake while `start` takes its cursor reads once it has it (no wake is lost: on a freshly
+ * started server, the run's last events may be the only ones that ever come).
  * When the store says newer events are not final yet (`pending`: an older transaction still runs
  * on the PostgreSQL server), it reads again shortly by itself, backing off, until they are.
  *
@@ -46,6 +48,8 @@ export class FeedTail {
         this.#stopped = false;
         this.#cursor ??= cursor;
         this.#starting = null;
+        // A commit woke us after the end was read but before the cursor was set: read it now.
+        if (this.#again) this.wake();
         return this.#cursor;
       },
       (error: unknown) => {
@@ -66,7 +70,12 @@ export class FeedTail {
 
   /** Something committed: read on (now, or right after the read in progress). */
   wake(): void {
-    if (this.#stopped || this.#cursor === null) return;
+    if (this.#stopped) return;
+    if (this.#cursor === null) {
+      // Starting: the end may have been read before this commit; `start` reads once it has it.
+      if (this.#starting) this.#again = true;
+      return;
+    }
     if (this.#reading) {
       this.#again = true;
       return;
@@ -78,13 +87,13 @@ export class FeedTail {
     this.#reading = true;
     let pending = false;
     try {
-      do {
+      read: do {
         this.#again = false;
         for (;;) {
           const from = this.#cursor;
-          if (from === null || this.#stopped) return;
+          if (from === null || this.#stopped) break read;
           const page = await this.#options.store.readEventFeed({ from, limit: PAGE });
-          if (this.#cursor !== from) return; // Stopped (and maybe restarted) meanwhile.
+          if (this.#cursor !== from) break read; // Stopped (and maybe restarted) meanwhile.
           this.#cursor = page.next;
           pending = page.pending;
           if (page.events.length > 0) this.#options.deliver(page.events);
@@ -95,6 +104,11 @@ export class FeedTail {
       this.#options.onError(error);
     } finally {
       this.#reading = false;
+    }
+    // A read made stale by a stop and restart returned early: a wake it swallowed still counts.
+    if (this.#again && !this.#stopped && this.#cursor !== null) {
+      void this.#read();
+      return;
     }
     if (pending && !this.#stopped) this.#retrySoon();
     else this.#retries = 0;

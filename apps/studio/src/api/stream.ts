@@ -2,9 +2,12 @@
  * The live stream (GET /api/v1/stream, docs/api.md) for one subscription: reconnects with
  * exponential back-off and jitter (0.5 s doubling to 10 s, so a page finds a restarted server within
  * 10 s; at once after a slow-consumer close),
- * and resumes after the last event received (`after`), so no event is missed or repeated. Events
- * are handed over in batches, at most one per animation frame. A connection that has been silent
- * for three heartbeats is taken for dead and replaced.
+ * and resumes after the last event received (`after`), so no event is missed or repeated (a run
+ * subscription also drops an event whose id is not past the cursor). An error on the subscription
+ * that a new connection would not get again (the server starting or stopping) reconnects the same
+ * way; one it would (no such run) closes the stream. Events are handed over in batches, at most
+ * one per animation frame. A connection that has been silent for three heartbeats is taken for
+ * dead and replaced.
  */
 import { currentWorkspace } from './client';
 import type { RunEvent } from './types';
@@ -22,10 +25,14 @@ export interface StreamOptions {
 }
 
 const HEARTBEAT_SILENCE_MS = 45_000;
+const OPEN_TIMEOUT_MS = 10_000;
+/** Errors a new connection would get again (the subscription itself is wrong); any other is retried. */
+const FINAL_ERRORS = new Set(['ATOM_ERR_RUN_NOT_FOUND', 'ATOM_ERR_WORKFLOW_NOT_FOUND', 'ATOM_ERR_STREAM_BAD_MESSAGE']);
 const MAX_BACKOFF_MS = 10_000;
 
 export function openStream(options: StreamOptions): () => void {
   let last = options.after;
+  const ordered = 'run' in options.subscription;
   let socket: WebSocket | null = null;
   let failures = 0;
   let stopped = false;
@@ -40,9 +47,9 @@ export function openStream(options: StreamOptions): () => void {
     pending = [];
     if (batch.length > 0 && !stopped) options.onEvents(batch);
   };
-  const watch = () => {
+  const watch = (ms = HEARTBEAT_SILENCE_MS) => {
     clearTimeout(watchdog);
-    watchdog = setTimeout(() => socket?.close(4000, 'silent'), HEARTBEAT_SILENCE_MS);
+    watchdog = setTimeout(() => socket?.close(4000, 'silent'), ms);
   };
 
   const connect = () => {
@@ -54,6 +61,8 @@ export function openStream(options: StreamOptions): () => void {
     const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/v1/stream${query}`;
     const ws = new WebSocket(url);
     socket = ws;
+    // A server that took the connection but never answers the upgrade (still starting) is left too.
+    watch(OPEN_TIMEOUT_MS);
     ws.onopen = () => {
       watch();
       ws.send(
@@ -77,11 +86,22 @@ export function openStream(options: StreamOptions): () => void {
         failures = 0;
         options.onState?.('live');
       } else if (data.type === 'event' && data.event) {
+        // One run's ids only grow: an id at or below the cursor was had already.
+        if (ordered && last !== undefined && data.event.id <= last) return;
         last = data.event.id;
         pending.push(data.event);
         frame ??= requestAnimationFrame(flush);
       } else if (data.type === 'error') {
-        options.onState?.('closed', `${data.code}: ${data.message}`);
+        if (data.code !== undefined && FINAL_ERRORS.has(data.code)) {
+          // Asking again would get the same answer: say so and stop.
+          stopped = true;
+          ws.close(1000, 'refused');
+          options.onState?.('closed', `${data.code}: ${data.message}`);
+        } else {
+          // The server could not serve the subscription now (it may be starting or stopping): a new
+          // connection after the back-off resumes from the cursor.
+          ws.close(4000, 'retry');
+        }
       }
     };
     ws.onclose = (event) => {

@@ -30,20 +30,35 @@ export default function RunPage({ params }: PageProps) {
   const [busy, setBusy] = useState(false);
   const [comment, setComment] = useState('');
   const refetch = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const shown = useRef(false);
+  const loads = useRef(0);
+  const latest = useRef<Promise<RunDetail | null> | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const detail = await get<RunDetail>(`/api/v1/runs/${encodeURIComponent(id)}`);
-      setRun(detail);
-      return detail;
-    } catch (caught) {
-      setError(caught);
-      return null;
-    }
+  // A refetch that fails once the run is on screen (its server restarting, say) keeps what is shown:
+  // the stream goes on colouring it, and the next event or reconnect fetches again. Only the
+  // answer to the latest request is used, so an older, slower one never takes the page back.
+  const load = useCallback((): Promise<RunDetail | null> => {
+    const mine = ++loads.current;
+    const request = (async () => {
+      try {
+        const detail = await get<RunDetail>(`/api/v1/runs/${encodeURIComponent(id)}`);
+        if (mine !== loads.current) return latest.current;
+        shown.current = true;
+        setRun(detail);
+        return detail;
+      } catch (caught) {
+        if (mine !== loads.current) return latest.current;
+        if (!shown.current) setError(caught);
+        return null;
+      }
+    })();
+    latest.current = request;
+    return request;
   }, [id]);
 
   useEffect(() => {
     let cancelled = false;
+    shown.current = false;
     void load().then(async (detail) => {
       if (!detail || cancelled) return;
       const version = await get<{ document: Record<string, unknown> }>(
@@ -74,7 +89,11 @@ export default function RunPage({ params }: PageProps) {
           }, 250);
         }
       },
-      onState: (state, detail) => setStream(detail === undefined ? { state } : { state, detail }),
+      onState: (state, detail) => {
+        setStream(detail === undefined ? { state } : { state, detail });
+        // Subscribed again after a break: inputs, outputs and timings may have moved meanwhile.
+        if (state === 'live' && shown.current) void load();
+      },
     });
     return () => {
       close();

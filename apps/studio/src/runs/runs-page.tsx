@@ -1,11 +1,13 @@
 /**
  * The runs: newest first, filtered on the server (status, workflow, creation time), paged by the
  * API's cursor as you scroll, and virtualised — only the rows on screen are in the DOM, so 100,000
- * loaded runs scroll as smoothly as 100. Each row opens the run.
+ * loaded runs scroll as smoothly as 100. Each row opens the run. The applied filters live in the
+ * URL (`/runs?status=failed&workflow=billing&from=<ISO>&to=<ISO>`), so a reload, Back or a shared
+ * link shows the same list; times are instants, shown in the reader's local time.
  */
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { get } from '../api/client';
-import { Link } from '../router';
+import { Link, navigate, useLocation } from '../router';
 import { ProblemText } from '../shell/problem-text';
 import { TableHead } from '../shell/table-head';
 import '../data-pages.css';
@@ -34,15 +36,46 @@ interface Filters {
 
 const EMPTY: Filters = { status: '', workflow: '', from: '', to: '' };
 
-/** A `datetime-local` value (the browser's local time) as ISO with a zone, for the API. */
-const isoOf = (local: string) => (local === '' ? '' : new Date(local).toISOString());
+/** A `datetime-local` value (the browser's local time) as ISO with a zone, for the API and the URL. */
+const isoOf = (local: string) => {
+  const time = local === '' ? Number.NaN : new Date(local).getTime();
+  return Number.isNaN(time) ? '' : new Date(time).toISOString();
+};
 
-export function runsQuery(filters: Filters, cursor: string | null): string {
-  const query = new URLSearchParams({ limit: String(PAGE) });
+/** An instant as a `datetime-local` value in the browser's time ('' when it is not a time). */
+const localOf = (iso: string | null) => {
+  const date = new Date(iso ?? '');
+  if (iso === null || Number.isNaN(date.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const seconds = date.getSeconds() === 0 ? '' : `:${pad(date.getSeconds())}`;
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}${seconds}`;
+};
+
+/** The filters a URL's query names (unknown statuses and bad times are left out). */
+export function filtersOf(search: URLSearchParams): Filters {
+  const status = search.get('status') ?? '';
+  return {
+    status: (STATUSES as readonly string[]).includes(status) ? status : '',
+    workflow: search.get('workflow') ?? '',
+    from: localOf(search.get('from')),
+    to: localOf(search.get('to')),
+  };
+}
+
+/** The runs page's URL for these filters: `/runs`, with a query only for those set. */
+export function runsPath(filters: Filters): string {
+  const query = new URLSearchParams();
   if (filters.status) query.set('status', filters.status);
   if (filters.workflow.trim()) query.set('workflow', filters.workflow.trim());
-  if (filters.from) query.set('from', isoOf(filters.from));
-  if (filters.to) query.set('to', isoOf(filters.to));
+  if (isoOf(filters.from)) query.set('from', isoOf(filters.from));
+  if (isoOf(filters.to)) query.set('to', isoOf(filters.to));
+  const text = query.toString();
+  return text ? `/runs?${text}` : '/runs';
+}
+
+export function runsQuery(filters: Filters, cursor: string | null): string {
+  const query = new URLSearchParams(runsPath(filters).slice('/runs?'.length));
+  query.set('limit', String(PAGE));
   if (cursor) query.set('cursor', cursor);
   return `/api/v1/runs?${query}`;
 }
@@ -57,8 +90,13 @@ function duration(run: RunSummary): string {
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
 export default function RunsPage() {
-  const [draft, setDraft] = useState<Filters>(EMPTY);
-  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const { search } = useLocation();
+  const searchText = search.toString();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the query's text is what changes, not the object
+  const filters = useMemo(() => filtersOf(search), [searchText]);
+  const [draft, setDraft] = useState<Filters>(filters);
+  // Back, Forward or a link changed the URL: the form shows what is applied.
+  useEffect(() => setDraft(filters), [filters]);
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [done, setDone] = useState(false);
@@ -102,11 +140,11 @@ export default function RunsPage() {
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setFilters({ ...draft });
+    navigate(runsPath(draft));
   };
   const clear = () => {
     setDraft(EMPTY);
-    setFilters(EMPTY);
+    navigate('/runs');
   };
 
   return (
