@@ -81,6 +81,7 @@ async function startAtom(dir) {
   await store.createUser(user);
   const { token } = await issueApiToken(store, {
     user,
+    workspaceId: 'default',
     name: 'bench',
     role: null,
     expiresInDays: null,

@@ -1,5 +1,5 @@
 /**
- * The CLI commands around the server: users, tokens, workflows import/export, and start's flags.
+ * The CLI commands around the server: users, tokens, workspaces, workflows import/export, and start's flags.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -92,6 +92,63 @@ describe('atom users, tokens and workflows', () => {
     expect(roundTrip.code).toBe(0);
     const missing = await runCli(['workflows', 'export', 'flow-z', '--data', data], env);
     expect(missing.code).toBe(2);
+  });
+
+  it('creates and lists workspaces, and acts in the one --workspace or ATOM_WORKSPACE names', async () => {
+    const data = join(dir(), 'data');
+    const created = await runCli(
+      ['workspace', 'create', '--slug', 'ops', '--name', 'Operations', '--owner', 'ada@example.test', '--data', data],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('created workspace ops (Operations), owner ada@example.test');
+    const taken = await runCli(
+      ['workspace', 'create', '--slug', 'ops', '--owner', 'ada@example.test', '--data', data],
+      env,
+    );
+    expect(taken.code).toBe(2);
+    expect(taken.stderr).toContain('ATOM_ERR_WORKSPACE_EXISTS');
+    const badSlug = await runCli(
+      ['workspace', 'create', '--slug', 'Ops!', '--owner', 'ada@example.test', '--data', data],
+      env,
+    );
+    expect(badSlug.code).toBe(2);
+    const list = await runCli(['workspace', 'list', '--json', '--data', data], env);
+    expect(JSON.parse(list.stdout).map((w: { slug: string }) => w.slug)).toEqual(['default', 'ops']);
+
+    // A user made in ops only gets a token there, and not in default.
+    const carol = await runCli(
+      ['users', 'create', '--email', 'carol@example.test', '--role', 'operator', '--workspace', 'ops', '--data', data],
+      env,
+      'long enough pw\n',
+    );
+    expect(carol.stdout).toContain('in workspace ops');
+    const inOps = await runCli(['tokens', 'create', '--email', 'carol@example.test', '--name', 'ci', '--data', data], {
+      ...env,
+      ATOM_WORKSPACE: 'ops',
+    });
+    expect(inOps.code).toBe(0);
+    expect(inOps.stderr).toContain('(operator in ops)');
+    const inDefault = await runCli(
+      ['tokens', 'create', '--email', 'carol@example.test', '--name', 'x', '--data', data],
+      env,
+    );
+    expect(inDefault.code).toBe(2);
+    expect(inDefault.stderr).toContain('ATOM_ERR_USER_NOT_FOUND');
+
+    // Workflows are per workspace: imported into ops, exported from ops, not found in default.
+    const flow = join(dir(), 'ops-flow.yaml');
+    writeFileSync(flow, 'atom: 1\nname: ops-only\nsteps:\n  - id: s\n    uses: log\n    with: { message: o }\n');
+    expect((await runCli(['workflows', 'import', flow, '--workspace', 'ops', '--data', data], env)).code).toBe(0);
+    const fromOps = await runCli(['workflows', 'export', 'ops-only', '--workspace', 'ops', '--data', data], env);
+    expect(fromOps.stdout).toContain('name: ops-only');
+    expect((await runCli(['workflows', 'export', 'ops-only', '--data', data], env)).code).toBe(2);
+    const nowhere = await runCli(['workflows', 'export', 'ops-only', '--workspace', 'nowhere', '--data', data], env);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('ATOM_ERR_WORKSPACE_NOT_FOUND');
+    const audit = await runCli(['audit', 'verify', '--workspace', 'ops', '--data', data], env);
+    expect(audit.code).toBe(0);
+    expect(audit.stdout).toMatch(/workspace ops: [1-9]\d* entries, the chain is whole/);
   });
 
   it('refuses a bad port before starting anything', async () => {

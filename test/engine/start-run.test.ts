@@ -115,3 +115,22 @@ describe('startRunOnce', () => {
     expect(await h.engine.store.listRuns({ workflowName: 'hello' })).toHaveLength(1);
   });
 });
+
+describe('workspaces', () => {
+  it("starts a run in the workflow's workspace only, resolving names there, even from the compiled cache", async () => {
+    const { engine } = await setUp();
+    const other = await engine.registerWorkflow({ ...hello, outputs: { text: 'other' } }, 'ws-b');
+    const home = await engine.workflowByName('hello', null);
+    expect(other.workflowId).not.toBe(home.workflowId);
+    const run = await engine.startRun({ workflow: 'hello', workspaceId: 'ws-b', inputs: { who: 'b' } });
+    expect(run).toMatchObject({ workflowId: other.workflowId, workspaceId: 'ws-b' });
+    // The compiled copy of default's workflow is cached by id and version; another workspace still
+    // does not reach it by id, with or without a version.
+    for (const version of [1, undefined]) {
+      await expect(
+        engine.startRun({ workflow: home.workflowId, workspaceId: 'ws-b', ...(version ? { version } : {}) }),
+      ).rejects.toMatchObject({ code: 'ATOM_ERR_WORKFLOW_NOT_FOUND' });
+    }
+    expect((await engine.startRun({ workflow: home.workflowId, version: 1 })).workspaceId).toBe('default');
+  });
+});

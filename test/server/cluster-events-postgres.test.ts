@@ -93,7 +93,9 @@ if (reason === undefined) {
       }
       unsubscribe?.();
       const stored = await api.store.listEvents(runId);
-      expect(heard.filter((e) => e.runId === runId).map(({ workflowId: _w, next: _n, ...e }) => e)).toEqual(stored);
+      expect(
+        heard.filter((e) => e.runId === runId).map(({ workflowId: _w, workspaceId: _s, next: _n, ...e }) => e),
+      ).toEqual(stored);
     });
 
     it('returns a run finished elsewhere to ?wait=, and starts the runs its end triggers', async () => {

@@ -200,6 +200,7 @@ async function setUp(c: HostileContext): Promise<void> {
     await h.store.createApiToken({
       id: randomUUID(),
       userId: owner?.id as string,
+      workspaceId: 'default',
       name: 'dead token',
       role: null,
       tokenHash: hashApiToken(token),

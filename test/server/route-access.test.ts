@@ -1,7 +1,8 @@
 /**
  * Every route the running server has, called with every role and with no credentials: a role the
  * route's permission allows is never refused (not 401, not 403), any other role gets 403
- * ATOM_ERR_FORBIDDEN, and no credentials get 401 ATOM_ERR_AUTH_REQUIRED. Bodies are deliberately
+ * ATOM_ERR_FORBIDDEN, and no credentials get 401 ATOM_ERR_AUTH_REQUIRED; a token sent with another
+ * workspace's name (`Atom-Workspace`) gets 403 ATOM_ERR_WORKSPACE_FORBIDDEN. Bodies are deliberately
  * invalid and ids unknown, so an allowed call stops at validation or 404 and changes nothing.
  *
  * WHO_MAY is the access policy of DESIGN §7 written out on its own, not read from the code: a new
@@ -63,6 +64,16 @@ describe('route access', () => {
       url: '/api/v1/members/:id',
       access: { permission: 'members.manage' },
     });
+    expect(routes).toContainEqual({
+      method: 'POST',
+      url: '/api/v1/workspaces',
+      access: { permission: 'account.self' },
+    });
+    expect(routes).toContainEqual({
+      method: 'PATCH',
+      url: '/api/v1/workspace',
+      access: { permission: 'settings.write' },
+    });
   });
 
   it('lets every allowed role through and refuses every other, on every route', async () => {
@@ -87,11 +98,25 @@ describe('route access', () => {
               response.json?.code === (expected === 401 ? 'ATOM_ERR_AUTH_REQUIRED' : 'ATOM_ERR_FORBIDDEN');
         if (!ok) wrong.push(`${route.method} ${route.url} as ${role ?? 'nobody'}: ${got} ${response.json?.code ?? ''}`);
       }
+      // A token acts in its own workspace only: naming another one is refused before the route runs.
+      const elsewhere = await h.api(pathOf(route.url), {
+        method: route.method,
+        token: h.tokens.owner,
+        headers: { 'atom-workspace': 'elsewhere' },
+        ...(BODY_METHODS.has(route.method) ? { body: { 'not-a-field': true } } : {}),
+      });
+      calls++;
+      if (elsewhere.status !== 403 || elsewhere.json?.code !== 'ATOM_ERR_WORKSPACE_FORBIDDEN') {
+        wrong.push(
+          `${route.method} ${route.url} in another workspace: ${elsewhere.status} ${elsewhere.json?.code ?? ''}`,
+        );
+      }
     }
     expect(wrong).toEqual([]);
     expect(calls).toBeGreaterThan(250);
     // Nothing was written by any of those calls.
-    expect(await h.store.listWorkflows({ limit: 10 })).toEqual([]);
-    expect((await h.store.listUsers()).length).toBe(ROLES.length);
+    expect(await h.store.listWorkflows({ workspaceId: 'default', limit: 10 })).toEqual([]);
+    expect((await h.store.listUsers('default')).length).toBe(ROLES.length);
+    expect((await h.store.listWorkspaces()).map((w) => w.slug)).toEqual(['default']);
   });
 });

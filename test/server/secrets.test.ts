@@ -189,13 +189,13 @@ outputs:
     const oldKey = generateKey();
     const newKey = generateKey();
     const before = new WorkspaceSecrets({ store: h.store, keyring: createKeyring({ active: oldKey }) });
-    await before.setSecret('ROTATED', 'rotate-me-please', Date.now());
+    await before.setSecret('default', 'ROTATED', 'rotate-me-please', Date.now());
     const during = createKeyring({ active: newKey, old: [oldKey] });
     expect(await rotateSecrets(h.store, during)).toEqual({ total: 1, resealed: 1 });
     expect(await rotateSecrets(h.store, during)).toEqual({ total: 1, resealed: 0 });
     const after = new WorkspaceSecrets({ store: h.store, keyring: createKeyring({ active: newKey }) });
-    expect((await after.secrets()).ROTATED).toBe('rotate-me-please');
+    expect((await after.secrets('default')).ROTATED).toBe('rotate-me-please');
     const stale = new WorkspaceSecrets({ store: h.store, keyring: createKeyring({ active: oldKey }) });
-    await expect(stale.secrets()).rejects.toMatchObject({ code: 'ATOM_ERR_SECRET_DECRYPT' });
+    await expect(stale.secrets('default')).rejects.toMatchObject({ code: 'ATOM_ERR_SECRET_DECRYPT' });
   });
 });

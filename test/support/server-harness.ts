@@ -134,6 +134,7 @@ export async function startServer(options: ServerHarnessOptions = {}): Promise<S
     await store.createUser(user);
     const { token } = await issueApiToken(store, {
       user,
+      workspaceId: 'default',
       name: `${role} token`,
       role: null,
       expiresInDays: null,

@@ -12,8 +12,9 @@ import { printError } from './commands/print-error.js';
 import { resumeCommand } from './commands/resume-command.js';
 import { type RunCommandOptions, runCommand } from './commands/run-command.js';
 import type { StartOptions } from './commands/start-command.js';
+import type { TokenOptions } from './commands/user-commands.js';
 import { validateCommand } from './commands/validate-command.js';
-import { exportCommand, importCommand } from './commands/workflow-commands.js';
+import { type ExportOptions, exportCommand, importCommand } from './commands/workflow-commands.js';
 import { ATOM_VERSION } from './runtime/open-runtime.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -96,7 +97,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('raise an event for `wait` steps of the data folder')
     .option('--data <dir>', 'data folder', './data')
     .option('--payload <json>', 'event payload as JSON')
-    .action(async (name: string, options: { data: string; payload?: string }) => {
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
+    .action(async (name: string, options: { data: string; payload?: string; workspace?: string }) => {
       code = await eventCommand(name, options);
     });
 
@@ -126,8 +128,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('create a user; the password is read from stdin')
     .requiredOption('--email <email>', 'email address (the login)')
     .requiredOption('--role <role>', 'owner, admin, editor, operator or viewer')
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
-    .action(async (options: { data: string; email: string; role: string }) => {
+    .action(async (options: { data: string; email: string; role: string; workspace?: string }) => {
       const { createUserCommand } = await import('./commands/user-commands.js');
       code = await createUserCommand(options);
     });
@@ -140,10 +143,33 @@ export async function main(argv: readonly string[]): Promise<number> {
     .requiredOption('--name <name>', 'what the token is for')
     .option('--expires-days <days>', 'expire after this many days (never by default)')
     .option('--role <role>', "narrow the token to a role below the user's (the user's role by default)")
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
-    .action(async (options: { data: string; email: string; name: string; expiresDays?: string; role?: string }) => {
+    .action(async (options: TokenOptions) => {
       const { createTokenCommand } = await import('./commands/user-commands.js');
       code = await createTokenCommand(options);
+    });
+
+  const workspace = program.command('workspace').description('the workspaces of the installation');
+  workspace
+    .command('create')
+    .description('create a workspace with an existing user as its owner')
+    .requiredOption('--slug <slug>', 'its unique name in headers, URLs and --workspace (a-z, 0-9, -)')
+    .option('--name <name>', 'its display name (default: the slug)')
+    .requiredOption('--owner <email>', 'the user who owns it')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; slug: string; name?: string; owner: string }) => {
+      const { createWorkspaceCommand } = await import('./commands/workspace-commands.js');
+      code = await createWorkspaceCommand(options);
+    });
+  workspace
+    .command('list')
+    .description('every workspace: slug, name and how many members')
+    .option('--json', 'print them as JSON')
+    .option('--data <dir>', 'data folder', './data')
+    .action(async (options: { data: string; json?: boolean }) => {
+      const { listWorkspacesCommand } = await import('./commands/workspace-commands.js');
+      code = await listWorkspacesCommand(options);
     });
 
   const keys = program.command('keys').description('the key that encrypts secrets at rest');
@@ -178,7 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   audit
     .command('verify')
     .description('check the chain: reports edited, deleted or inserted rows (exit 1 when any)')
-    .option('--workspace <id>', 'workspace (default: the default one)')
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
     .action(async (options: { data: string; workspace?: string }) => {
       const { auditVerifyCommand } = await import('./commands/audit-command.js');
@@ -190,7 +216,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description("delete finished runs older than the workspace's retention (steps, events, blobs)")
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('--json', 'print the report as JSON')
-    .option('--workspace <id>', 'workspace (default: the default one)')
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
     .action(async (options: { data: string; dryRun?: boolean; json?: boolean; workspace?: string }) => {
       const { pruneCommand } = await import('./commands/prune-command.js');
@@ -201,7 +227,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('show or set how long finished runs are kept')
     .option('--days <n>', 'keep finished runs this many days')
     .option('--forever', 'keep finished runs for ever (no pruning)')
-    .option('--workspace <id>', 'workspace (default: the default one)')
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
     .action(async (options: { data: string; days?: string; forever?: boolean; workspace?: string }) => {
       const { retentionCommand } = await import('./commands/prune-command.js');
@@ -213,8 +239,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .command('import')
     .argument('<path>', 'a workflow file, or a folder of .yaml/.yml/.json files')
     .description('store each file as the newest version of its workflow')
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
-    .action(async (path: string, options: { data: string }) => {
+    .action(async (path: string, options: { data: string; workspace?: string }) => {
       code = await importCommand(path, options);
     });
   workflows
@@ -223,8 +250,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('print a workflow as YAML (or write it with --out; --all --out DIR writes every workflow)')
     .option('--all', 'export every workflow', false)
     .option('--out <path>', 'file (or folder with --all) to write')
+    .option('--workspace <slug>', 'workspace to act in (default: $ATOM_WORKSPACE, else default)')
     .option('--data <dir>', 'data folder', './data')
-    .action(async (name: string | undefined, options: { data: string; all: boolean; out?: string }) => {
+    .action(async (name: string | undefined, options: ExportOptions) => {
       code = await exportCommand(name, options);
     });
 

@@ -10,7 +10,7 @@
  * await server.close();
  */
 
-import { type Engine, RUN_END_EVENTS, RunEvents } from '@atom/engine';
+import { DEFAULT_WORKSPACE_ID, type Engine, RUN_END_EVENTS, RunEvents } from '@atom/engine';
 import type { ServerStores } from '@atom/store';
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
@@ -40,7 +40,7 @@ import { memberRoutes } from './members/member-routes.js';
 import { createServerMetrics } from './metrics/server-metrics.js';
 import { nodeRoutes } from './nodes/node-routes.js';
 import { retentionRoutes } from './retention/retention-routes.js';
-import { pruneRuns, RunPruner } from './retention/run-pruner.js';
+import { pruneEveryWorkspace, RunPruner } from './retention/run-pruner.js';
 import { runRoutes } from './runs/run-routes.js';
 import { scheduleRoutes } from './schedules/schedule-routes.js';
 import { Scheduler } from './schedules/scheduler.js';
@@ -54,6 +54,7 @@ import { type StudioOptions, studioRoutes } from './studio/studio-routes.js';
 import { TriggerIndex } from './triggers/trigger-index.js';
 import { schemaRoutes } from './workflows/schema-routes.js';
 import { workflowRoutes } from './workflows/workflow-routes.js';
+import { workspaceRoutes } from './workspaces/workspace-routes.js';
 
 /** A worker whose heartbeat is older than this counts as dead, unless ServerOptions say otherwise. */
 const DEFAULT_WORKER_DEAD_AFTER_MS = 30_000;
@@ -62,7 +63,7 @@ export interface ServerOptions {
   engine: Engine;
   /** Usually the same object as the engine's store (both adapters implement both). */
   control: ServerStores;
-  /** Also the engine's SecretsPort, so a secret set through the API applies to the next step. */
+  /** Also the engine's SecretsPort (every workspace's), so a secret set through the API applies to the next step. */
   secrets: WorkspaceSecrets;
   logger: Logger;
   version: string;
@@ -140,9 +141,10 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   const ctx: ServerContext = {
     bus,
     audit,
-    async record(request, event) {
+    async record(request, event, workspaceId) {
       try {
-        await audit.append(options.secrets.workspaceId, actorOf(request), sourceOf(request), event);
+        const where = workspaceId ?? request.principal?.workspaceId ?? DEFAULT_WORKSPACE_ID;
+        await audit.append(where, actorOf(request), sourceOf(request), event);
       } catch (error) {
         logger.error({ err: error, action: event.action }, 'could not append to the audit log');
       }
@@ -174,19 +176,19 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   const limits = new WorkspaceLimits({
     settings: control,
     limiter: options.limiter ?? createRateLimiter(createMemoryRateLimitStore()),
-    workspaceId: options.secrets.workspaceId,
     defaultTier: options.defaultTier ?? 'enterprise',
     onWarning: (warning) => {
       const what = warning.limit === 'requests' ? 'request allowance' : 'concurrent-runs limit';
       logger.warn(warning, `the workspace reached 80 % of its ${what}`);
-      void events.raise('workspace.limit.warning', warning).catch(() => {});
+      void events.raise(warning.workspaceId, 'workspace.limit.warning', warning).catch(() => {});
     },
   });
-  // Runs over the tier's concurrent-runs limit wait `queued` (held) and start as slots free up:
-  // when a run ends here or elsewhere (the bus), when the limit changes, and every few seconds.
+  // Runs over their workspace tier's concurrent-runs limit wait `queued` (held) and start as slots
+  // free up: when a run ends here or elsewhere (the bus), when a limit changes, and every few seconds.
   engine.setRunAdmission({
-    limit: async () => (await limits.current()).limits.concurrentRuns,
-    observe: (counts, limit) => void limits.observeRuns(counts.active, limit, ctx.now()).catch(() => {}),
+    limit: async (workspaceId) => (await limits.current(workspaceId)).limits.concurrentRuns,
+    observe: (counts, limit, workspaceId) =>
+      void limits.observeRuns(workspaceId, counts.active, limit, ctx.now()).catch(() => {}),
   });
   const admission = new HeldRunAdmitter(engine, logger);
   const unsubscribeAdmission = bus.subscribe((batch) => {
@@ -196,7 +198,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   // Authenticated API requests count against the workspace's allowance (after the auth hook).
   app.addHook('onRequest', async (request, reply) => {
     if (!request.principal) return;
-    const { decision, limit } = await limits.takeRequest(ctx.now());
+    const { decision, limit } = await limits.takeRequest(request.principal.workspaceId, ctx.now());
     reply.headers(rateLimitHeaders(decision, limit));
     if (!decision.allowed) {
       reply.header('retry-after', String(retryAfterSeconds(decision)));
@@ -229,6 +231,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   await app.register(async (scope) => secretRoutes(scope, ctx));
   await app.register(async (scope) => tokenRoutes(scope, ctx));
   await app.register(async (scope) => memberRoutes(scope, ctx));
+  await app.register(async (scope) => workspaceRoutes(scope, ctx));
   await app.register(async (scope) => auditRoutes(scope, ctx));
   await app.register(async (scope) => retentionRoutes(scope, ctx));
   await app.register(async (scope) => limitRoutes(scope, ctx, limits, () => admission.poke()));
@@ -261,7 +264,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   if (options.scheduler !== false) scheduler.start(options.scheduleTickMs ?? 1_000);
   admission.start(options.admissionTickMs ?? 2_000);
   const pruner = new RunPruner(
-    () => pruneRuns(control, engine.blobs, { workspaceId: options.secrets.workspaceId, now: ctx.now() }),
+    () => pruneEveryWorkspace(control, engine.blobs, ctx.now()),
     (outcome) =>
       outcome instanceof Error
         ? logger.warn({ err: outcome }, 'could not prune old runs; trying again at the next pass')

@@ -13,6 +13,7 @@ export {
   verifyChain,
 } from './audit/index.js';
 export { generateApiToken, hashApiToken, issueApiToken, type TokenRequest } from './auth/api-tokens.js';
+export { WORKSPACE_HEADER } from './auth/auth-hook.js';
 export { type OidcOptions, parseRoleMap } from './auth/oidc/index.js';
 export { hashPassword, verifyPassword } from './auth/passwords.js';
 export {
@@ -47,3 +48,4 @@ export {
 } from './secrets/index.js';
 export { type DashboardQuery, type DashboardStats, dashboardStats } from './stats/dashboard-stats.js';
 export { STUDIO_CSP, type StudioOptions } from './studio/studio-routes.js';
+export { WORKSPACE_SLUG_PATTERN } from './workspaces/workspace-routes.js';

@@ -18,7 +18,7 @@ export interface ServerContext {
   bus: EventBus;
   control: ServerStores;
   triggers: TriggerIndex;
-  /** The workspace's secrets and variables (the same object the engine resolves them from). */
+  /** Every workspace's secrets and variables (the same object the engine resolves them from). */
   secrets: WorkspaceSecrets;
   metrics: ServerMetrics;
   logger: Logger;
@@ -28,8 +28,11 @@ export interface ServerContext {
   /** The longest `?wait=` a run start may ask for. */
   maxWaitSeconds: number;
   audit: AuditLog;
-  /** Appends an audit entry for the request's caller (after the change succeeded; never throws). */
-  record(request: FastifyRequest, event: AuditEvent): Promise<void>;
+  /**
+   * Appends an audit entry for the request's caller (after the change succeeded; never throws), to
+   * the log of `workspaceId`: by default the request's workspace, `default` for a request without one.
+   */
+  record(request: FastifyRequest, event: AuditEvent, workspaceId?: string): Promise<void>;
   /** True once shutdown began: hooks and run starts answer 503. */
   closing(): boolean;
 }

@@ -64,8 +64,10 @@ function Pages() {
       <p>No page at {path}.</p>
     </main>
   );
+  // A page loads again in another workspace: nothing it read of the old one stays on screen.
+  const workspace = state.status === 'signed-in' ? state.workspace : '';
   const content = (
-    <ErrorBoundary key={path}>
+    <ErrorBoundary key={`${workspace}:${path}`}>
       <Suspense fallback={<div className="loading" aria-busy="true" />}>{page}</Suspense>
     </ErrorBoundary>
   );

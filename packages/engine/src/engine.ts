@@ -21,13 +21,14 @@ import type { ClockPort } from './ports/clock-port.js';
 import type { NodeRegistry } from './ports/node-registry.js';
 import type { SecretsPort } from './ports/secrets-port.js';
 import type { StepCachePort } from './ports/step-cache-port.js';
-import type {
-  AdmissionCounts,
-  ClaimedStep,
-  NewRunEvent,
-  RunRecord,
-  StepRecord,
-  StorePort,
+import {
+  type AdmissionCounts,
+  type ClaimedStep,
+  DEFAULT_WORKSPACE_ID,
+  type NewRunEvent,
+  type RunRecord,
+  type StepRecord,
+  type StorePort,
 } from './ports/store-port.js';
 import { type ApprovalDecision, type ApprovalResume, decideApproval } from './run/approval.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
@@ -86,6 +87,8 @@ export class Engine implements EngineCore {
   readonly #log: StepLog;
   readonly #listeners = new Set<(events: readonly NewRunEvent[]) => void>();
   readonly #workflows = new Map<string, CompiledWorkflow>();
+  /** The workspace of each workflow id seen (ids never move between workspaces). */
+  readonly #homes = new Map<string, string>();
   readonly #filters = new Map<string, CompiledTemplate>();
   readonly #commits: CommitQueue;
   readonly #memo = new OutputMemo();
@@ -109,7 +112,10 @@ export class Engine implements EngineCore {
       blobs: config.blobs,
       options: this.options,
       random: config.random ?? Math.random,
-      secrets: async () => ({ vars: await secrets.vars(), secrets: await secrets.secrets() }),
+      secrets: async (workspaceId) => ({
+        vars: await secrets.vars(workspaceId),
+        secrets: await secrets.secrets(workspaceId),
+      }),
     };
     this.catalog = createNodeCatalog(config.nodes.list());
     this.#commits = new CommitQueue(
@@ -125,7 +131,7 @@ export class Engine implements EngineCore {
       services: this.#services,
       now: () => this.clock.now(),
       workflow: (id, version) => this.workflow(id, version),
-      workflowByName: (name, version) => this.workflowByName(name, version),
+      workflowByName: (name, version, workspaceId) => this.workflowByName(name, version, workspaceId),
       commit: (runId, wf, fn) => this.commit(runId, wf, fn),
       create: (runId, fn) => this.#commits.create(runId, fn),
       publish: (events) => this.#publish(events),
@@ -139,7 +145,7 @@ export class Engine implements EngineCore {
       nodes: this.nodes,
       now: () => this.clock.now(),
       workflow: (id, version) => this.workflow(id, version),
-      workflowByName: (name, version) => this.workflowByName(name, version),
+      workflowByName: (name, version, workspaceId) => this.workflowByName(name, version, workspaceId),
       commit: (runId, wf, fn, dispatch, local) => this.commit(runId, wf, fn, dispatch, local),
       abandon: (_run, claimed, error) => this.#abandon(claimed, error),
       log: this.#log,
@@ -164,16 +170,21 @@ export class Engine implements EngineCore {
     });
   }
 
-  /** Stores a document as a new immutable version (or finds the identical newest one). */
-  async registerWorkflow(input: unknown): Promise<RegisteredWorkflow> {
+  /**
+   * Stores a document as a new immutable version (or finds the identical newest one) of the
+   * workflow of its name in `workspaceId` (default DEFAULT_WORKSPACE_ID).
+   */
+  async registerWorkflow(input: unknown, workspaceId: string = DEFAULT_WORKSPACE_ID): Promise<RegisteredWorkflow> {
     const workflow = this.compile(input);
     const record = await this.store.putWorkflowVersion(
       workflow.name,
       workflow.document,
       workflow.hash,
       this.clock.now(),
+      workspaceId,
     );
     this.#workflows.set(`${record.workflowId}@${record.version}`, workflow);
+    this.#homes.set(record.workflowId, workspaceId);
     return { workflowId: record.workflowId, version: record.version, created: record.created, workflow };
   }
 
@@ -187,16 +198,19 @@ export class Engine implements EngineCore {
     }
     const compiled = this.compile(record.document);
     this.#workflows.set(cacheKey, compiled);
+    this.#homes.set(record.workflowId, record.workspaceId);
     return compiled;
   }
 
-  async workflowByName(name: string, version: number | null) {
+  /** A workflow of `workspaceId` by name or id (another workspace's id is not found). */
+  async workflowByName(name: string, version: number | null, workspaceId: string = DEFAULT_WORKSPACE_ID) {
     // A version asked for by workflow id is immutable, and an id wins over a name equal to it: a
-    // compiled copy under that key is the answer without asking the store.
+    // compiled copy under that key, of this workspace, is the answer without asking the store.
     const known = version === null ? undefined : this.#workflows.get(`${name}@${version}`);
-    if (known && version !== null) return { workflowId: name, version, wf: known };
+    if (known && version !== null && this.#homes.get(name) === workspaceId)
+      return { workflowId: name, version, wf: known };
     // Otherwise only which version: its compiled form is usually cached (the document is read on a miss).
-    const record = await this.store.findWorkflowVersion(name, version ?? undefined);
+    const record = await this.store.findWorkflowVersion(name, version ?? undefined, workspaceId);
     if (!record) {
       throw new AtomError(
         'ATOM_ERR_WORKFLOW_NOT_FOUND',
@@ -221,13 +235,15 @@ export class Engine implements EngineCore {
 
   /** Starts held runs, oldest first, into the slots the limit leaves free; how many, and how many still wait. */
   async admitHeldRuns(): Promise<HeldRunsAdmitted> {
-    const limit = this.#admission ? await this.#admission.limit() : Number.POSITIVE_INFINITY;
-    return admitHeldRuns(this.#control, limit);
+    const admission = this.#admission;
+    return admitHeldRuns(this.#control, async (workspaceId) =>
+      admission ? admission.limit(workspaceId) : Number.POSITIVE_INFINITY,
+    );
   }
 
-  /** Runs under way (admitted) and held for a free slot. */
-  admissionCounts(): Promise<AdmissionCounts> {
-    return this.store.atomically((tx) => tx.admissionCounts());
+  /** Runs under way (admitted) and held for a free slot: of one workspace, or of all. */
+  admissionCounts(workspaceId?: string): Promise<AdmissionCounts> {
+    return this.store.atomically((tx) => tx.admissionCounts(workspaceId));
   }
 
   /** Starts a run of a stored workflow; its first steps are ready at once (or it is held, see setRunAdmission). */
@@ -286,17 +302,19 @@ export class Engine implements EngineCore {
   }
 
   /**
-   * Raises an event; wakes every `wait` step waiting for it whose filter matches. Returns how many.
+   * Raises an event in a workspace (default DEFAULT_WORKSPACE_ID); wakes every `wait` step of its
+   * runs waiting for it whose filter matches. Returns how many.
    * A filter that fails fails its own step only; a wait whose timeout has passed is not woken (its
    * timeout wins, even if no worker has claimed it yet).
    */
-  async raiseEvent(name: string, payload: unknown): Promise<number> {
+  async raiseEvent(name: string, payload: unknown, workspaceId: string = DEFAULT_WORKSPACE_ID): Promise<number> {
     let woken = 0;
     for (const waiter of await this.store.findEventWaiters(name)) {
       if (waiter.wait?.kind !== 'event') continue;
       if (waiter.wait.timeoutAt !== null && waiter.wait.timeoutAt <= this.clock.now()) continue;
       const run = await this.store.getRun(waiter.runId);
-      if (!run) continue;
+      // An event is raised in one workspace; another workspace's waits never hear it.
+      if (!run || run.workspaceId !== workspaceId) continue;
       const wf = await this.workflow(run.workflowId, run.version);
       let matches = true;
       try {

@@ -56,6 +56,7 @@ export type {
 } from './ports/index.js';
 export {
   compareFeedCursors,
+  DEFAULT_WORKSPACE_ID,
   parseFeedCursor,
   TERMINAL_RUN_STATUSES,
   TERMINAL_STEP_STATUSES,

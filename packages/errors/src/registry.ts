@@ -346,6 +346,25 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: "The caller's role does not grant the permission the route declares.",
   },
+  ATOM_ERR_WORKSPACE_FORBIDDEN: {
+    status: 403,
+    title: 'Not a member of the workspace',
+    retryable: false,
+    description:
+      'The workspace named by the `Atom-Workspace` header (or `--workspace`) does not exist or the caller is no member of it, or an API token was sent with another workspace than its own.',
+  },
+  ATOM_ERR_WORKSPACE_EXISTS: {
+    status: 409,
+    title: 'Workspace exists',
+    retryable: false,
+    description: 'A workspace with this slug already exists; slugs are unique in an installation.',
+  },
+  ATOM_ERR_WORKSPACE_NOT_FOUND: {
+    status: 404,
+    title: 'Workspace not found',
+    retryable: false,
+    description: 'No workspace has this id or slug (the CLI names workspaces by slug).',
+  },
   ATOM_ERR_USER_EXISTS: {
     status: 409,
     title: 'User exists',

@@ -40,6 +40,7 @@ export type {
 export type { SealedSecret, SecretStore, SecretSummary, VariableRecord } from './control/secret-store.js';
 export type { SessionRecord, SessionStore } from './control/session-store.js';
 export type { SettingsStore, WorkspaceSettings } from './control/settings-store.js';
+export type { MembershipRecord, WorkspaceRecord, WorkspaceStore } from './control/workspace-store.js';
 export type { SchemaStatus } from './shared/schema-status.js';
 export { SQLITE_PRAGMAS } from './sqlite/open-database.js';
 export { sqliteSchemaStatus } from './sqlite/schema-status.js';

@@ -3,9 +3,9 @@
  * was edited, deleted, inserted or moved. Exit 0 when the chain is whole, 1 when it is not.
  */
 import { AuditLog } from '@atom/server';
-import { DEFAULT_WORKSPACE } from '@atom/server/secrets';
 import { readConfig } from '../runtime/env-config.js';
 import { openStore } from '../runtime/open-store.js';
+import { targetWorkspace } from '../runtime/target-workspace.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { printError } from './print-error.js';
 
@@ -13,8 +13,8 @@ export async function auditVerifyCommand(options: { data: string; workspace?: st
   try {
     const { store, where } = await openStore(readConfig(), options.data);
     try {
-      const workspace = options.workspace ?? DEFAULT_WORKSPACE;
-      const report = await new AuditLog(store, Date.now).verify(workspace);
+      const { id, slug: workspace } = await targetWorkspace(store, options.workspace);
+      const report = await new AuditLog(store, Date.now).verify(id);
       for (const problem of report.problems) {
         process.stdout.write(`seq ${problem.seq ?? '?'}: ${problem.kind}: ${problem.message}\n`);
       }

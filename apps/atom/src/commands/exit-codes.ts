@@ -12,7 +12,9 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
-/** The exit code of a command that stopped on `error`: bad configuration is bad input. */
+const BAD_INPUT = new Set(['ATOM_ERR_CONFIG_INVALID', 'ATOM_ERR_WORKSPACE_NOT_FOUND']);
+
+/** The exit code of a command that stopped on `error`: bad configuration, or an unknown workspace, is bad input. */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof AtomError && error.code === 'ATOM_ERR_CONFIG_INVALID' ? ExitCode.badInput : ExitCode.failed;
+  return error instanceof AtomError && BAD_INPUT.has(error.code) ? ExitCode.badInput : ExitCode.failed;
 }

@@ -6,10 +6,10 @@
 import { join, resolve } from 'node:path';
 import { AtomError } from '@atom/errors';
 import { AuditLog, NO_SOURCE, pruneRuns, SYSTEM_ACTOR } from '@atom/server';
-import { DEFAULT_WORKSPACE } from '@atom/server/secrets';
 import { createFileBlobStore } from '@atom/store';
 import { readConfig } from '../runtime/env-config.js';
 import { openStore } from '../runtime/open-store.js';
+import { targetWorkspace } from '../runtime/target-workspace.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { printError } from './print-error.js';
 
@@ -24,7 +24,7 @@ export async function pruneCommand(options: {
     try {
       const blobs = createFileBlobStore(join(resolve(options.data), 'blobs'));
       const report = await pruneRuns(store, blobs, {
-        workspaceId: options.workspace ?? DEFAULT_WORKSPACE,
+        workspaceId: (await targetWorkspace(store, options.workspace)).id,
         now: Date.now(),
         dryRun: options.dryRun === true,
       });
@@ -68,9 +68,9 @@ export async function retentionCommand(options: {
         `--days ${options.days}: expected a whole number of days from 1 to 36500`,
       );
     }
-    const workspaceId = options.workspace ?? DEFAULT_WORKSPACE;
     const { store, where } = await openStore(readConfig(), options.data);
     try {
+      const { id: workspaceId, slug } = await targetWorkspace(store, options.workspace);
       if (days !== undefined || options.forever) {
         const runDays = days ?? null;
         await store.putRetention({ workspaceId, runDays, updatedAt: Date.now() });
@@ -82,7 +82,7 @@ export async function retentionCommand(options: {
       }
       const runDays = (await store.getRetention(workspaceId))?.runDays ?? null;
       const kept = runDays === null ? 'for ever' : `${runDays} days after they end`;
-      process.stdout.write(`${where}, workspace ${workspaceId}: finished runs are kept ${kept}\n`);
+      process.stdout.write(`${where}, workspace ${slug}: finished runs are kept ${kept}\n`);
       return ExitCode.ok;
     } finally {
       await store.close();

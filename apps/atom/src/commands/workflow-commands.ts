@@ -4,12 +4,14 @@
  * its workflow (an unchanged file adds no version) and reports every invalid one with
  * FILE:line:column; nothing of an invalid file is stored. Export writes the newest version's
  * document as YAML (comments of the imported file are not kept: the store holds the document).
+ * Both act in one workspace: `--workspace`, ATOM_WORKSPACE, else `default`.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AtomError, formatDetail } from '@atom/errors';
 import { stringify } from 'yaml';
 import { openRuntime } from '../runtime/open-runtime.js';
+import { targetWorkspace } from '../runtime/target-workspace.js';
 import { ExitCode, exitCodeOf } from './exit-codes.js';
 import { printError } from './print-error.js';
 import { readDocument } from './read-document.js';
@@ -30,12 +32,20 @@ function filesOf(target: string): string[] {
     .map((name) => join(target, name));
 }
 
-export async function importCommand(target: string, options: { data: string }): Promise<number> {
+export interface ExportOptions {
+  data: string;
+  all: boolean;
+  out?: string;
+  workspace?: string;
+}
+
+export async function importCommand(target: string, options: { data: string; workspace?: string }): Promise<number> {
   try {
     const files = filesOf(target);
     const runtime = await openRuntime({ dataDir: options.data });
     let failed = 0;
     try {
+      const workspace = await targetWorkspace(runtime.store, options.workspace);
       for (const file of files) {
         const result = runtime.engine.validate(readDocument(file));
         if (!result.valid) {
@@ -44,7 +54,7 @@ export async function importCommand(target: string, options: { data: string }): 
           for (const detail of result.errors) process.stderr.write(`  ${formatDetail(detail, file)}\n`);
           continue;
         }
-        const stored = await runtime.engine.registerWorkflow(result.workflow?.document);
+        const stored = await runtime.engine.registerWorkflow(result.workflow?.document, workspace.id);
         const what = stored.created ? `version ${stored.version}` : `unchanged (version ${stored.version})`;
         process.stdout.write(`${file}: ${stored.workflow.name} ${what}\n`);
       }
@@ -59,10 +69,7 @@ export async function importCommand(target: string, options: { data: string }): 
   }
 }
 
-export async function exportCommand(
-  name: string | undefined,
-  options: { data: string; all: boolean; out?: string },
-): Promise<number> {
+export async function exportCommand(name: string | undefined, options: ExportOptions): Promise<number> {
   try {
     if ((name === undefined) === !options.all) {
       throw new AtomError('ATOM_ERR_CLI_USAGE', 'name one workflow, or pass --all (with --out DIR)');
@@ -70,12 +77,17 @@ export async function exportCommand(
     if (options.all && options.out === undefined) throw new AtomError('ATOM_ERR_CLI_USAGE', '--all needs --out DIR');
     const runtime = await openRuntime({ dataDir: options.data });
     try {
+      const { id: workspaceId } = await targetWorkspace(runtime.store, options.workspace);
       const names: string[] = [];
       if (name !== undefined) names.push(name);
       else {
         let afterName: string | undefined;
         for (;;) {
-          const page = await runtime.store.listWorkflows({ limit: 200, ...(afterName ? { afterName } : {}) });
+          const page = await runtime.store.listWorkflows({
+            workspaceId,
+            limit: 200,
+            ...(afterName ? { afterName } : {}),
+          });
           names.push(...page.map((w) => w.name));
           if (page.length < 200) break;
           afterName = page.at(-1)?.name;
@@ -83,7 +95,7 @@ export async function exportCommand(
         mkdirSync(options.out as string, { recursive: true });
       }
       for (const workflowName of names) {
-        const record = await runtime.store.getWorkflowVersion(workflowName);
+        const record = await runtime.store.getWorkflowVersion(workflowName, undefined, workspaceId);
         if (!record) throw new AtomError('ATOM_ERR_WORKFLOW_NOT_FOUND', `no workflow is named "${workflowName}"`);
         const text = `# ${record.name}, version ${record.version}, exported by atom\n${stringify(record.document)}`;
         if (options.out === undefined) process.stdout.write(text);

@@ -101,7 +101,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
         title: 'Atom API',
         version: options.version,
         description:
-          'Durable workflow automation. Every /api/v1 route needs `Authorization: Bearer <api token>` (create one with `atom tokens create`). Errors are RFC 9457 problem+json with an `ATOM_ERR_*` code.',
+          "Durable workflow automation. Every /api/v1 route needs `Authorization: Bearer <api token>` (create one with `atom tokens create`). Every route acts in one workspace: an API token's own, or for a Studio session the one the `Atom-Workspace: <slug>` header names (default: your first); a workspace you are no member of is 403 `ATOM_ERR_WORKSPACE_FORBIDDEN`, and another workspace's workflows and runs are 404. Errors are RFC 9457 problem+json with an `ATOM_ERR_*` code.",
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (atom_…)' } },

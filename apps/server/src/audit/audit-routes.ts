@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { toCsv } from './audit-csv.js';
 import type { AuditEntry } from './audit-entry.js';
@@ -15,8 +16,13 @@ import { toJsonl } from './audit-jsonl.js';
 /** A page reads at most this many rows looking for matches, so a narrow filter cannot scan forever. */
 const SCAN_LIMIT = 10_000;
 
-async function* matching(ctx: ServerContext, filter: AuditFilter, after: number): AsyncGenerator<AuditEntry> {
-  for await (const entry of ctx.audit.entries(ctx.secrets.workspaceId, after)) {
+async function* matching(
+  ctx: ServerContext,
+  workspaceId: string,
+  filter: AuditFilter,
+  after: number,
+): AsyncGenerator<AuditEntry> {
+  for await (const entry of ctx.audit.entries(workspaceId, after)) {
     if (matchesFilter(entry, filter)) yield entry;
   }
 }
@@ -60,8 +66,10 @@ export async function auditRoutes(app: FastifyInstance, ctx: ServerContext): Pro
     async (request, reply) => {
       const query = request.query as Record<string, unknown> & { after: number; limit: number; format: string };
       const filter = parseAuditFilter(query);
+      const workspaceId = workspaceOf(request);
       if (query.format !== 'json') {
-        const lines = query.format === 'csv' ? toCsv(matching(ctx, filter, 0)) : toJsonl(matching(ctx, filter, 0));
+        const entries = matching(ctx, workspaceId, filter, 0);
+        const lines = query.format === 'csv' ? toCsv(entries) : toJsonl(entries);
         const ext = query.format === 'csv' ? 'csv' : 'jsonl';
         return reply
           .type(query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson')
@@ -71,7 +79,7 @@ export async function auditRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       const items: AuditEntry[] = [];
       let scanned = 0;
       let last = query.after;
-      for await (const entry of ctx.audit.entries(ctx.secrets.workspaceId, query.after)) {
+      for await (const entry of ctx.audit.entries(workspaceId, query.after)) {
         scanned++;
         last = entry.seq;
         if (matchesFilter(entry, filter)) items.push(entry);

@@ -22,6 +22,8 @@ export function hashApiToken(token: string): string {
 export interface TokenRequest {
   /** Whose token it is, with the role the token may reach at most. */
   user: Pick<UserRecord, 'id' | 'email' | 'role'>;
+  /** The workspace it acts in (`user.role` is the user's role there). */
+  workspaceId: string;
   name: string;
   /** Narrow the token to this role; it may not exceed the user's. Null: the user's own role. */
   role: UserRole | null;
@@ -52,6 +54,7 @@ export async function issueApiToken(
   const record: ApiTokenRecord = {
     id: randomUUID(),
     userId: user.id,
+    workspaceId: request.workspaceId,
     name: request.name,
     tokenHash: hashApiToken(token),
     role,

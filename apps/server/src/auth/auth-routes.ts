@@ -4,11 +4,13 @@
  * token the page must echo), `session` tells who is logged in, `logout` ends the session. Failed
  * logins back off per account and per address; unknown emails and wrong passwords get the same
  * answer, after the same work. `invitation` shows what an invitation link offers, and
- * `invitation/accept` turns it into a member with a password, logged in.
+ * `invitation/accept` turns it into a member of its workspace with a password, logged in; someone
+ * who has an account already proves it with their password and joins with it (ADR 0015).
  */
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_WORKSPACE_ID } from '@atom/engine';
 import { AtomError } from '@atom/errors';
-import type { UserRecord } from '@atom/store';
+import type { InvitationRecord, UserRecord } from '@atom/store';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
 import { hashInvitationToken, invitationStatus } from '../members/invitations.js';
@@ -40,7 +42,16 @@ const USER_SCHEMA = {
 } as const;
 const SESSION_ANSWER = {
   type: 'object',
-  properties: { user: USER_SCHEMA, csrfToken: { type: 'string' }, via: { type: 'string' } },
+  properties: {
+    user: USER_SCHEMA,
+    csrfToken: { type: 'string' },
+    via: { type: 'string' },
+    workspace: {
+      type: 'object',
+      description: 'The workspace this request acted in (`user.role` is the role there)',
+      properties: { id: { type: 'string' }, slug: { type: 'string' } },
+    },
+  },
 } as const;
 
 function checkPassword(password: string): void {
@@ -111,11 +122,11 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
         request.log.warn({ userId: user.id }, 'setup raced with another; both users exist');
       }
       request.log.info({ userId: user.id }, 'first owner created');
-      await ctx.record(request, {
-        action: 'setup.owner',
-        target: { type: 'user', id: user.id, name: user.email },
-        data: { role: 'owner' },
-      });
+      await ctx.record(
+        request,
+        { action: 'setup.owner', target: { type: 'user', id: user.id, name: user.email }, data: { role: 'owner' } },
+        DEFAULT_WORKSPACE_ID,
+      );
       return reply.code(201).send(await openSession(request, reply, user));
     },
   );
@@ -157,7 +168,13 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
       }
       throttle.succeeded(keys[0] as string);
       request.log.info({ userId: user.id, ip: request.ip }, 'login');
-      await ctx.record(request, { action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.email } });
+      // Recorded in the workspace the session opens in by default.
+      const [home] = await ctx.control.listMemberships(user.id);
+      await ctx.record(
+        request,
+        { action: 'login.succeeded', target: { type: 'user', id: user.id, name: user.email } },
+        home?.id ?? DEFAULT_WORKSPACE_ID,
+      );
       return openSession(request, reply, user);
     },
   );
@@ -205,13 +222,40 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
     },
   );
 
+  /**
+   * The invited person becomes a member: a new user with this password, or, when the email has an
+   * account already, that user (the password must be theirs) joins the invitation's workspace.
+   */
+  async function joinFromInvitation(invitation: InvitationRecord, password: string): Promise<UserRecord> {
+    const existing = await ctx.control.getUserByEmail(invitation.email);
+    if (existing) {
+      if (!existing.passwordHash || !(await verifyPassword(password, existing.passwordHash))) {
+        throw new AtomError('ATOM_ERR_AUTH_INVALID', 'this email has an account: give its password to join');
+      }
+      if (!(await ctx.control.addMember(invitation.workspaceId, existing.id, invitation.role, ctx.now()))) {
+        throw new AtomError('ATOM_ERR_USER_EXISTS', `${invitation.email} is a member already`);
+      }
+      return existing;
+    }
+    const user: UserRecord = {
+      id: randomUUID(),
+      email: invitation.email,
+      role: invitation.role,
+      passwordHash: await hashPassword(password),
+      createdAt: ctx.now(),
+    };
+    await ctx.control.createUser(user, invitation.workspaceId);
+    return user;
+  }
+
   app.post(
     '/api/v1/auth/invitation/accept',
     {
       config: { public: true },
       schema: {
         tags: ['auth'],
-        summary: 'Accept an invitation: become a member with this password, and log in (single use)',
+        summary:
+          'Accept an invitation: join its workspace with this password (an existing account: its own password), and log in (single use)',
         security: [],
         body: {
           type: 'object',
@@ -219,31 +263,28 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
           required: ['token', 'password'],
           additionalProperties: false,
         },
-        response: { 201: SESSION_ANSWER, 400: PROBLEM_REF, 404: PROBLEM_REF, 409: PROBLEM_REF },
+        response: { 201: SESSION_ANSWER, 400: PROBLEM_REF, 401: PROBLEM_REF, 404: PROBLEM_REF, 409: PROBLEM_REF },
       },
     },
     async (request, reply) => {
       const { token, password } = request.body as { token: string; password: string };
       checkPassword(password);
       const invitation = await openInvitation(token);
-      const user: UserRecord = {
-        id: randomUUID(),
-        email: invitation.email,
-        role: invitation.role,
-        passwordHash: await hashPassword(password),
-        createdAt: ctx.now(),
-      };
-      await ctx.control.createUser(user);
+      const user = await joinFromInvitation(invitation, password);
       // Single use: of two acceptances, or an acceptance racing a revocation, one wins; undo the loser.
       if (!(await ctx.control.markInvitationAccepted(invitation.id, ctx.now()))) {
-        await ctx.control.deleteUser(user.id);
+        await ctx.control.deleteUser(invitation.workspaceId, user.id);
         throw new AtomError('ATOM_ERR_INVITATION_INVALID', 'this invitation link is unknown, used, revoked or expired');
       }
-      await ctx.record(request, {
-        action: 'invitation.accept',
-        target: { type: 'user', id: user.id, name: user.email },
-        data: { invitation: invitation.id, role: user.role },
-      });
+      await ctx.record(
+        request,
+        {
+          action: 'invitation.accept',
+          target: { type: 'user', id: user.id, name: user.email },
+          data: { invitation: invitation.id, role: invitation.role },
+        },
+        invitation.workspaceId,
+      );
       return reply.code(201).send(await openSession(request, reply, user));
     },
   );
@@ -264,6 +305,7 @@ export async function authRoutes(app: FastifyInstance, ctx: ServerContext, optio
       return {
         user: { id: principal.userId, email: principal.email, role: principal.role },
         via: principal.via,
+        workspace: { id: principal.workspaceId, slug: principal.workspaceSlug },
         ...(principal.via === 'session' && cookie ? { csrfToken: csrfTokenOf(cookie) } : {}),
       };
     },

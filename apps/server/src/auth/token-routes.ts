@@ -2,6 +2,8 @@
  * /api/v1/tokens: a caller's own API tokens — list (never the token, only its name, role, times),
  * create (the token is in this one answer only; its role may be narrowed below the caller's, and it
  * may expire), revoke. Members who manage the workspace also list (`?all=true`) and revoke anyone's.
+ * A token belongs to the workspace it was created in (the request's) and acts only there; tokens of
+ * other workspaces are neither listed nor revoked from here.
  */
 import { AtomError } from '@atom/errors';
 import type { ApiTokenRecord } from '@atom/store';
@@ -19,6 +21,7 @@ const TOKEN_SCHEMA = {
   properties: {
     id: { type: 'string' },
     userId: { type: 'string' },
+    workspaceId: { type: 'string', description: 'The one workspace it acts in' },
     name: { type: 'string' },
     role: { type: ['string', 'null'], description: "Narrowed role; null: the user's own" },
     createdAt: { type: 'string' },
@@ -31,6 +34,7 @@ const TOKEN_SCHEMA = {
 export const tokenView = (t: ApiTokenRecord) => ({
   id: t.id,
   userId: t.userId,
+  workspaceId: t.workspaceId,
   name: t.name,
   role: t.role,
   createdAt: iso(t.createdAt),
@@ -61,7 +65,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       if (all && !roleAllows(caller.role, 'members.manage')) {
         throw new AtomError('ATOM_ERR_FORBIDDEN', `the role ${caller.role} does not grant members.manage`);
       }
-      const rows = await ctx.control.listApiTokens(all ? undefined : caller.userId);
+      const rows = await ctx.control.listApiTokens(caller.workspaceId, all ? undefined : caller.userId);
       return { items: rows.map(tokenView) };
     },
   );
@@ -72,7 +76,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       config: { permission: 'account.self' },
       schema: {
         tags: TAGS,
-        summary: 'Create an API token for yourself; the answer is the only place the token appears',
+        summary: 'Create an API token for yourself in this workspace; the answer is the only place the token appears',
         body: {
           type: 'object',
           properties: {
@@ -97,6 +101,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       const user = { id: caller.userId, email: caller.email, role: caller.role };
       const { token, record } = await issueApiToken(ctx.control, {
         user,
+        workspaceId: caller.workspaceId,
         name: body.name,
         role: body.role ?? (caller.narrowed ? caller.role : null),
         expiresInDays: body.expiresInDays ?? null,
@@ -127,7 +132,12 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ServerContext): Pro
       const { id } = request.params as { id: string };
       const target = await ctx.control.getApiToken(id);
       const mayRevoke = target?.userId === caller.userId || roleAllows(caller.role, 'members.manage');
-      if (!target || !mayRevoke || !(await ctx.control.revokeApiToken(id, ctx.now()))) {
+      if (
+        !target ||
+        target.workspaceId !== caller.workspaceId ||
+        !mayRevoke ||
+        !(await ctx.control.revokeApiToken(id, ctx.now()))
+      ) {
         throw new AtomError('ATOM_ERR_TOKEN_NOT_FOUND', `no API token you may revoke has the id ${id}`);
       }
       await ctx.record(request, {

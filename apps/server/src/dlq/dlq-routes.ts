@@ -7,6 +7,7 @@ import type { RunRecord } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, listOf, PAGE_QUERY_PROPERTIES, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import { listRunPage } from '../runs/run-page.js';
 import type { ServerContext } from '../server-context.js';
 import { iso } from '../workflows/workflow-view.js';
@@ -64,7 +65,7 @@ export async function dlqRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     },
     async (request) => {
       const query = request.query as { workflow?: string; cursor?: string; limit: number };
-      const { runs, nextCursor } = await listRunPage(ctx, query, { status: ['failed'] });
+      const { runs, nextCursor } = await listRunPage(ctx, workspaceOf(request), query, { status: ['failed'] });
       const items = [];
       for (const run of runs) {
         items.push({
@@ -131,11 +132,16 @@ export async function dlqRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         });
       }
       if (ctx.closing()) throw new AtomError('ATOM_ERR_SERVER_UNAVAILABLE', 'the server is shutting down');
+      const workspaceId = workspaceOf(request);
+      // Another workspace's run is refused like an unknown one.
+      const ours = (run: RunRecord | undefined) => (run?.workspaceId === workspaceId ? run : undefined);
+      const byWorkflow = { workflow: body.workflow as string, limit: MAX_REPLAY };
       const targets: { id: string; run: RunRecord | undefined }[] = body.runIds
-        ? await Promise.all(body.runIds.map(async (id) => ({ id, run: await ctx.engine.store.getRun(id) })))
-        : (
-            await listRunPage(ctx, { workflow: body.workflow as string, limit: MAX_REPLAY }, { status: ['failed'] })
-          ).runs.map((run) => ({ id: run.id, run }));
+        ? await Promise.all(body.runIds.map(async (id) => ({ id, run: ours(await ctx.engine.store.getRun(id)) })))
+        : (await listRunPage(ctx, workspaceId, byWorkflow, { status: ['failed'] })).runs.map((run) => ({
+            id: run.id,
+            run,
+          }));
       const replayed: { runId: string; newRunId: string }[] = [];
       const refused: { runId: string; code: string; message: string }[] = [];
       for (const { id, run } of targets) {

@@ -6,7 +6,8 @@
  *
  * Atom raises `run.succeeded`, `run.failed` and `run.cancelled` itself when a run ends, with
  * `$event = { workflow, version, runId, status, error }`; a workflow is never started by the end of
- * one of its own runs (that would loop).
+ * one of its own runs (that would loop). An event belongs to one workspace: it wakes that
+ * workspace's waits and starts that workspace's workflows only (a run's end: its workflow's workspace).
  */
 import { type NewRunEvent, RUN_END_EVENTS } from '@atom/engine';
 import { AtomError } from '@atom/errors';
@@ -26,15 +27,22 @@ export class EventDispatcher {
     this.#ctx = ctx;
   }
 
-  async raise(name: string, payload: unknown, eventId?: string, exceptWorkflowId?: string): Promise<RaisedEvent> {
+  async raise(
+    workspaceId: string,
+    name: string,
+    payload: unknown,
+    eventId?: string,
+    exceptWorkflowId?: string,
+  ): Promise<RaisedEvent> {
     const { engine } = this.#ctx;
-    const woken = await engine.raiseEvent(name, payload);
+    const woken = await engine.raiseEvent(name, payload, workspaceId);
     const started: string[] = [];
-    for (const target of this.#ctx.triggers.events(name)) {
+    for (const target of this.#ctx.triggers.events(workspaceId, name)) {
       if (target.workflowId === exceptWorkflowId) continue;
       if (target.trigger.if && !(await this.#matches(target.trigger.if, target.workflowName, payload))) continue;
       const request = {
         workflow: target.workflowId,
+        workspaceId,
         trigger: { kind: 'event', name, payload, ...(eventId === undefined ? {} : { eventId }) },
       };
       try {
@@ -65,9 +73,8 @@ export class EventDispatcher {
   }
 
   async #raiseRunEnd(event: NewRunEvent): Promise<void> {
-    if (this.#ctx.triggers.events(event.type).length === 0) return;
     const run = await this.#ctx.engine.store.getRun(event.runId);
-    if (!run) return;
+    if (!run || this.#ctx.triggers.events(run.workspaceId, event.type).length === 0) return;
     const payload = {
       workflow: run.workflowName,
       version: run.version,
@@ -75,7 +82,7 @@ export class EventDispatcher {
       status: run.status,
       error: run.error,
     };
-    await this.raise(event.type, payload, `${event.type}:${run.id}`, run.workflowId);
+    await this.raise(run.workspaceId, event.type, payload, `${event.type}:${run.id}`, run.workflowId);
   }
 
   async #matches(text: string, workflow: string, payload: unknown): Promise<boolean> {

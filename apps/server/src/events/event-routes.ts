@@ -1,6 +1,7 @@
-/** POST /api/v1/events: raise an event for `event` triggers and `wait` steps. */
+/** POST /api/v1/events: raise an event for the workspace's `event` triggers and `wait` steps. */
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import type { EventDispatcher } from './event-dispatcher.js';
 
@@ -39,7 +40,7 @@ export async function eventRoutes(app: FastifyInstance, ctx: ServerContext, even
     },
     async (request, reply) => {
       const body = request.body as { name: string; payload?: unknown; id?: string };
-      const raised = await events.raise(body.name, body.payload ?? null, body.id);
+      const raised = await events.raise(workspaceOf(request), body.name, body.payload ?? null, body.id);
       ctx.logger.info({ event: body.name, woken: raised.woken, started: raised.started.length }, 'event raised');
       return reply.code(202).send(raised);
     },

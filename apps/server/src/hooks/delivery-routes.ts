@@ -7,6 +7,7 @@ import type { RunRecord } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, ID_PARAMS, listOf, PAGE_QUERY_PROPERTIES, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import { listRunPage } from '../runs/run-page.js';
 import { answerStarted, loadRun } from '../runs/run-routes.js';
 import type { ServerContext } from '../server-context.js';
@@ -72,7 +73,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request) => {
       const query = request.query as { workflow?: string; cursor?: string; limit: number };
-      const { runs, nextCursor } = await listRunPage(ctx, query, { triggerKind: 'webhook' });
+      const { runs, nextCursor } = await listRunPage(ctx, workspaceOf(request), query, { triggerKind: 'webhook' });
       return { items: runs.map(deliveryView), nextCursor };
     },
   );
@@ -93,7 +94,7 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request) => {
-      const run = await loadDelivery(ctx, (request.params as { id: string }).id);
+      const run = await loadDelivery(ctx, (request.params as { id: string }).id, workspaceOf(request));
       const trigger = run.trigger as WebhookTrigger;
       return { ...deliveryView(run), headers: trigger.headers, query: trigger.query, body: trigger.body };
     },
@@ -116,16 +117,17 @@ export async function deliveryRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       if (ctx.closing()) throw new AtomError('ATOM_ERR_SERVER_UNAVAILABLE', 'the server is shutting down');
-      const original = await loadDelivery(ctx, (request.params as { id: string }).id);
+      const original = await loadDelivery(ctx, (request.params as { id: string }).id, workspaceOf(request));
       const trigger = { ...(original.trigger as WebhookTrigger), replayOfDelivery: original.id };
-      const run = await ctx.engine.startRun({ workflow: original.workflowId, inputs: original.inputs, trigger });
+      const { workflowId: workflow, workspaceId, inputs } = original;
+      const run = await ctx.engine.startRun({ workflow, workspaceId, inputs, trigger });
       return answerStarted(ctx, reply, run, undefined);
     },
   );
 }
 
-async function loadDelivery(ctx: ServerContext, id: string): Promise<RunRecord> {
-  const run = await loadRun(ctx, id).catch(() => undefined);
+async function loadDelivery(ctx: ServerContext, id: string, workspaceId: string): Promise<RunRecord> {
+  const run = await loadRun(ctx, id, workspaceId).catch(() => undefined);
   if (!run || (run.trigger as { kind?: string } | null)?.kind !== 'webhook') {
     throw new AtomError('ATOM_ERR_DELIVERY_NOT_FOUND', `no webhook delivery has id ${id}`);
   }

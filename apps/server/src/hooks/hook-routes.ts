@@ -4,7 +4,10 @@
  * the trigger's timeout. A signed trigger refuses a bad or stale signature with 401 and stores
  * nothing. A delivery id seen before (from the signature scheme's header, `X-Delivery-Id` or
  * `Idempotency-Key`) starts no second run: the answer is 200 `{ runId, duplicate: true }`.
+ * Paths are per workspace: `/hooks/{path}` is the `default` workspace's, `/hooks/@{slug}/{path}`
+ * another's (a path never starts with `@`), so the same path may serve two workspaces.
  */
+import { DEFAULT_WORKSPACE_ID } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import { parseDuration } from '@atom/spec';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -21,7 +24,7 @@ async function deliveryOf(ctx: ServerContext, hook: HookTrigger, request: Fastif
   const headers = request.headers as Headers;
   const verify = hook.trigger.verify;
   if (!verify) return deliveryIdOf(headers);
-  const secret = await resolveHookSecret(ctx, verify.secret);
+  const secret = await resolveHookSecret(ctx, hook.workspaceId, verify.secret);
   const verified = verifyWebhookSignature({
     scheme: verify.scheme,
     secret,
@@ -32,6 +35,15 @@ async function deliveryOf(ctx: ServerContext, hook: HookTrigger, request: Fastif
     ...(verify.tolerance === undefined ? {} : { toleranceMs: parseDuration(verify.tolerance) }),
   });
   return verified.deliveryId ?? deliveryIdOf(headers);
+}
+
+/** `@slug/path` names another workspace's path; the slug of a workspace that does not exist finds none. */
+async function hookTarget(ctx: ServerContext, wildcard: string): Promise<{ workspaceId?: string; path: string }> {
+  const match = /^@([^/]+)\/(.*)$/.exec(wildcard);
+  if (!match) return { workspaceId: DEFAULT_WORKSPACE_ID, path: wildcard };
+  const path = match[2] as string;
+  const workspace = await ctx.control.getWorkspace(match[1] as string);
+  return workspace ? { workspaceId: workspace.id, path } : { path };
 }
 
 export async function hookRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -47,15 +59,16 @@ export async function hookRoutes(app: FastifyInstance, ctx: ServerContext): Prom
       config: { public: true },
       schema: {
         tags: ['webhooks'],
-        summary: 'Webhook trigger: starts a run of the workflow whose webhook has this path',
+        summary:
+          'Webhook trigger: starts a run of the workflow whose webhook has this path (`@{workspace slug}/{path}` outside `default`)',
         description:
           "202 `{ runId }` once the delivery is committed; with `respond: node`, the answer of the run's `respond` step; 200 `{ runId, duplicate: true }` for a delivery id seen before; 401 for a bad signature (nothing stored). No token: signatures protect hooks.",
         security: [],
       },
     },
     async (request, reply) => {
-      const path = (request.params as { '*': string })['*'];
-      const hook = await ctx.triggers.hook(path, ctx.now());
+      const { workspaceId, path } = await hookTarget(ctx, (request.params as { '*': string })['*']);
+      const hook = workspaceId === undefined ? undefined : await ctx.triggers.hook(workspaceId, path, ctx.now());
       if (!hook) throw new AtomError('ATOM_ERR_HOOK_NOT_FOUND', `no enabled workflow has a webhook on /hooks/${path}`);
       if (hook.trigger.method && hook.trigger.method !== request.method) {
         reply.header('allow', hook.trigger.method);
@@ -79,7 +92,7 @@ export async function hookRoutes(app: FastifyInstance, ctx: ServerContext): Prom
         deliveryId,
         receivedAt: new Date(receivedAt).toISOString(),
       };
-      const start = { workflow: hook.workflowId, trigger };
+      const start = { workflow: hook.workflowId, workspaceId: hook.workspaceId, trigger };
       const { run, created } =
         deliveryId === null
           ? { run: await ctx.engine.startRun(start), created: true }

@@ -1,6 +1,6 @@
 /**
  * A webhook trigger's `verify.secret`: literal text, or a template such as `{{ $secrets.GH_HOOK }}`
- * resolved against the workspace's secrets and variables at each delivery (so a rotated secret
+ * resolved against the secrets and variables of the workflow's workspace at each delivery (so a rotated secret
  * applies at once). A secret that resolves to nothing refuses the delivery rather than accept it
  * unsigned.
  */
@@ -10,7 +10,7 @@ import type { ServerContext } from '../server-context.js';
 
 const compiled = new Map<string, CompiledTemplate>();
 
-export async function resolveHookSecret(ctx: ServerContext, text: string): Promise<string> {
+export async function resolveHookSecret(ctx: ServerContext, workspaceId: string, text: string): Promise<string> {
   let template = compiled.get(text);
   if (!template) {
     template = compileTemplate(text, 'trigger.webhook.verify.secret');
@@ -21,8 +21,8 @@ export async function resolveHookSecret(ctx: ServerContext, text: string): Promi
     trigger: {},
     steps: {},
     run: { id: '', workflow: '', version: 0, attempt: 0 },
-    vars: await ctx.secrets.vars(),
-    secrets: await ctx.secrets.secrets(),
+    vars: await ctx.secrets.vars(workspaceId),
+    secrets: await ctx.secrets.secrets(workspaceId),
   });
   if (typeof value !== 'string' || value === '') {
     throw new AtomError(

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { TIERS, type TierLimits, type TierName } from './tiers.js';
 import type { EffectiveLimits, WorkspaceLimits } from './workspace-limits.js';
@@ -53,15 +54,18 @@ export async function limitRoutes(
         response: { 200: answer, ...AUTH_ERRORS },
       },
     },
-    async () => {
-      const effective = await limits.current();
-      const { active, held } = await ctx.engine.admissionCounts();
+    async (request) => {
+      const workspaceId = workspaceOf(request);
+      const effective = await limits.current(workspaceId);
+      const { active, held } = await ctx.engine.admissionCounts(workspaceId);
       const of = effective.limits.concurrentRuns;
       const usage = {
         activeRuns: active,
         heldRuns: held,
         concurrentRunsPercent: Number.isFinite(of) && of > 0 ? Math.round((active * 100) / of) : null,
-        warnings: limits.recentWarnings().map((warning) => ({ ...warning, at: new Date(warning.at).toISOString() })),
+        warnings: limits
+          .recentWarnings(workspaceId)
+          .map((warning) => ({ ...warning, at: new Date(warning.at).toISOString() })),
       };
       return { ...view(effective), usage, degraded: limits.degraded };
     },
@@ -89,12 +93,13 @@ export async function limitRoutes(
       for (const [key, value] of Object.entries(body.overrides ?? {})) {
         (overrides as Record<string, number>)[key] = value === null ? Number.POSITIVE_INFINITY : value;
       }
-      const effective = await limits.set(body.tier, overrides, ctx.now());
+      const workspaceId = workspaceOf(request);
+      const effective = await limits.set(workspaceId, body.tier, overrides, ctx.now());
       // A raised limit starts held runs at once.
       limitsChanged();
       await ctx.record(request, {
         action: 'settings.limits',
-        target: { type: 'workspace', id: ctx.secrets.workspaceId, name: null },
+        target: { type: 'workspace', id: workspaceId, name: null },
         data: { tier: body.tier, overrides: body.overrides ?? {} },
       });
       return { ...view(effective), usage: {}, degraded: limits.degraded };

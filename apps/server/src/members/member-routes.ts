@@ -14,7 +14,7 @@ import type { InvitationRecord, MemberChange, UserRecord, UserRole } from '@atom
 import type { FastifyInstance } from 'fastify';
 import { ROLES, roleCovers } from '../app/permissions.js';
 import { AUTH_ERRORS, ID_PARAMS, listOf, PROBLEM_REF } from '../app/schemas.js';
-import { type Principal, principalOf } from '../auth/auth-hook.js';
+import { type Principal, principalOf, workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { iso } from '../workflows/workflow-view.js';
 import { generateInvitationToken, hashInvitationToken, INVITATION_PATH, invitationStatus } from './invitations.js';
@@ -83,10 +83,12 @@ function changed(result: MemberChange, id: string): void {
 }
 
 export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  async function loadMember(id: string): Promise<UserRecord> {
+  /** A member of the request's workspace, with their role there (another workspace's user: not found). */
+  async function loadMember(workspaceId: string, id: string): Promise<UserRecord> {
     const user = await ctx.control.getUser(id);
-    if (!user) throw new AtomError('ATOM_ERR_USER_NOT_FOUND', `no member has the id ${id}`);
-    return user;
+    const role = user && (await ctx.control.getMembership(workspaceId, id));
+    if (!user || !role) throw new AtomError('ATOM_ERR_USER_NOT_FOUND', `no member has the id ${id}`);
+    return { ...user, role };
   }
 
   app.get(
@@ -99,7 +101,7 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         response: { 200: listOf(MEMBER_SCHEMA), ...AUTH_ERRORS },
       },
     },
-    async () => ({ items: (await ctx.control.listUsers()).map(memberView) }),
+    async (request) => ({ items: (await ctx.control.listUsers(workspaceOf(request))).map(memberView) }),
   );
 
   app.patch(
@@ -118,10 +120,10 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const caller = principalOf(request);
       const { id } = request.params as { id: string };
       const { role } = request.body as { role: UserRole };
-      const member = await loadMember(id);
+      const member = await loadMember(caller.workspaceId, id);
       checkRole(caller, member.role, 'change a member with');
       checkRole(caller, role, 'grant');
-      changed(await ctx.control.setUserRole(id, role), id);
+      changed(await ctx.control.setUserRole(caller.workspaceId, id, role), id);
       await ctx.record(request, {
         action: 'member.role',
         target: { type: 'user', id, name: member.email },
@@ -137,7 +139,8 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       config: { permission: 'members.manage' },
       schema: {
         tags: TAGS,
-        summary: 'Remove a member: their user, API tokens and sessions go at once',
+        summary:
+          'Remove a member: their membership and API tokens of this workspace go at once (the user too, with their sessions, when it was their last workspace)',
         params: ID_PARAMS,
         response: { 204: { type: 'null' }, 404: PROBLEM_REF, 409: PROBLEM_REF, ...AUTH_ERRORS },
       },
@@ -145,9 +148,9 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     async (request, reply) => {
       const caller = principalOf(request);
       const { id } = request.params as { id: string };
-      const member = await loadMember(id);
+      const member = await loadMember(caller.workspaceId, id);
       checkRole(caller, member.role, 'remove a member with');
-      changed(await ctx.control.deleteUser(id), id);
+      changed(await ctx.control.deleteUser(caller.workspaceId, id), id);
       await ctx.record(request, {
         action: 'member.remove',
         target: { type: 'user', id, name: member.email },
@@ -167,9 +170,9 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         response: { 200: listOf(INVITATION_SCHEMA), ...AUTH_ERRORS },
       },
     },
-    async () => {
+    async (request) => {
       const now = ctx.now();
-      return { items: (await ctx.control.listInvitations()).map((i) => invitationView(i, now)) };
+      return { items: (await ctx.control.listInvitations(workspaceOf(request))).map((i) => invitationView(i, now)) };
     },
   );
 
@@ -209,13 +212,15 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       const caller = principalOf(request);
       const body = request.body as { email: string; role: UserRole; expiresInHours?: number };
       checkRole(caller, body.role, 'invite with');
-      if (await ctx.control.getUserByEmail(body.email)) {
+      const existing = await ctx.control.getUserByEmail(body.email);
+      if (existing && (await ctx.control.getMembership(caller.workspaceId, existing.id))) {
         throw new AtomError('ATOM_ERR_USER_EXISTS', `${body.email} is a member already`);
       }
       const token = generateInvitationToken();
       const now = ctx.now();
       const invitation: InvitationRecord = {
         id: randomUUID(),
+        workspaceId: caller.workspaceId,
         email: body.email,
         role: body.role,
         tokenHash: hashInvitationToken(token),
@@ -248,7 +253,7 @@ export async function memberRoutes(app: FastifyInstance, ctx: ServerContext): Pr
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      if (!(await ctx.control.revokeInvitation(id, ctx.now()))) {
+      if (!(await ctx.control.revokeInvitation(workspaceOf(request), id, ctx.now()))) {
         throw new AtomError('ATOM_ERR_INVITATION_INVALID', `no open invitation has the id ${id}`);
       }
       await ctx.record(request, { action: 'invitation.revoke', target: { type: 'invitation', id, name: null } });

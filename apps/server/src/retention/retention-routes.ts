@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 
 const ANSWER = {
@@ -16,7 +17,6 @@ const ANSWER = {
 } as const;
 
 export async function retentionRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const workspaceId = ctx.secrets.workspaceId;
   const view = (settings: { runDays: number | null; updatedAt: number } | undefined) => ({
     runDays: settings?.runDays ?? null,
     updatedAt: settings ? new Date(settings.updatedAt).toISOString() : null,
@@ -32,7 +32,7 @@ export async function retentionRoutes(app: FastifyInstance, ctx: ServerContext):
         response: { 200: ANSWER, ...AUTH_ERRORS },
       },
     },
-    async () => view(await ctx.control.getRetention(workspaceId)),
+    async (request) => view(await ctx.control.getRetention(workspaceOf(request))),
   );
 
   app.put(
@@ -53,6 +53,7 @@ export async function retentionRoutes(app: FastifyInstance, ctx: ServerContext):
     },
     async (request) => {
       const { runDays } = request.body as { runDays: number | null };
+      const workspaceId = workspaceOf(request);
       const settings = { workspaceId, runDays, updatedAt: ctx.now() };
       await ctx.control.putRetention(settings);
       await ctx.record(request, {

@@ -5,7 +5,7 @@
  * `atom prune [--dry-run]` runs it once.
  */
 import type { BlobPort } from '@atom/engine';
-import type { RetentionStore } from '@atom/store';
+import type { RetentionStore, WorkspaceStore } from '@atom/store';
 
 export const DAY_MS = 86_400_000;
 const DEFAULT_BATCH = 500;
@@ -51,11 +51,11 @@ export async function pruneRuns(store: RetentionStore, blobs: BlobPort, options:
   if (runDays === null) return report;
   const finishedBefore = options.now - runDays * DAY_MS;
   report.finishedBefore = finishedBefore;
-  if (dryRun) return { ...report, ...(await store.countPrunable(finishedBefore)) };
+  if (dryRun) return { ...report, ...(await store.countPrunable(finishedBefore, options.workspaceId)) };
   const limit = options.batchSize ?? DEFAULT_BATCH;
   const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
   while (report.batches < maxBatches) {
-    const batch = await store.pruneRuns({ finishedBefore, limit });
+    const batch = await store.pruneRuns({ workspaceId: options.workspaceId, finishedBefore, limit });
     if (batch.runs === 0) break;
     report.batches++;
     report.runs += batch.runs;
@@ -71,14 +71,27 @@ export async function pruneRuns(store: RetentionStore, blobs: BlobPort, options:
   return report;
 }
 
-/** Runs `pruneRuns` every `intervalMs` (first after `firstAfterMs`), logging what it deleted. */
+/** `pruneRuns` for every workspace of the installation, each under its own setting. */
+export async function pruneEveryWorkspace(
+  store: RetentionStore & Pick<WorkspaceStore, 'listWorkspaces'>,
+  blobs: BlobPort,
+  now: number,
+): Promise<(PruneReport & { workspaceId: string })[]> {
+  const reports = [];
+  for (const { id } of await store.listWorkspaces()) {
+    reports.push({ workspaceId: id, ...(await pruneRuns(store, blobs, { workspaceId: id, now })) });
+  }
+  return reports;
+}
+
+/** Runs a pruning pass every `intervalMs` (first after `firstAfterMs`), logging what each workspace's deleted. */
 export class RunPruner {
-  readonly #run: () => Promise<PruneReport>;
+  readonly #run: () => Promise<PruneReport[]>;
   readonly #log: (report: PruneReport | Error) => void;
   #timer: NodeJS.Timeout | undefined;
   #busy = false;
 
-  constructor(run: () => Promise<PruneReport>, log: (report: PruneReport | Error) => void) {
+  constructor(run: () => Promise<PruneReport[]>, log: (report: PruneReport | Error) => void) {
     this.#run = run;
     this.#log = log;
   }
@@ -102,8 +115,7 @@ export class RunPruner {
     if (this.#busy) return;
     this.#busy = true;
     try {
-      const report = await this.#run();
-      if (report.runs > 0) this.#log(report);
+      for (const report of await this.#run()) if (report.runs > 0) this.#log(report);
     } catch (error) {
       this.#log(error as Error);
     } finally {

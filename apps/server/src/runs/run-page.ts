@@ -1,7 +1,7 @@
 /**
- * One page of runs, newest first, for the routes that list runs (runs, deliveries): resolves the
- * `workflow` filter (an id or a name; a deleted workflow's runs stay listable by id), decodes the
- * cursor, and returns the page with the cursor of the next one.
+ * One page of a workspace's runs, newest first, for the routes that list runs (runs, deliveries):
+ * resolves the `workflow` filter (an id or a name of the workspace; a deleted workflow's runs stay
+ * listable by id), decodes the cursor, and returns the page with the cursor of the next one.
  */
 import type { RunFilter, RunRecord } from '@atom/engine';
 import { decodeCursor, encodeCursor } from '../app/page-cursor.js';
@@ -23,12 +23,13 @@ const isPosition = (v: unknown): v is Position =>
 
 export async function listRunPage(
   ctx: ServerContext,
+  workspaceId: string,
   query: RunPageQuery,
   filter: RunFilter,
 ): Promise<{ runs: RunRecord[]; nextCursor: string | null }> {
-  const full: RunFilter = { ...filter, limit: query.limit + 1 };
+  const full: RunFilter = { ...filter, workspaceId, limit: query.limit + 1 };
   if (query.workflow) {
-    const summary = await ctx.control.getWorkflowSummary(query.workflow);
+    const summary = await ctx.control.getWorkflowSummary(query.workflow, workspaceId);
     if (summary) full.workflowId = summary.workflowId;
     else full.workflowName = query.workflow;
   }

@@ -16,6 +16,7 @@ import {
   PROBLEM_REF,
 } from '../app/schemas.js';
 import { parseIsoTime } from '../audit/audit-filter.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { findWorkflow } from '../workflows/workflow-routes.js';
 import { listRunPage } from './run-page.js';
@@ -30,9 +31,10 @@ const ACCEPTED = {
   properties: { id: { type: 'string' }, status: { type: 'string' } },
 } as const;
 
-export async function loadRun(ctx: ServerContext, runId: string): Promise<RunRecord> {
+/** A run of the workspace; another workspace's run is not found (404), so its id tells nothing. */
+export async function loadRun(ctx: ServerContext, runId: string, workspaceId: string): Promise<RunRecord> {
   const run = await ctx.engine.store.getRun(runId);
-  if (!run) throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${runId}`);
+  if (!run || run.workspaceId !== workspaceId) throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${runId}`);
   return run;
 }
 
@@ -114,9 +116,10 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       refuseWhenClosing(ctx);
       const { idOrName } = request.params as { idOrName: string };
       const body = (request.body ?? {}) as { inputs?: unknown; version?: number; priority?: number };
-      const summary = await findWorkflow(ctx.control, idOrName);
+      const summary = await findWorkflow(ctx.control, idOrName, workspaceOf(request));
       const start = {
         workflow: summary.workflowId,
+        workspaceId: summary.workspaceId,
         inputs: body.inputs ?? {},
         trigger: { kind: 'manual', by: request.principal?.email ?? null },
         ...(body.version === undefined ? {} : { version: body.version }),
@@ -192,7 +195,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       if (query.trigger) filter.triggerKind = query.trigger;
       if (query.parent) filter.parentRunId = query.parent;
       Object.assign(filter, createdWindow(query));
-      const { runs, nextCursor } = await listRunPage(ctx, query, filter);
+      const { runs, nextCursor } = await listRunPage(ctx, workspaceOf(request), query, filter);
       return { items: runs.map(runSummaryView), nextCursor };
     },
   );
@@ -209,7 +212,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       },
     },
     async (request) => {
-      const run = await loadRun(ctx, (request.params as { id: string }).id);
+      const run = await loadRun(ctx, (request.params as { id: string }).id, workspaceOf(request));
       return runView(run, await engine.store.listSteps(run.id));
     },
   );
@@ -244,7 +247,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       },
     },
     async (request) => {
-      const run = await loadRun(ctx, (request.params as { id: string }).id);
+      const run = await loadRun(ctx, (request.params as { id: string }).id, workspaceOf(request));
       const events = await engine.store.listEvents(run.id, (request.query as { after?: number }).after);
       return { items: events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) };
     },
@@ -270,8 +273,9 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
     },
     async (request) => {
       const { id } = request.params as { id: string };
+      await loadRun(ctx, id, workspaceOf(request));
       const cancelled = await engine.cancelRun(id, `cancelled by ${request.principal?.email ?? 'request'}`);
-      const run = await loadRun(ctx, id);
+      const run = await loadRun(ctx, id, workspaceOf(request));
       return { id, status: run.status, cancelled };
     },
   );
@@ -298,7 +302,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
       refuseWhenClosing(ctx);
       const { id } = request.params as { id: string };
       const body = (request.body ?? {}) as { fromStep?: string; version?: number };
-      await loadRun(ctx, id);
+      await loadRun(ctx, id, workspaceOf(request));
       const run = await engine.replayRun(id, body);
       return answerStarted(ctx, reply, run, (request.query as { wait?: number }).wait);
     },
@@ -344,6 +348,7 @@ export async function runRoutes(app: FastifyInstance, ctx: ServerContext): Promi
         const comment = (request.body as { comment?: string } | null)?.comment;
         const by = request.principal?.email ?? 'unknown';
         const outcome = decision === 'approve' ? 'approved' : 'rejected';
+        await loadRun(ctx, id, workspaceOf(request));
         await engine.decideApproval(id, stepKey, {
           decision: outcome,
           by,

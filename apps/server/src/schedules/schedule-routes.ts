@@ -2,6 +2,7 @@
 import { AtomError } from '@atom/errors';
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, ID_OR_NAME_PARAMS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { findWorkflow } from '../workflows/workflow-routes.js';
 import { nextFireTimes, scheduleTriggerKey } from './plan/index.js';
@@ -37,7 +38,11 @@ export async function scheduleRoutes(app: FastifyInstance, ctx: ServerContext, s
       },
     },
     async (request) => {
-      const summary = await findWorkflow(ctx.control, (request.params as { idOrName: string }).idOrName);
+      const summary = await findWorkflow(
+        ctx.control,
+        (request.params as { idOrName: string }).idOrName,
+        workspaceOf(request),
+      );
       const { count } = request.query as { count: number };
       const record = await ctx.engine.store.getWorkflowVersion(summary.workflowId, summary.version);
       const triggers = ((record?.document as { triggers?: unknown[] })?.triggers ?? []) as Array<{
@@ -50,6 +55,7 @@ export async function scheduleRoutes(app: FastifyInstance, ctx: ServerContext, s
         const key = scheduleTriggerKey(index, trigger);
         const compiled = scheduler.compiled({
           workflowId: summary.workflowId,
+          workspaceId: summary.workspaceId,
           workflowName: summary.name,
           version: summary.version,
           index,

@@ -94,6 +94,7 @@ export class Scheduler {
     for (const fireAt of due) {
       const { run, created } = await engine.startRunOnce({
         workflow: entry.workflowId,
+        workspaceId: entry.workspaceId,
         trigger: {
           kind: 'schedule',
           scheduledFor: new Date(fireAt).toISOString(),

@@ -6,6 +6,7 @@
 import { AtomError } from '@atom/errors';
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, listOf, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { iso } from '../workflows/workflow-view.js';
 
@@ -47,8 +48,8 @@ export async function secretRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         },
       },
     },
-    async () => {
-      const rows = await ctx.control.listSecrets(secrets.workspaceId);
+    async (request) => {
+      const rows = await ctx.control.listSecrets(workspaceOf(request));
       return { items: rows.map((r) => ({ name: r.name, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) })) };
     },
   );
@@ -69,8 +70,8 @@ export async function secretRoutes(app: FastifyInstance, ctx: ServerContext): Pr
         },
       },
     },
-    async () => {
-      const rows = await ctx.control.listVariables(secrets.workspaceId);
+    async (request) => {
+      const rows = await ctx.control.listVariables(workspaceOf(request));
       return { items: rows.map((r) => ({ name: r.name, value: r.value, updatedAt: iso(r.updatedAt) })) };
     },
   );
@@ -82,16 +83,16 @@ export async function secretRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       path: '/api/v1/secrets/:name',
       permission: 'secrets.write',
       setSummary: 'Set a secret (encrypted at rest; its value is never returned)',
-      set: (name: string, value: string) => secrets.setSecret(name, value, ctx.now()),
-      remove: (name: string) => secrets.deleteSecret(name),
+      set: (ws: string, name: string, value: string) => secrets.setSecret(ws, name, value, ctx.now()),
+      remove: (ws: string, name: string) => secrets.deleteSecret(ws, name),
     },
     {
       kind: 'variable',
       path: '/api/v1/variables/:name',
       permission: 'variables.write',
       setSummary: 'Set a variable',
-      set: (name: string, value: string) => secrets.setVariable(name, value, ctx.now()),
-      remove: (name: string) => secrets.deleteVariable(name),
+      set: (ws: string, name: string, value: string) => secrets.setVariable(ws, name, value, ctx.now()),
+      remove: (ws: string, name: string) => secrets.deleteVariable(ws, name),
     },
   ] as const;
   const SET_ANSWER = {
@@ -114,7 +115,7 @@ export async function secretRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
       async (request, reply) => {
         const { name } = request.params as { name: string };
-        const created = await k.set(name, (request.body as { value: string }).value);
+        const created = await k.set(workspaceOf(request), name, (request.body as { value: string }).value);
         request.log.info({ [k.kind]: name, created, by: request.principal?.email }, `${k.kind} set`);
         await ctx.record(request, {
           action: `${k.kind}.set`,
@@ -138,7 +139,7 @@ export async function secretRoutes(app: FastifyInstance, ctx: ServerContext): Pr
       },
       async (request, reply) => {
         const { name } = request.params as { name: string };
-        if (!(await k.remove(name))) {
+        if (!(await k.remove(workspaceOf(request), name))) {
           throw new AtomError('ATOM_ERR_SECRET_NOT_FOUND', `no ${k.kind} is named ${name}`);
         }
         request.log.info({ [k.kind]: name, by: request.principal?.email }, `${k.kind} deleted`);

@@ -1,18 +1,19 @@
 /**
- * The SecretsPort of a running Atom: `$secrets` and `$vars` of the workspace, read from the store
+ * The SecretsPort of a running Atom: `$secrets` and `$vars` of each workspace, read from the store
  * (secrets opened with the keyring) over the values given by the environment (`ATOM_SECRET_*`,
- * `ATOM_VAR_*`, which a stored value of the same name overrides). The engine asks for them at
- * every step, so the opened values are kept for `ttlMs` (2 s) and dropped at once when this
- * process changes one; another process's change is seen within `ttlMs`.
+ * `ATOM_VAR_*`, which a stored value of the same name overrides; they are the installation's, so
+ * every workspace sees them). The engine asks for them at every step, so the opened values of a
+ * workspace are kept for `ttlMs` (2 s) and dropped at once when this process changes one; another
+ * process's change is seen within `ttlMs`.
  *
  * It also knows every secret value it has handed out, so the logger can scrub them from every line.
  */
-import type { SecretsPort } from '@atom/engine';
+import { DEFAULT_WORKSPACE_ID, type SecretsPort } from '@atom/engine';
 import type { SecretStore } from '@atom/store';
 import type { Keyring } from './keyring.js';
 
-/** Until workspaces arrive (security issue), everything lives in this one. */
-export const DEFAULT_WORKSPACE = 'default';
+/** The workspace of everything stored before there were several, and of the first-run owner. */
+export const DEFAULT_WORKSPACE = DEFAULT_WORKSPACE_ID;
 
 export function secretContext(workspaceId: string, name: string): string {
   return `workspace:${workspaceId}/secret:${name}`;
@@ -31,18 +32,16 @@ export interface WorkspaceSecretsOptions {
   envSecrets?: Record<string, string>;
   envVars?: Record<string, string>;
   ttlMs?: number;
-  workspaceId?: string;
 }
 
 export class WorkspaceSecrets implements SecretsPort {
-  readonly workspaceId: string;
   readonly #store: SecretStore;
   readonly #keyring: Keyring;
   readonly #envSecrets: Record<string, string>;
   readonly #envVars: Record<string, string>;
   readonly #ttlMs: number;
-  #snapshot: Snapshot | null = null;
-  #loading: Promise<Snapshot> | null = null;
+  readonly #snapshots = new Map<string, Snapshot>();
+  readonly #loading = new Map<string, Promise<Snapshot>>();
   /** Every secret value seen, for log scrubbing (values removed later still must not leak). */
   readonly #known = new Set<string>();
 
@@ -52,16 +51,15 @@ export class WorkspaceSecrets implements SecretsPort {
     this.#envSecrets = options.envSecrets ?? {};
     this.#envVars = options.envVars ?? {};
     this.#ttlMs = options.ttlMs ?? 2_000;
-    this.workspaceId = options.workspaceId ?? DEFAULT_WORKSPACE;
     for (const value of Object.values(this.#envSecrets)) this.#known.add(value);
   }
 
-  async secrets(): Promise<Record<string, string>> {
-    return (await this.#current()).secrets;
+  async secrets(workspaceId: string): Promise<Record<string, string>> {
+    return (await this.#current(workspaceId)).secrets;
   }
 
-  async vars(): Promise<Record<string, string>> {
-    return (await this.#current()).vars;
+  async vars(workspaceId: string): Promise<Record<string, string>> {
+    return (await this.#current(workspaceId)).vars;
   }
 
   /** Every secret value this process has seen (for the logger; never sent anywhere). */
@@ -70,58 +68,59 @@ export class WorkspaceSecrets implements SecretsPort {
   }
 
   /** Seals and stores a secret; true when it was new. The value never reaches the store in clear. */
-  async setSecret(name: string, value: string, now: number): Promise<boolean> {
-    const sealed = this.#keyring.seal(value, secretContext(this.workspaceId, name));
+  async setSecret(workspaceId: string, name: string, value: string, now: number): Promise<boolean> {
+    const sealed = this.#keyring.seal(value, secretContext(workspaceId, name));
     this.#known.add(value);
-    const created = await this.#store.putSecret({ workspaceId: this.workspaceId, name, sealed, now });
-    this.#snapshot = null;
+    const created = await this.#store.putSecret({ workspaceId, name, sealed, now });
+    this.#snapshots.delete(workspaceId);
     return created;
   }
 
-  async deleteSecret(name: string): Promise<boolean> {
-    const deleted = await this.#store.deleteSecret(this.workspaceId, name);
-    this.#snapshot = null;
+  async deleteSecret(workspaceId: string, name: string): Promise<boolean> {
+    const deleted = await this.#store.deleteSecret(workspaceId, name);
+    this.#snapshots.delete(workspaceId);
     return deleted;
   }
 
-  async setVariable(name: string, value: string, now: number): Promise<boolean> {
-    const created = await this.#store.putVariable({ workspaceId: this.workspaceId, name, value, updatedAt: now });
-    this.#snapshot = null;
+  async setVariable(workspaceId: string, name: string, value: string, now: number): Promise<boolean> {
+    const created = await this.#store.putVariable({ workspaceId, name, value, updatedAt: now });
+    this.#snapshots.delete(workspaceId);
     return created;
   }
 
-  async deleteVariable(name: string): Promise<boolean> {
-    const deleted = await this.#store.deleteVariable(this.workspaceId, name);
-    this.#snapshot = null;
+  async deleteVariable(workspaceId: string, name: string): Promise<boolean> {
+    const deleted = await this.#store.deleteVariable(workspaceId, name);
+    this.#snapshots.delete(workspaceId);
     return deleted;
   }
 
-  async #current(): Promise<Snapshot> {
-    const snapshot = this.#snapshot;
+  async #current(workspaceId: string): Promise<Snapshot> {
+    const snapshot = this.#snapshots.get(workspaceId);
     if (snapshot && Date.now() - snapshot.at < this.#ttlMs) return snapshot;
-    if (!this.#loading) {
-      this.#loading = this.#load().finally(() => {
-        this.#loading = null;
-      });
+    let loading = this.#loading.get(workspaceId);
+    if (!loading) {
+      loading = this.#load(workspaceId).finally(() => this.#loading.delete(workspaceId));
+      this.#loading.set(workspaceId, loading);
     }
-    return this.#loading;
+    return loading;
   }
 
-  async #load(): Promise<Snapshot> {
+  async #load(workspaceId: string): Promise<Snapshot> {
     const [sealed, variables] = await Promise.all([
-      this.#store.sealedSecrets(this.workspaceId),
-      this.#store.listVariables(this.workspaceId),
+      this.#store.sealedSecrets(workspaceId),
+      this.#store.listVariables(workspaceId),
     ]);
     const secrets: Record<string, string> = { ...this.#envSecrets };
     for (const row of sealed) {
-      const value = this.#keyring.open(row.sealed, secretContext(this.workspaceId, row.name));
+      const value = this.#keyring.open(row.sealed, secretContext(workspaceId, row.name));
       secrets[row.name] = value;
       this.#known.add(value);
     }
     const vars: Record<string, string> = { ...this.#envVars };
     for (const row of variables) vars[row.name] = row.value;
-    this.#snapshot = { secrets, vars, at: Date.now() };
-    return this.#snapshot;
+    const snapshot = { secrets, vars, at: Date.now() };
+    this.#snapshots.set(workspaceId, snapshot);
+    return snapshot;
   }
 }
 

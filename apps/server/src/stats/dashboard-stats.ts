@@ -5,7 +5,8 @@
  * In: the stores, `now`, the window in minutes and how old a heartbeat may be. Out: DashboardStats
  * (times as ISO text). Success rate is succeeded / (succeeded + failed) of the runs that ended in
  * the window; cancelled runs are counted but are neither (ADR 0014). Queue depth and workers are
- * as they are now: the Studio keeps their history while it is open.
+ * as they are now: the Studio keeps their history while it is open. With `workspaceId`, runs, steps
+ * and the queue are that workspace's (the API's answer); workers are the installation's, shared by all.
  */
 import type { StorePort } from '@atom/engine';
 import type { RunStatsReader } from '@atom/store';
@@ -19,6 +20,8 @@ export interface DashboardQuery {
   /** Minutes in the window (the last one is the minute in progress). */
   minutes: number;
   workerStaleMs: number;
+  /** One workspace's figures; the whole installation's when absent (`atom stats`). */
+  workspaceId?: string;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -36,9 +39,10 @@ export async function dashboardStats(
   const { now, minutes } = query;
   const from = Math.floor(now / MINUTE_MS) * MINUTE_MS - (minutes - 1) * MINUTE_MS;
   const to = now + 1;
+  const scope = query.workspaceId === undefined ? {} : { workspaceId: query.workspaceId };
   const [activity, current, workers] = await Promise.all([
-    stats.runActivity({ from, to, bucketMs: MINUTE_MS, nodeTypes: NODE_TYPES }),
-    stats.runStats(now),
+    stats.runActivity({ from, to, bucketMs: MINUTE_MS, nodeTypes: NODE_TYPES, ...scope }),
+    stats.runStats(now, query.workspaceId),
     registry.listWorkers(),
   ]);
   const totals = { started: 0, succeeded: 0, failed: 0, cancelled: 0 };

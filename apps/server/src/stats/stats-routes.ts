@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import { WORKER_SCHEMA } from '../cluster/cluster-routes.js';
 import type { ServerContext } from '../server-context.js';
 import { dashboardStats } from './dashboard-stats.js';
@@ -88,7 +89,7 @@ export async function statsRoutes(app: FastifyInstance, ctx: ServerContext, work
       schema: {
         tags: ['cluster'],
         summary:
-          'Dashboard: runs per minute, success rate, p50/p95 step duration, slowest node types, queue depth, workers',
+          "Dashboard of the request's workspace: runs per minute, success rate, p50/p95 step duration, slowest node types, queue depth; the installation's workers",
         querystring: {
           type: 'object',
           properties: {
@@ -107,7 +108,8 @@ export async function statsRoutes(app: FastifyInstance, ctx: ServerContext, work
     },
     async (request) => {
       const { minutes } = request.query as { minutes: number };
-      return dashboardStats(ctx.control, ctx.engine.store, { now: ctx.now(), minutes, workerStaleMs });
+      const workspaceId = workspaceOf(request);
+      return dashboardStats(ctx.control, ctx.engine.store, { now: ctx.now(), minutes, workerStaleMs, workspaceId });
     },
   );
 }

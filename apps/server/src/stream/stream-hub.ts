@@ -2,7 +2,7 @@
  * The live stream's one reader of the event feed in this process, and its fan-out. However many
  * WebSocket subscriptions are open, each committed event is read from the store once (woken by the
  * event bus: this engine, Redis, or PostgreSQL NOTIFY) and serialised once; subscriptions are
- * indexed by run and by workflow, so delivering an event costs only its own subscribers.
+ * indexed by run, by workflow and by workspace, so delivering an event costs only its own subscribers.
  *
  * Resuming without a gap or a duplicate: a subscription with `after` joins the live fan-out first
  * and notes the tail's cursor C at that instant (synchronously, so no page is dispatched between).
@@ -16,7 +16,8 @@ import type { EventBus } from '../events/event-bus.js';
 import { FeedTail } from '../events/feed-tail.js';
 
 /** What a subscription follows, with ids resolved. */
-export type StreamTarget = { runId: string } | { workflowId: string } | { workspace: true };
+/** What a subscription follows, with ids resolved (each within the subscriber's workspace). */
+export type StreamTarget = { runId: string } | { workflowId: string } | { workspaceId: string };
 
 /** The side of a subscription that writes to the client (a StreamConnection). */
 export interface StreamSink {
@@ -71,7 +72,7 @@ export class StreamHub {
   readonly #tail: FeedTail;
   readonly #byRun = new Map<string, Set<HubSubscription>>();
   readonly #byWorkflow = new Map<string, Set<HubSubscription>>();
-  readonly #workspace = new Set<HubSubscription>();
+  readonly #byWorkspace = new Map<string, Set<HubSubscription>>();
   #count = 0;
   readonly #unsubscribeBus: () => void;
 
@@ -138,7 +139,7 @@ export class StreamHub {
 
   async #replay(sub: HubSubscription, from: string, until: string): Promise<void> {
     const { store } = this.#options;
-    const filter = 'runId' in sub.target ? { runId: sub.target.runId } : 'workflowId' in sub.target ? sub.target : {};
+    const filter = sub.target;
     let cursor = from;
     for (;;) {
       const page = await store.readEventFeed({ from: cursor, until, limit: REPLAY_PAGE, ...filter });
@@ -153,11 +154,12 @@ export class StreamHub {
     for (const event of events) {
       const runSubs = this.#byRun.get(event.runId);
       const workflowSubs = this.#byWorkflow.get(event.workflowId);
-      if (!runSubs && !workflowSubs && this.#workspace.size === 0) continue;
+      const workspaceSubs = this.#byWorkspace.get(event.workspaceId);
+      if (!runSubs && !workflowSubs && !workspaceSubs) continue;
       const json = eventJson(event);
       if (runSubs) for (const sub of runSubs) this.#deliver(sub, event, json);
       if (workflowSubs) for (const sub of workflowSubs) this.#deliver(sub, event, json);
-      for (const sub of this.#workspace) this.#deliver(sub, event, json);
+      if (workspaceSubs) for (const sub of workspaceSubs) this.#deliver(sub, event, json);
     }
   }
 
@@ -183,7 +185,7 @@ export class StreamHub {
     const { target } = sub;
     if ('runId' in target) setOf(this.#byRun, target.runId).add(sub);
     else if ('workflowId' in target) setOf(this.#byWorkflow, target.workflowId).add(sub);
-    else this.#workspace.add(sub);
+    else setOf(this.#byWorkspace, target.workspaceId).add(sub);
     this.#count++;
   }
 
@@ -193,7 +195,7 @@ export class StreamHub {
     const { target } = sub;
     if ('runId' in target) dropFrom(this.#byRun, target.runId, sub);
     else if ('workflowId' in target) dropFrom(this.#byWorkflow, target.workflowId, sub);
-    else this.#workspace.delete(sub);
+    else dropFrom(this.#byWorkspace, target.workspaceId, sub);
     this.#count--;
     // Nobody listens: stop reading the feed; the next subscription starts at its end again.
     if (this.#count === 0) this.#tail.stop();

@@ -10,6 +10,7 @@
 import { AtomError } from '@atom/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AUTH_ERRORS, PROBLEM_REF } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { findWorkflow } from '../workflows/workflow-routes.js';
 import { StreamConnection, type StreamLimits } from './stream-connection.js';
@@ -34,7 +35,7 @@ export function originAllowed(request: FastifyRequest, corsOrigins: readonly str
   }
 }
 
-const DESCRIPTION = `A WebSocket (send the upgrade headers). Authenticate with \`Authorization: Bearer <token>\`, or the Studio session cookie from the server's own origin (or a CORS-allowed one). Needs \`runs.read\`.
+const DESCRIPTION = `A WebSocket (send the upgrade headers). Authenticate with \`Authorization: Bearer <token>\`, or the Studio session cookie from the server's own origin (or a CORS-allowed one). Needs \`runs.read\`. The stream follows one workspace: the token's, or the session's named by \`?workspace=<slug>\` (default: your first).
 
 Client messages (JSON text frames): \`{"type":"subscribe","id":"s1","run":"<runId>"}\` (or \`"workflow":"<id or name>"\`, or \`"workspace":true\`), optionally with \`"after":<eventId>\` to replay the stored events after that id first; \`{"type":"unsubscribe","id":"s1"}\`; \`{"type":"ping"}\`.
 
@@ -49,15 +50,22 @@ export async function streamRoutes(app: FastifyInstance, ctx: ServerContext, opt
   });
   app.addHook('onClose', async () => hub.close());
 
-  const resolve = async (target: SubscribeTarget): Promise<StreamTarget> => {
-    if ('run' in target) {
-      const run = await ctx.engine.store.getRun(target.run);
-      if (!run) throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${target.run}`);
-      return { runId: run.id };
-    }
-    if ('workflow' in target) return { workflowId: (await findWorkflow(ctx.control, target.workflow)).workflowId };
-    return { workspace: true };
-  };
+  // Every target is one of the connection's workspace: another workspace's run or workflow is not found.
+  const resolverOf =
+    (workspaceId: string) =>
+    async (target: SubscribeTarget): Promise<StreamTarget> => {
+      if ('run' in target) {
+        const run = await ctx.engine.store.getRun(target.run);
+        if (!run || run.workspaceId !== workspaceId) {
+          throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${target.run}`);
+        }
+        return { runId: run.id };
+      }
+      if ('workflow' in target) {
+        return { workflowId: (await findWorkflow(ctx.control, target.workflow, workspaceId)).workflowId };
+      }
+      return { workspaceId };
+    };
 
   app.route({
     method: 'GET',
@@ -86,7 +94,8 @@ export async function streamRoutes(app: FastifyInstance, ctx: ServerContext, opt
     handler: async () => {
       throw new AtomError('ATOM_ERR_STREAM_UPGRADE_REQUIRED', 'open /api/v1/stream as a WebSocket');
     },
-    wsHandler: (socket) => {
+    wsHandler: (socket, request) => {
+      const resolve = resolverOf(workspaceOf(request));
       new StreamConnection(socket, { hub, resolve, limits: options.limits, logger: ctx.logger, now: Date.now });
     },
   });

@@ -3,12 +3,14 @@
  * store (ControlStore.listTriggerSources), so every API process sees the same triggers. It reloads
  * after a change made through this process, every `refreshMs`, and (for webhooks) at most once per
  * second when a path is not found, so a workflow saved through another process is served promptly.
+ * Webhook paths and event names are per workspace (ADR 0015): two workspaces may both use one.
  */
 import type { EventTriggerDocument, ScheduleTriggerDocument, WebhookTriggerDocument } from '@atom/spec';
 import type { ControlStore, TriggerSource } from '@atom/store';
 
 interface TriggerOwner {
   workflowId: string;
+  workspaceId: string;
   workflowName: string;
   version: number;
   /** Position of the trigger in the document's `triggers`. */
@@ -37,20 +39,26 @@ type TriggerEntry = {
   event?: EventTriggerDocument;
 };
 
+/** A webhook path or an event name within its workspace (a newline is in neither). */
+const keyOf = (workspaceId: string, name: string) => `${workspaceId}\n${name}`;
+
 function build(sources: readonly TriggerSource[]): Snapshot {
   const snapshot: Snapshot = { hooks: new Map(), events: new Map(), schedules: [] };
   // Sorted by name, so that if two workflows ever claim one path, every process picks the same one.
   for (const source of [...sources].sort((a, b) => a.name.localeCompare(b.name))) {
     const triggers = ((source.document as { triggers?: TriggerEntry[] }).triggers ?? []) as TriggerEntry[];
+    const { workflowId, workspaceId, version } = source;
     triggers.forEach((entry, index) => {
-      const owner = { workflowId: source.workflowId, workflowName: source.name, version: source.version, index };
-      if (entry.webhook && !snapshot.hooks.has(entry.webhook.path)) {
-        snapshot.hooks.set(entry.webhook.path, { ...owner, trigger: entry.webhook });
+      const owner = { workflowId, workspaceId, workflowName: source.name, version, index };
+      const hookKey = entry.webhook && keyOf(workspaceId, entry.webhook.path);
+      if (entry.webhook && hookKey && !snapshot.hooks.has(hookKey)) {
+        snapshot.hooks.set(hookKey, { ...owner, trigger: entry.webhook });
       }
       if (entry.event) {
-        const list = snapshot.events.get(entry.event.name) ?? [];
+        const eventKey = keyOf(workspaceId, entry.event.name);
+        const list = snapshot.events.get(eventKey) ?? [];
         list.push({ ...owner, trigger: entry.event });
-        snapshot.events.set(entry.event.name, list);
+        snapshot.events.set(eventKey, list);
       }
       if (entry.schedule) snapshot.schedules.push({ ...owner, trigger: entry.schedule });
     });
@@ -96,22 +104,23 @@ export class TriggerIndex {
     return this.#loading;
   }
 
-  /** The webhook on `path`; reloads once (at most every second) before answering that none exists. */
-  async hook(path: string, now: number): Promise<HookTrigger | undefined> {
-    const found = this.#snapshot.hooks.get(path);
+  /** The workspace's webhook on `path`; reloads once (at most every second) before answering that none exists. */
+  async hook(workspaceId: string, path: string, now: number): Promise<HookTrigger | undefined> {
+    const found = this.#snapshot.hooks.get(keyOf(workspaceId, path));
     if (found || now - this.#lastMissReload < 1_000) return found;
     this.#lastMissReload = now;
     await this.refresh();
-    return this.#snapshot.hooks.get(path);
+    return this.#snapshot.hooks.get(keyOf(workspaceId, path));
   }
 
-  /** The workflow holding `path`, without reloading (for conflict checks on save). */
-  hookOwner(path: string): HookTrigger | undefined {
-    return this.#snapshot.hooks.get(path);
+  /** The workflow of the workspace holding `path`, without reloading (for conflict checks on save). */
+  hookOwner(workspaceId: string, path: string): HookTrigger | undefined {
+    return this.#snapshot.hooks.get(keyOf(workspaceId, path));
   }
 
-  events(name: string): readonly EventTrigger[] {
-    return this.#snapshot.events.get(name) ?? [];
+  /** The workspace's event triggers listening for `name`. */
+  events(workspaceId: string, name: string): readonly EventTrigger[] {
+    return this.#snapshot.events.get(keyOf(workspaceId, name)) ?? [];
   }
 
   schedules(): readonly ScheduleTrigger[] {

@@ -17,6 +17,7 @@ import {
   PROBLEM_REF,
   WORKFLOW_BODY,
 } from '../app/schemas.js';
+import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { diffDocuments } from './workflow-diff.js';
 import { compileBody, parseIfMatch } from './workflow-document.js';
@@ -33,19 +34,29 @@ const WRITE_ANSWER = {
   },
 } as const;
 
-export async function findWorkflow(control: ControlStore, idOrName: string): Promise<WorkflowSummary> {
-  const summary = await control.getWorkflowSummary(idOrName);
+/** The workflow of the request's workspace; one of another workspace is not found (404), by id or by name. */
+export async function findWorkflow(
+  control: ControlStore,
+  idOrName: string,
+  workspaceId: string,
+): Promise<WorkflowSummary> {
+  const summary = await control.getWorkflowSummary(idOrName, workspaceId);
   // A deleted workflow is still found by id (runs in flight), but not by the catalogue's routes.
   if (!summary || summary.deletedAt !== null)
     throw new AtomError('ATOM_ERR_WORKFLOW_NOT_FOUND', `no workflow has the id or name "${idOrName}"`);
   return summary;
 }
 
-/** A webhook path already served by another enabled workflow is a validation error of this one. */
-function checkHookPaths(ctx: ServerContext, workflow: CompiledWorkflow, workflowId: string | null): void {
+/** A webhook path already served by another enabled workflow of the workspace is a validation error of this one. */
+function checkHookPaths(
+  ctx: ServerContext,
+  workspaceId: string,
+  workflow: CompiledWorkflow,
+  workflowId: string | null,
+): void {
   const errors: ErrorDetail[] = [];
   (workflow.document.triggers ?? []).forEach((trigger, index) => {
-    const owner = trigger.webhook ? ctx.triggers.hookOwner(trigger.webhook.path) : undefined;
+    const owner = trigger.webhook ? ctx.triggers.hookOwner(workspaceId, trigger.webhook.path) : undefined;
     if (owner && owner.workflowId !== workflowId) {
       errors.push({
         path: `triggers[${index}].webhook.path`,
@@ -75,10 +86,12 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (request, reply) => {
       const workflow = compileBody(engine, request.body);
       await ctx.triggers.refresh();
-      checkHookPaths(ctx, workflow, null);
+      const workspaceId = workspaceOf(request);
+      checkHookPaths(ctx, workspaceId, workflow, null);
       let record: Awaited<ReturnType<ControlStore['putWorkflowVersionIf']>>;
       try {
-        record = await control.putWorkflowVersionIf(workflow.name, workflow.document, workflow.hash, ctx.now(), 0);
+        const { name, document, hash } = workflow;
+        record = await control.putWorkflowVersionIf(name, document, hash, ctx.now(), 0, workspaceId);
       } catch (error) {
         if (error instanceof AtomError && error.code === 'ATOM_ERR_WORKFLOW_VERSION_CONFLICT') {
           throw new AtomError('ATOM_ERR_WORKFLOW_EXISTS', `a workflow named "${workflow.name}" already exists`, {
@@ -125,6 +138,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         ? decodeCursor(query.cursor, (v): v is { n: string } => typeof (v as { n?: unknown })?.n === 'string').n
         : undefined;
       const items = await control.listWorkflows({
+        workspaceId: workspaceOf(request),
         limit: query.limit + 1,
         ...(query.search ? { search: query.search } : {}),
         ...(afterName === undefined ? {} : { afterName }),
@@ -164,7 +178,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { idOrName } = request.params as { idOrName: string };
-      const summary = await findWorkflow(control, idOrName);
+      const summary = await findWorkflow(control, idOrName, workspaceOf(request));
       const record = await engine.store.getWorkflowVersion(summary.workflowId, summary.version);
       reply.header('etag', `"${summary.version}"`);
       if ((request.query as { format: string }).format === 'yaml') {
@@ -192,7 +206,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { idOrName } = request.params as { idOrName: string };
-      const summary = await findWorkflow(control, idOrName);
+      const summary = await findWorkflow(control, idOrName, workspaceOf(request));
       const expected = parseIfMatch(request.headers['if-match'] as string | undefined) ?? summary.version;
       const workflow = compileBody(engine, request.body);
       if (workflow.name !== summary.name) {
@@ -205,13 +219,14 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         );
       }
       await ctx.triggers.refresh();
-      checkHookPaths(ctx, workflow, summary.workflowId);
+      checkHookPaths(ctx, summary.workspaceId, workflow, summary.workflowId);
       const record = await control.putWorkflowVersionIf(
         workflow.name,
         workflow.document,
         workflow.hash,
         ctx.now(),
         expected,
+        summary.workspaceId,
       );
       await ctx.triggers.refresh();
       if (record.created) {
@@ -239,7 +254,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const { idOrName } = request.params as { idOrName: string };
-      const summary = await findWorkflow(control, idOrName);
+      const summary = await findWorkflow(control, idOrName, workspaceOf(request));
       if (!(await control.deleteWorkflow(summary.workflowId, ctx.now()))) {
         throw new AtomError('ATOM_ERR_WORKFLOW_NOT_FOUND', `no workflow has the id or name "${idOrName}"`);
       }
@@ -272,7 +287,11 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request) => {
-      const summary = await findWorkflow(control, (request.params as { idOrName: string }).idOrName);
+      const summary = await findWorkflow(
+        control,
+        (request.params as { idOrName: string }).idOrName,
+        workspaceOf(request),
+      );
       const versions = await control.listWorkflowVersions(summary.workflowId);
       return { items: versions.map((v) => ({ version: v.version, hash: v.hash, createdAt: iso(v.createdAt) })) };
     },
@@ -285,8 +304,8 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     additionalProperties: false,
   } as const;
 
-  async function loadVersion(idOrName: string, version: number) {
-    const summary = await findWorkflow(control, idOrName);
+  async function loadVersion(idOrName: string, version: number, workspaceId: string) {
+    const summary = await findWorkflow(control, idOrName, workspaceId);
     const record = await engine.store.getWorkflowVersion(summary.workflowId, version);
     if (!record)
       throw new AtomError('ATOM_ERR_WORKFLOW_NOT_FOUND', `workflow "${summary.name}" has no version ${version}`);
@@ -306,7 +325,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request) => {
       const { idOrName, version } = request.params as { idOrName: string; version: number };
-      return versionView((await loadVersion(idOrName, version)).record);
+      return versionView((await loadVersion(idOrName, version, workspaceOf(request))).record);
     },
   );
 
@@ -347,8 +366,8 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (request) => {
       const { idOrName } = request.params as { idOrName: string };
       const query = request.query as { from: number; to?: number };
-      const from = await loadVersion(idOrName, query.from);
-      const to = await loadVersion(idOrName, query.to ?? from.summary.version);
+      const from = await loadVersion(idOrName, query.from, workspaceOf(request));
+      const to = await loadVersion(idOrName, query.to ?? from.summary.version, workspaceOf(request));
       return {
         from: from.record.version,
         to: to.record.version,
@@ -383,17 +402,18 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
     async (request, reply) => {
       const { idOrName } = request.params as { idOrName: string };
       const { version } = request.body as { version: number };
-      const { summary, record } = await loadVersion(idOrName, version);
+      const { summary, record } = await loadVersion(idOrName, version, workspaceOf(request));
       const expected = parseIfMatch(request.headers['if-match'] as string | undefined) ?? summary.version;
       const workflow = engine.compile(record.document);
       await ctx.triggers.refresh();
-      checkHookPaths(ctx, workflow, summary.workflowId);
+      checkHookPaths(ctx, summary.workspaceId, workflow, summary.workflowId);
       const stored = await control.putWorkflowVersionIf(
         summary.name,
         workflow.document,
         workflow.hash,
         ctx.now(),
         expected,
+        summary.workspaceId,
       );
       await ctx.triggers.refresh();
       await ctx.record(request, {
@@ -451,14 +471,18 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
       },
       async (request) => {
-        const summary = await findWorkflow(control, (request.params as { idOrName: string }).idOrName);
+        const summary = await findWorkflow(
+          control,
+          (request.params as { idOrName: string }).idOrName,
+          workspaceOf(request),
+        );
         await control.setTriggersEnabled(summary.workflowId, action === 'enable', ctx.now());
         await ctx.triggers.refresh();
         await ctx.record(request, {
           action: `workflow.triggers.${action}`,
           target: { type: 'workflow', id: summary.workflowId, name: summary.name },
         });
-        return summaryView(await findWorkflow(control, summary.workflowId));
+        return summaryView(await findWorkflow(control, summary.workflowId, summary.workspaceId));
       },
     );
   }

@@ -1,6 +1,7 @@
 /**
  * The Studio's way to the API: same-origin fetch with the session cookie, the CSRF token on every
- * change (POST, PUT, PATCH, DELETE), JSON in and out, and problem+json errors turned into ApiError
+ * change (POST, PUT, PATCH, DELETE), the chosen workspace on every request (`Atom-Workspace`), JSON
+ * in and out, and problem+json errors turned into ApiError
  * (with the `ATOM_ERR_*` code and the per-field details the server gave).
  */
 
@@ -25,7 +26,17 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let workspace: string | null = null;
 let onUnauthenticated: (() => void) | null = null;
+
+/** The workspace (slug) every request acts in from now on; null: the user's first (the server's default). */
+export function setWorkspace(slug: string | null): void {
+  workspace = slug;
+}
+
+export function currentWorkspace(): string | null {
+  return workspace;
+}
 
 /** The session's CSRF token, from the login, setup or session answer. */
 export function setCsrfToken(token: string | null): void {
@@ -60,6 +71,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.raw) headers['content-type'] = options.raw.type;
   if (CHANGES.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (workspace) headers['atom-workspace'] = workspace;
   let response: Response;
   try {
     response = await fetch(path, {

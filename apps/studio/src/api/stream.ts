@@ -9,6 +9,7 @@
  * one per animation frame. A connection that has been silent for three heartbeats is taken for
  * dead and replaced.
  */
+import { currentWorkspace } from './client';
 import type { RunEvent } from './types';
 
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -54,7 +55,10 @@ export function openStream(options: StreamOptions): () => void {
   const connect = () => {
     if (stopped) return;
     options.onState?.(failures === 0 ? 'connecting' : 'reconnecting');
-    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/v1/stream`;
+    // A WebSocket carries no custom header: the workspace goes in the query (docs/api.md, Live stream).
+    const slug = currentWorkspace();
+    const query = slug ? `?workspace=${encodeURIComponent(slug)}` : '';
+    const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/v1/stream${query}`;
     const ws = new WebSocket(url);
     socket = ws;
     // A server that took the connection but never answers the upgrade (still starting) is left too.

@@ -12,6 +12,17 @@ export interface SessionAnswer {
   user: SessionUser;
   csrfToken?: string;
   via?: string;
+  /** The workspace the answering request acted in (`user.role` is the role there). */
+  workspace?: { id: string; slug: string };
+}
+
+/** One of the user's workspaces (GET /api/v1/workspaces). */
+export interface WorkspaceSummary {
+  id: string;
+  slug: string;
+  name: string;
+  role: UserRole;
+  createdAt: string;
 }
 
 export interface WorkflowSummary {

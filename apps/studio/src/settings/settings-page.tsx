@@ -1,6 +1,6 @@
 /**
  * Settings, one tab at a time (arrow keys move between tabs): members and invitations, API tokens,
- * secrets and variables, tier and usage, the audit log. A tab shows only to roles that may read it.
+ * secrets and variables, tier and usage, the audit log, the workspace. A tab shows only to roles that may read it.
  */
 import { type KeyboardEvent, type ReactNode, useRef, useState } from 'react';
 import type { UserRole } from '../api/types';
@@ -10,6 +10,7 @@ import { MembersSection } from './members-section';
 import { SecretsSection } from './secrets-section';
 import { TokensSection } from './tokens-section';
 import { AuditSection, TierSection } from './workspace-section';
+import { WorkspacesSection } from './workspaces-section';
 
 const TABS: { id: string; label: string; role: UserRole; body: () => ReactNode }[] = [
   { id: 'members', label: 'Members', role: 'viewer', body: () => <MembersSection /> },
@@ -17,6 +18,7 @@ const TABS: { id: string; label: string; role: UserRole; body: () => ReactNode }
   { id: 'secrets', label: 'Secrets and variables', role: 'editor', body: () => <SecretsSection /> },
   { id: 'tier', label: 'Tier and usage', role: 'viewer', body: () => <TierSection /> },
   { id: 'audit', label: 'Audit log', role: 'admin', body: () => <AuditSection /> },
+  { id: 'workspace', label: 'Workspace', role: 'viewer', body: () => <WorkspacesSection /> },
 ];
 
 export default function SettingsPage() {

@@ -1,4 +1,7 @@
-/** The frame of every signed-in page: a skip link, the sidebar (from the route table), the theme switch and the user. */
+/**
+ * The frame of every signed-in page: a skip link, the sidebar (from the route table), the
+ * workspace switcher, the theme switch and the user.
+ */
 import type { ReactNode } from 'react';
 import { Link, useLocation } from '../router';
 import { ROUTES } from '../routes';
@@ -7,7 +10,7 @@ import { ThemeToggle } from './theme-toggle';
 
 export function AppShell({ children }: { children: ReactNode }) {
   const { path } = useLocation();
-  const { state, logout } = useSession();
+  const { state, logout, switchWorkspace } = useSession();
   const nav = ROUTES.filter((route) => route.nav);
   return (
     <div className="shell">
@@ -21,6 +24,22 @@ export function AppShell({ children }: { children: ReactNode }) {
         </Link>
         <div className="topbar-end">
           <ThemeToggle />
+          {state.status === 'signed-in' && state.workspaces.length > 0 && (
+            <label className="workspace-switch">
+              <span className="visually-hidden">Workspace</span>
+              <select
+                aria-label="Workspace"
+                value={state.workspace}
+                onChange={(event) => void switchWorkspace(event.target.value)}
+              >
+                {state.workspaces.map((w) => (
+                  <option key={w.id} value={w.slug}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           {state.status === 'signed-in' && (
             <>
               <span className="who" title={state.user.role}>

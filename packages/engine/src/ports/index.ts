@@ -41,4 +41,4 @@ export type {
   WorkerRecord,
   WorkflowVersionRecord,
 } from './store-port.js';
-export { TERMINAL_RUN_STATUSES, TERMINAL_STEP_STATUSES } from './store-port.js';
+export { DEFAULT_WORKSPACE_ID, TERMINAL_RUN_STATUSES, TERMINAL_STEP_STATUSES } from './store-port.js';

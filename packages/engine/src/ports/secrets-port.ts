@@ -1,8 +1,8 @@
 /**
- * SecretsPort: workspace variables (`$vars`) and secrets (`$secrets`). Secrets are handed only to
- * the step whose expressions read them.
+ * SecretsPort: workspace variables (`$vars`) and secrets (`$secrets`) of the workspace a run
+ * belongs to (RunRecord.workspaceId). Secrets are handed only to the step whose expressions read them.
  */
 export interface SecretsPort {
-  vars(): Promise<Record<string, string>>;
-  secrets(): Promise<Record<string, string>>;
+  vars(workspaceId: string): Promise<Record<string, string>>;
+  secrets(workspaceId: string): Promise<Record<string, string>>;
 }

@@ -25,6 +25,13 @@ export type StepStatus =
   | 'skipped'
   | 'cancelled';
 
+/**
+ * The workspace of everything stored before workspaces existed, and of calls that name none. A
+ * workspace id is an opaque key to the engine: a run belongs to its workflow's workspace, its child
+ * runs and replays to the same one, and workflow names are unique per workspace.
+ */
+export const DEFAULT_WORKSPACE_ID = 'default';
+
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['succeeded', 'failed', 'skipped', 'cancelled'];
 
@@ -46,6 +53,8 @@ export type TriggerKind = 'manual' | 'webhook' | 'schedule' | 'event' | 'child';
 
 export interface NewRun {
   id: string;
+  /** The workspace of its workflow. */
+  workspaceId: string;
   workflowId: string;
   workflowName: string;
   version: number;
@@ -198,6 +207,7 @@ export interface RunEvent extends NewRunEvent {
 /** An event of the log with its run's workflow: what a stream across runs delivers. */
 export interface FeedEvent extends RunEvent {
   workflowId: string;
+  workspaceId: string;
   /** The feed cursor just after this event: reading from it resumes after this event. */
   next: string;
 }
@@ -216,6 +226,8 @@ export interface EventFeedQuery {
   until?: string;
   runId?: string;
   workflowId?: string;
+  /** Only events of this workspace's runs. */
+  workspaceId?: string;
   /** At most this many events (the page is full when it returns exactly this many). */
   limit: number;
 }
@@ -245,6 +257,7 @@ export interface ClaimedStep extends StepRecord {
 
 export interface WorkflowVersionRecord {
   workflowId: string;
+  workspaceId: string;
   name: string;
   version: number;
   document: unknown;
@@ -268,6 +281,8 @@ export interface WorkerRecord {
 
 /** Runs come newest first (`createdAt` desc, then `id` desc). */
 export interface RunFilter {
+  /** Only runs of this workspace. */
+  workspaceId?: string;
   status?: readonly RunStatus[];
   workflowName?: string;
   workflowId?: string;
@@ -348,9 +363,9 @@ export interface StoreTx {
    * never both take the last slot. Called by a claim before it marks runs running.
    */
   refusedAdmissions(runIds: readonly string[]): Promise<string[]>;
-  /** Runs under way, admitted and held (for the concurrent-runs limit). */
-  admissionCounts(): Promise<AdmissionCounts>;
-  /** Ids of held runs, oldest first, at most `limit`. */
+  /** Runs under way, admitted and held (for the concurrent-runs limit): of one workspace, or of all. */
+  admissionCounts(workspaceId?: string): Promise<AdmissionCounts>;
+  /** Ids of held runs of every workspace, oldest first, at most `limit`. */
   heldRunIds(limit: number): Promise<string[]>;
 }
 
@@ -363,22 +378,36 @@ export interface StorePort {
   atomically<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
 
   /**
-   * Stores a workflow document as the newest version of `name`, unless the newest version already
-   * has this hash, in which case that version is returned with `created: false`.
+   * Stores a workflow document as the newest version of `name` in `workspaceId` (default
+   * DEFAULT_WORKSPACE_ID), unless the newest version already has this hash, in which case that
+   * version is returned with `created: false`.
    */
   putWorkflowVersion(
     name: string,
     document: unknown,
     hash: string,
     now: number,
+    workspaceId?: string,
   ): Promise<WorkflowVersionRecord & { created: boolean }>;
-  /** By workflow id or name; the newest version unless `version` is given. */
-  getWorkflowVersion(idOrName: string, version?: number): Promise<WorkflowVersionRecord | undefined>;
+  /**
+   * By workflow id or name; the newest version unless `version` is given. A name is looked up in
+   * `workspaceId` (default DEFAULT_WORKSPACE_ID); with `workspaceId` given, an id of another
+   * workspace's workflow is not found either. Without it, an id is found whatever its workspace.
+   */
+  getWorkflowVersion(
+    idOrName: string,
+    version?: number,
+    workspaceId?: string,
+  ): Promise<WorkflowVersionRecord | undefined>;
   /**
    * Which version getWorkflowVersion would return, without the document: the cheap check a start
    * makes before using the compiled workflow it already holds.
    */
-  findWorkflowVersion(idOrName: string, version?: number): Promise<{ workflowId: string; version: number } | undefined>;
+  findWorkflowVersion(
+    idOrName: string,
+    version?: number,
+    workspaceId?: string,
+  ): Promise<{ workflowId: string; version: number } | undefined>;
 
   /**
    * Claims up to `limit` steps that are due (`ready`, `retrying` or `waiting` with `dueAt <= now`),

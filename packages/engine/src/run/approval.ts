@@ -34,7 +34,7 @@ export async function decideApproval(
   if (!run) throw new AtomError('ATOM_ERR_RUN_NOT_FOUND', `no run has id ${runId}`);
   const by = decision.by.trim();
   if (by === '') throw new AtomError('ATOM_ERR_APPROVAL_NOT_ALLOWED', 'a decision must say who made it (`by`)');
-  const hidden = secretValues((await deps.services.secrets()).secrets);
+  const hidden = secretValues((await deps.services.secrets(run.workspaceId)).secrets);
   const comment = decision.comment === undefined ? null : redact(decision.comment, hidden);
   const wf = await deps.workflow(run.workflowId, run.version);
   // Stays not-pending when the unit does not run at all (the run has ended).

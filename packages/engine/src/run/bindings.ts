@@ -59,7 +59,7 @@ export async function buildBindings(
       error: row.error,
     };
   }
-  const vars = request.vars ?? (await services.secrets()).vars;
+  const vars = request.vars ?? (await services.secrets(run.workspaceId)).vars;
   const bindings: StepBindings = {
     inputs: run.inputs ?? {},
     trigger: run.trigger ?? {},

@@ -13,10 +13,11 @@ export interface ControlDeps {
   now(): number;
   /** Compiled workflow of a stored version, cached. */
   workflow(workflowId: string, version: number): Promise<CompiledWorkflow>;
-  /** A workflow by name or id, its newest version unless `version` is given. */
+  /** A workflow of the workspace by name or id, its newest version unless `version` is given. */
   workflowByName(
     idOrName: string,
     version: number | null,
+    workspaceId: string,
   ): Promise<{ workflowId: string; version: number; wf: CompiledWorkflow }>;
   /** Runs `fn` as one unit on a run that has not ended (does nothing when it has). */
   commit(runId: string, wf: CompiledWorkflow, fn: (unit: Unit) => Promise<unknown>): Promise<void>;
@@ -32,12 +33,12 @@ export interface ControlDeps {
 }
 
 /**
- * The concurrent-runs limit (a workspace's tier, DESIGN §7): a new run over it is stored `queued`
+ * The concurrent-runs limit of each workspace (its tier, DESIGN §7): a new run over it is stored `queued`
  * in phase `held`, with no steps, and starts when `admitHeldRuns` finds a free slot.
  */
 export interface RunAdmission {
-  /** The most runs that may be under way (Infinity: no limit); read at every start. */
-  limit(): Promise<number>;
-  /** Told after a run was created: the runs under way then (held ones apart) and the limit. */
-  observe?(counts: AdmissionCounts, limit: number): void;
+  /** The most runs of the workspace that may be under way (Infinity: no limit); read at every start. */
+  limit(workspaceId: string): Promise<number>;
+  /** Told after a run was created: the workspace's runs under way then (held ones apart) and its limit. */
+  observe?(counts: AdmissionCounts, limit: number, workspaceId: string): void;
 }

@@ -51,6 +51,7 @@ export async function replayRun(deps: ControlDeps, runId: string, options: Repla
   const origin = { runId, fromStep };
   const spec: RunSpec = {
     id: newId(now),
+    workspaceId: original.workspaceId,
     workflowId: original.workflowId,
     version,
     inputs,

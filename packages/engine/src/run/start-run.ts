@@ -6,14 +6,23 @@
 import { AtomError } from '@atom/errors';
 import { assertNesting, type CompiledStep, type CompiledWorkflow } from '@atom/spec';
 import { newId } from '../ids.js';
-import type { NewRun, NewRunEvent, NewStep, RunRecord, StoreTx } from '../ports/store-port.js';
+import {
+  DEFAULT_WORKSPACE_ID,
+  type NewRun,
+  type NewRunEvent,
+  type NewStep,
+  type RunRecord,
+  type StoreTx,
+} from '../ports/store-port.js';
 import type { ControlDeps } from './control-deps.js';
 import { RunEvents } from './event-types.js';
 import { validateRunInputs } from './run-inputs.js';
 
 export interface StartRunRequest {
-  /** Workflow name or id. */
+  /** Workflow name or id, of `workspaceId`. */
   workflow: string;
+  /** The workspace whose workflow it is; default DEFAULT_WORKSPACE_ID. */
+  workspaceId?: string;
   version?: number;
   inputs?: unknown;
   /** `{ kind: 'manual' | 'webhook' | 'schedule' | 'event', … }`, read as `$trigger`; manual by default. */
@@ -31,7 +40,8 @@ export async function startRun(
   request: StartRunRequest,
   dedupeKey: string | null,
 ): Promise<{ run: RunRecord; created: boolean }> {
-  const target = await deps.workflowByName(request.workflow, request.version ?? null);
+  const workspaceId = request.workspaceId ?? DEFAULT_WORKSPACE_ID;
+  const target = await deps.workflowByName(request.workflow, request.version ?? null, workspaceId);
   const inputs = request.inputs ?? {};
   const { maxNesting } = deps.services.options;
   assertNesting(inputs, maxNesting, 'the run inputs', ['inputs']);
@@ -40,6 +50,7 @@ export async function startRun(
   const id = newId(now);
   const spec: RunSpec = {
     id,
+    workspaceId,
     workflowId: target.workflowId,
     version: target.version,
     inputs,
@@ -53,7 +64,7 @@ export async function startRun(
   // transaction, where a throw would make every unit of the batch run again alone.
   if (dedupeKey === null) validateRunInputs(target.wf, inputs);
   const admission = deps.admission();
-  const limit = admission ? await admission.limit() : Number.POSITIVE_INFINITY;
+  const limit = admission ? await admission.limit(workspaceId) : Number.POSITIVE_INFINITY;
   // Group-committed with other units (a burst of starts shares one transaction); its events are
   // published once it is durable, and only when the run was created.
   const started = await deps.create(id, async (tx, events) => {
@@ -63,7 +74,7 @@ export async function startRun(
       validateRunInputs(target.wf, inputs);
     }
     // Counted in the unit, so the runs of one group commit see each other.
-    const counts = Number.isFinite(limit) ? await tx.admissionCounts() : null;
+    const counts = Number.isFinite(limit) ? await tx.admissionCounts(workspaceId) : null;
     const held = counts !== null && counts.active >= limit;
     const inserted = held
       ? await insertHeldRun(tx, target.wf, spec, now, events, limit)
@@ -80,7 +91,7 @@ export async function startRun(
     return { run, created: true, counts: after };
   });
   if (!started.run) throw new AtomError('ATOM_ERR_INTERNAL', `run ${id} vanished after it was created`);
-  if (started.counts) admission?.observe?.(started.counts, limit);
+  if (started.counts) admission?.observe?.(started.counts, limit, workspaceId);
   return { run: started.run, created: started.created };
 }
 
@@ -100,9 +111,10 @@ async function insertHeldRun(
 }
 
 /**
- * Starts held runs, oldest first, while the concurrent-runs limit leaves slots free: each in a unit
- * of its own that counts again, takes the run out of `held` and makes its first steps ready.
- * Returns how many started. Called when a run ends, when the limit changes, and periodically.
+ * Starts held runs, oldest first, while their workspace's concurrent-runs limit leaves slots free:
+ * each in a unit of its own that counts the workspace's runs again, takes the run out of `held`
+ * and makes its first steps ready. A full workspace does not stop the runs of another. Returns how
+ * many started. Called when a run ends, when a limit changes, and periodically.
  */
 /** What one admission pass did: runs started, and held runs still waiting for a slot. */
 export interface HeldRunsAdmitted {
@@ -110,27 +122,41 @@ export interface HeldRunsAdmitted {
   held: number;
 }
 
-export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<HeldRunsAdmitted> {
-  const { active, held } = await deps.store.atomically((tx) => tx.admissionCounts());
-  const free = Number.isFinite(limit) ? limit - active : held;
-  if (held === 0 || free <= 0) return { admitted: 0, held };
-  const ids = await deps.store.atomically((tx) => tx.heldRunIds(Math.min(free, 500)));
+export async function admitHeldRuns(
+  deps: ControlDeps,
+  limitOf: (workspaceId: string) => Promise<number>,
+): Promise<HeldRunsAdmitted> {
+  const { held } = await deps.store.atomically((tx) => tx.admissionCounts());
+  if (held === 0) return { admitted: 0, held };
+  const ids = await deps.store.atomically((tx) => tx.heldRunIds(500));
+  const limits = new Map<string, number>();
+  const full = new Set<string>();
   let admitted = 0;
   for (const id of ids) {
     const run = await deps.store.getRun(id);
-    if (run?.phase !== 'held') continue;
+    if (run?.phase !== 'held' || full.has(run.workspaceId)) continue;
+    const { workspaceId } = run;
+    let limit = limits.get(workspaceId);
+    if (limit === undefined) {
+      limit = await limitOf(workspaceId);
+      limits.set(workspaceId, limit);
+    }
     const wf = await deps.workflow(run.workflowId, run.version);
     const started = await deps.create(id, async (tx, events) => {
       const current = await tx.getRun(id);
       if (current?.phase !== 'held' || current.status !== 'queued') return false;
-      if (Number.isFinite(limit) && (await tx.admissionCounts()).active >= limit) return false;
+      if (Number.isFinite(limit) && (await tx.admissionCounts(workspaceId)).active >= limit) return false;
       const now = deps.now();
       await tx.updateRun(id, { phase: 'main', updatedAt: now });
       events.push({ runId: id, type: RunEvents.runAdmitted, stepKey: null, data: { limit }, at: now });
       await tx.insertSteps(firstSteps(wf, id, now, events));
       return true;
     });
-    if (!started) break;
+    // The workspace is full (or the run was taken): its younger runs wait too, others' may start.
+    if (!started) {
+      full.add(workspaceId);
+      continue;
+    }
     admitted++;
   }
   return { admitted, held: held - admitted };
@@ -138,6 +164,7 @@ export async function admitHeldRuns(deps: ControlDeps, limit: number): Promise<H
 
 export interface RunSpec {
   id: string;
+  workspaceId: string;
   workflowId: string;
   version: number;
   inputs: unknown;
@@ -212,6 +239,7 @@ export async function insertRunRow(
 function newRun(wf: CompiledWorkflow, spec: RunSpec, now: number): NewRun {
   return {
     id: spec.id,
+    workspaceId: spec.workspaceId,
     workflowId: spec.workflowId,
     workflowName: wf.name,
     version: spec.version,

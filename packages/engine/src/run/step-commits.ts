@@ -200,6 +200,7 @@ export async function commitSuspend(
       child.wf,
       {
         id: child.id,
+        workspaceId: run.workspaceId,
         workflowId: child.workflowId,
         version: child.version,
         inputs: child.inputs,

@@ -49,10 +49,11 @@ export interface ExecutorDeps {
   now: () => number;
   /** Compiled workflow of a stored version, cached. */
   workflow(workflowId: string, version: number): Promise<CompiledWorkflow>;
-  /** Resolves a `workflow.call` target by name and optional version. */
+  /** Resolves a `workflow.call` target by name and optional version, in the calling run's workspace. */
   workflowByName(
     name: string,
     version: number | null,
+    workspaceId: string,
   ): Promise<{ workflowId: string; version: number; wf: CompiledWorkflow }>;
   /**
    * Runs `fn` as one unit on the run; does nothing if the run has ended meanwhile. `dispatch` lets
@@ -86,7 +87,7 @@ export async function executeStep(
   let local: LocalOffer | null = null;
   try {
     wf = await deps.workflow(run.workflowId, run.version);
-    scope = await deps.services.secrets();
+    scope = await deps.services.secrets(run.workspaceId);
     const hidden = secretValues(scope.secrets);
     local = { nodes: deps.nodes, scope, hidden, log: deps.log };
     const def = wf.steps.get(claimed.stepId);
@@ -141,7 +142,7 @@ export async function executeStep(
     await runNode(deps, { run, wf, def, claimed, type, input, bindings, signal, dispatch, local, hidden });
   } catch (error) {
     if (isStoreTrouble(error, deps, run, claimed)) return;
-    const secrets = secretValues((scope ?? (await deps.services.secrets())).secrets);
+    const secrets = secretValues((scope ?? (await deps.services.secrets(run.workspaceId))).secrets);
     const record = redactError(errorOf(error), secrets);
     try {
       if (!wf) throw error;
@@ -248,7 +249,11 @@ async function runNode(deps: ExecutorDeps, call: NodeCall): Promise<void> {
   if (outcome.type === 'suspend') {
     let child: ChildRunPlan | null = null;
     if (outcome.suspension.kind === 'child') {
-      const target = await deps.workflowByName(outcome.suspension.workflow, outcome.suspension.version);
+      const target = await deps.workflowByName(
+        outcome.suspension.workflow,
+        outcome.suspension.version,
+        run.workspaceId,
+      );
       validateRunInputs(target.wf, outcome.suspension.inputs ?? {});
       child = { id: newId(deps.now()), ...target, inputs: outcome.suspension.inputs ?? {} };
     }

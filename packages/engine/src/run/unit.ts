@@ -24,7 +24,8 @@ export interface EngineServices {
   blobs: BlobPort;
   options: EngineOptions;
   random: () => number;
-  secrets: () => Promise<SecretScope>;
+  /** The variables and secrets of a workspace (a run's: RunRecord.workspaceId). */
+  secrets: (workspaceId: string) => Promise<SecretScope>;
 }
 
 export interface Unit {

@@ -25,6 +25,7 @@ export function catalogueCases(h: StoreHarness): void {
     const v1 = await h.store.putWorkflowVersion('orders', doc('First take'), 'h1', T0);
     const summary = {
       workflowId: v1.workflowId,
+      workspaceId: 'default',
       name: 'orders',
       version: 1,
       description: 'First take',
@@ -33,16 +34,16 @@ export function catalogueCases(h: StoreHarness): void {
       updatedAt: T0,
       deletedAt: null,
     };
-    expect(await h.store.getWorkflowSummary('orders')).toEqual(summary);
-    expect(await h.store.getWorkflowSummary(v1.workflowId)).toEqual(summary);
+    expect(await h.store.getWorkflowSummary('orders', 'default')).toEqual(summary);
+    expect(await h.store.getWorkflowSummary(v1.workflowId, 'default')).toEqual(summary);
     await h.store.putWorkflowVersion('orders', doc(undefined, { description: 42 }), 'h2', T0 + 5);
-    expect(await h.store.getWorkflowSummary('orders')).toEqual({
+    expect(await h.store.getWorkflowSummary('orders', 'default')).toEqual({
       ...summary,
       version: 2,
       description: null,
       updatedAt: T0 + 5,
     });
-    expect(await h.store.getWorkflowSummary('nope')).toBeUndefined();
+    expect(await h.store.getWorkflowSummary('nope', 'default')).toBeUndefined();
     expect(await h.store.listWorkflowVersions(v1.workflowId)).toEqual([
       { version: 2, hash: 'h2', createdAt: T0 + 5 },
       { version: 1, hash: 'h1', createdAt: T0 },
@@ -56,13 +57,13 @@ export function catalogueCases(h: StoreHarness): void {
     await expect(h.store.putWorkflowVersionIf('orders', doc('b'), 'h2', T0, 0)).rejects.toSatisfy(isConflict);
     await expect(h.store.putWorkflowVersionIf('orders', doc('b'), 'h2', T0, 2)).rejects.toSatisfy(isConflict);
     await expect(h.store.putWorkflowVersionIf('missing', doc('b'), 'h2', T0, 1)).rejects.toSatisfy(isConflict);
-    expect(await h.store.getWorkflowSummary('missing')).toBeUndefined();
+    expect(await h.store.getWorkflowSummary('missing', 'default')).toBeUndefined();
     expect((await h.store.getWorkflowVersion('orders'))?.version).toBe(1);
     const next = await h.store.putWorkflowVersionIf('orders', doc('b'), 'h2', T0 + 1, 1);
     expect(next).toMatchObject({ workflowId: created.workflowId, version: 2, document: doc('b'), created: true });
     const same = await h.store.putWorkflowVersionIf('orders', doc('b'), 'h2', T0 + 2, 2);
     expect(same).toEqual({ ...next, created: false });
-    expect((await h.store.getWorkflowSummary('orders'))?.description).toBe('b');
+    expect((await h.store.getWorkflowSummary('orders', 'default'))?.description).toBe('b');
   });
 
   it('lets exactly one of two concurrent conditional writers through', async () => {
@@ -90,11 +91,14 @@ export function catalogueCases(h: StoreHarness): void {
     expect(await h.store.deleteWorkflow(old.workflowId, T0 + 3)).toBe(false);
     expect(await h.store.deleteWorkflow('nope', T0 + 3)).toBe(false);
     expect(await h.store.getWorkflowVersion('orders')).toBeUndefined();
-    expect(await h.store.getWorkflowSummary('orders')).toBeUndefined();
+    expect(await h.store.getWorkflowSummary('orders', 'default')).toBeUndefined();
     expect((await h.store.getWorkflowVersion(old.workflowId))?.version).toBe(2);
     expect((await h.store.getWorkflowVersion(old.workflowId, 1))?.document).toEqual(doc('old'));
-    expect(await h.store.getWorkflowSummary(old.workflowId)).toMatchObject({ name: 'orders', deletedAt: T0 + 2 });
-    expect(await h.store.listWorkflows({ limit: 10 })).toEqual([]);
+    expect(await h.store.getWorkflowSummary(old.workflowId, 'default')).toMatchObject({
+      name: 'orders',
+      deletedAt: T0 + 2,
+    });
+    expect(await h.store.listWorkflows({ workspaceId: 'default', limit: 10 })).toEqual([]);
     expect(await h.store.listTriggerSources()).toEqual([]);
     expect(await h.store.setTriggersEnabled(old.workflowId, false, T0 + 3)).toBe(false);
 
@@ -103,7 +107,9 @@ export function catalogueCases(h: StoreHarness): void {
     expect(reborn.workflowId).not.toBe(old.workflowId);
     expect((await h.store.getWorkflowVersion('orders'))?.workflowId).toBe(reborn.workflowId);
     expect((await h.store.getWorkflowVersion(old.workflowId))?.workflowId).toBe(old.workflowId);
-    expect((await h.store.listWorkflows({ limit: 10 })).map((w) => w.workflowId)).toEqual([reborn.workflowId]);
+    expect((await h.store.listWorkflows({ workspaceId: 'default', limit: 10 })).map((w) => w.workflowId)).toEqual([
+      reborn.workflowId,
+    ]);
     // Deleted again, the plain put also starts a new workflow.
     await h.store.deleteWorkflow(reborn.workflowId, T0 + 5);
     const third = await h.store.putWorkflowVersion('orders', doc('new'), 'h1', T0 + 6);
@@ -116,14 +122,14 @@ export function catalogueCases(h: StoreHarness): void {
     await h.store.putWorkflowVersion('a', doc('a2'), 'a2', T0 + 1);
     const b = await h.store.putWorkflowVersion('b', doc('b1'), 'b1', T0);
     expect(await h.store.listTriggerSources()).toEqual([
-      { workflowId: a.workflowId, name: 'a', version: 2, document: doc('a2') },
-      { workflowId: b.workflowId, name: 'b', version: 1, document: doc('b1') },
+      { workflowId: a.workflowId, workspaceId: 'default', name: 'a', version: 2, document: doc('a2') },
+      { workflowId: b.workflowId, workspaceId: 'default', name: 'b', version: 1, document: doc('b1') },
     ]);
     expect(await h.store.setTriggersEnabled(a.workflowId, false, T0 + 2)).toBe(true);
-    expect((await h.store.getWorkflowSummary('a'))?.triggersEnabled).toBe(false);
+    expect((await h.store.getWorkflowSummary('a', 'default'))?.triggersEnabled).toBe(false);
     expect((await h.store.listTriggerSources()).map((s) => s.name)).toEqual(['b']);
     expect(await h.store.setTriggersEnabled(a.workflowId, true, T0 + 3)).toBe(true);
-    expect((await h.store.getWorkflowSummary('a'))?.triggersEnabled).toBe(true);
+    expect((await h.store.getWorkflowSummary('a', 'default'))?.triggersEnabled).toBe(true);
     expect(await h.store.setTriggersEnabled('nope', true, T0)).toBe(false);
     expect((await h.store.listTriggerSources()).map((s) => s.name)).toEqual(['a', 'b']);
   });
@@ -133,7 +139,8 @@ export function catalogueCases(h: StoreHarness): void {
     await h.store.putWorkflowVersion('billing', doc('Sends the monthly INVOICES'), 'h', T0);
     await h.store.putWorkflowVersion('triage', doc('Ärger mit 100% Rabatt_code'), 'h', T0);
     await h.store.putWorkflowVersion('plain', doc(), 'h', T0);
-    const names = async (search: string) => (await h.store.listWorkflows({ search, limit: 10 })).map((w) => w.name);
+    const names = async (search: string) =>
+      (await h.store.listWorkflows({ workspaceId: 'default', search, limit: 10 })).map((w) => w.name);
     expect(await names('Invoice')).toEqual(['billing', 'invoice-sync']);
     expect(await names('BILLS')).toEqual(['invoice-sync']);
     expect(await names('ärger')).toEqual(['triage']);
@@ -155,11 +162,15 @@ export function catalogueCases(h: StoreHarness): void {
     const gone = await h.store.putWorkflowVersion('wf-deleted', doc('Even one'), 'hd', T0);
     await h.store.deleteWorkflow(gone.workflowId, T0 + 1);
     const byName = [...all].sort();
-    const walk = async (query: Omit<WorkflowListQuery, 'afterName'>): Promise<string[]> => {
+    const walk = async (query: Omit<WorkflowListQuery, 'afterName' | 'workspaceId'>): Promise<string[]> => {
       const seen: string[] = [];
       let afterName: string | undefined;
       for (;;) {
-        const page = await h.store.listWorkflows({ ...query, ...(afterName === undefined ? {} : { afterName }) });
+        const page = await h.store.listWorkflows({
+          workspaceId: 'default',
+          ...query,
+          ...(afterName === undefined ? {} : { afterName }),
+        });
         seen.push(...page.map((w) => w.name));
         if (page.length < query.limit) return seen;
         afterName = page.at(-1)?.name;
@@ -168,6 +179,8 @@ export function catalogueCases(h: StoreHarness): void {
     for (const limit of [1, 4, 17, 30]) expect(await walk({ limit })).toEqual(byName);
     const even = byName.filter((name) => Number(name.slice(4)) % 2 === 0);
     expect(await walk({ search: 'EVEN', limit: 3 })).toEqual(even);
-    expect(await h.store.listWorkflows({ afterName: byName.at(-1) as string, limit: 5 })).toEqual([]);
+    expect(
+      await h.store.listWorkflows({ workspaceId: 'default', afterName: byName.at(-1) as string, limit: 5 }),
+    ).toEqual([]);
   });
 }

@@ -26,6 +26,7 @@ export const RICH_JSON = {
 export function newRun(overrides: Partial<NewRun> = {}): NewRun {
   return {
     id: `run-${randomUUID()}`,
+    workspaceId: 'default',
     workflowId: 'wf-1',
     workflowName: 'orders',
     version: 3,

@@ -14,6 +14,7 @@ const GRACE: UserRecord = { ...ADA, id: 'u-2', email: 'grace@example.com', role:
 
 const INVITATION: InvitationRecord = {
   id: 'i-1',
+  workspaceId: 'default',
   email: 'Linus@Example.com',
   role: 'operator',
   tokenHash: 'd'.repeat(64),
@@ -28,15 +29,15 @@ export function memberCases(h: StoreHarness): void {
   it('lists members oldest first and changes a role, but never takes the last owner away', async () => {
     await h.store.createUser(GRACE);
     await h.store.createUser(ADA);
-    expect((await h.store.listUsers()).map((u) => u.id)).toEqual(['u-1', 'u-2']);
-    expect(await h.store.setUserRole('u-1', 'admin')).toBe('last-owner');
-    expect(await h.store.deleteUser('u-1')).toBe('last-owner');
-    expect(await h.store.setUserRole('u-1', 'owner')).toBe('changed');
-    expect(await h.store.setUserRole('u-2', 'owner')).toBe('changed');
-    expect(await h.store.setUserRole('u-1', 'viewer')).toBe('changed');
-    expect(await h.store.setUserRole('nobody', 'viewer')).toBe('not-found');
+    expect((await h.store.listUsers('default')).map((u) => u.id)).toEqual(['u-1', 'u-2']);
+    expect(await h.store.setUserRole('default', 'u-1', 'admin')).toBe('last-owner');
+    expect(await h.store.deleteUser('default', 'u-1')).toBe('last-owner');
+    expect(await h.store.setUserRole('default', 'u-1', 'owner')).toBe('changed');
+    expect(await h.store.setUserRole('default', 'u-2', 'owner')).toBe('changed');
+    expect(await h.store.setUserRole('default', 'u-1', 'viewer')).toBe('changed');
+    expect(await h.store.setUserRole('default', 'nobody', 'viewer')).toBe('not-found');
     expect((await h.store.getUser('u-1'))?.role).toBe('viewer');
-    expect(await h.store.setUserRole('u-2', 'admin')).toBe('last-owner');
+    expect(await h.store.setUserRole('default', 'u-2', 'admin')).toBe('last-owner');
     expect((await h.store.getUser('u-2'))?.role).toBe('owner');
   });
 
@@ -46,14 +47,14 @@ export function memberCases(h: StoreHarness): void {
     for (let round = 0; round < 10; round++) {
       const changes = await Promise.all(
         round % 2 === 0
-          ? [h.store.setUserRole('u-1', 'admin'), h.store.setUserRole('u-2', 'admin')]
-          : [h.store.deleteUser('u-1'), h.store.setUserRole('u-2', 'viewer')],
+          ? [h.store.setUserRole('default', 'u-1', 'admin'), h.store.setUserRole('default', 'u-2', 'admin')]
+          : [h.store.deleteUser('default', 'u-1'), h.store.setUserRole('default', 'u-2', 'viewer')],
       );
       expect(changes.filter((c) => c === 'changed')).toHaveLength(1);
-      expect((await h.store.listUsers()).filter((u) => u.role === 'owner')).toHaveLength(1);
+      expect((await h.store.listUsers('default')).filter((u) => u.role === 'owner')).toHaveLength(1);
       if ((await h.store.getUser('u-1')) === undefined) await h.store.createUser(ADA);
-      await h.store.setUserRole('u-1', 'owner');
-      await h.store.setUserRole('u-2', 'owner');
+      await h.store.setUserRole('default', 'u-1', 'owner');
+      await h.store.setUserRole('default', 'u-2', 'owner');
     }
   });
 
@@ -71,11 +72,11 @@ export function memberCases(h: StoreHarness): void {
       ip: null,
       userAgent: null,
     });
-    expect(await h.store.deleteUser('u-2')).toBe('changed');
-    expect(await h.store.deleteUser('u-2')).toBe('not-found');
+    expect(await h.store.deleteUser('default', 'u-2')).toBe('changed');
+    expect(await h.store.deleteUser('default', 'u-2')).toBe('not-found');
     expect(await h.store.findApiToken(TOKEN.tokenHash)).toBeUndefined();
     expect(await h.store.findSession('e'.repeat(64))).toBeUndefined();
-    expect((await h.store.listUsers()).map((u) => u.id)).toEqual(['u-1']);
+    expect((await h.store.listUsers('default')).map((u) => u.id)).toEqual(['u-1']);
   });
 
   it('keeps a token role, lists tokens newest first, and revokes a token once', async () => {
@@ -89,8 +90,8 @@ export function memberCases(h: StoreHarness): void {
     expect((await h.store.findApiToken(narrow.tokenHash))?.token.role).toBe('viewer');
     expect(await h.store.getApiToken('t-2')).toEqual(narrow);
     expect(await h.store.getApiToken('nope')).toBeUndefined();
-    expect((await h.store.listApiTokens('u-1')).map((t) => t.id)).toEqual(['t-2', 't-1']);
-    expect((await h.store.listApiTokens()).map((t) => t.id)).toEqual(['t-3', 't-2', 't-1']);
+    expect((await h.store.listApiTokens('default', 'u-1')).map((t) => t.id)).toEqual(['t-2', 't-1']);
+    expect((await h.store.listApiTokens('default')).map((t) => t.id)).toEqual(['t-3', 't-2', 't-1']);
     expect(await h.store.revokeApiToken('t-2', T0 + 20)).toBe(true);
     expect(await h.store.revokeApiToken('t-2', T0 + 30)).toBe(false);
     expect(await h.store.revokeApiToken('nope', T0 + 30)).toBe(false);
@@ -103,12 +104,12 @@ export function memberCases(h: StoreHarness): void {
     await h.store.createInvitation(second);
     expect(await h.store.findInvitation(INVITATION.tokenHash)).toEqual(INVITATION);
     expect(await h.store.findInvitation('0'.repeat(64))).toBeUndefined();
-    expect((await h.store.listInvitations()).map((i) => i.id)).toEqual(['i-2', 'i-1']);
+    expect((await h.store.listInvitations('default')).map((i) => i.id)).toEqual(['i-2', 'i-1']);
     expect(await h.store.markInvitationAccepted('i-1', T0 + 1000)).toBe(false);
     expect(await h.store.markInvitationAccepted('i-1', T0 + 10)).toBe(true);
     expect(await h.store.markInvitationAccepted('i-1', T0 + 11)).toBe(false);
-    expect(await h.store.revokeInvitation('i-1', T0 + 12)).toBe(false);
-    expect(await h.store.revokeInvitation('i-2', T0 + 12)).toBe(true);
+    expect(await h.store.revokeInvitation('default', 'i-1', T0 + 12)).toBe(false);
+    expect(await h.store.revokeInvitation('default', 'i-2', T0 + 12)).toBe(true);
     expect(await h.store.markInvitationAccepted('i-2', T0 + 13)).toBe(false);
     expect(await h.store.findInvitation(second.tokenHash)).toMatchObject({ revokedAt: T0 + 12, acceptedAt: null });
     await expect(h.store.createInvitation({ ...INVITATION, id: 'i-3' })).rejects.toThrow();

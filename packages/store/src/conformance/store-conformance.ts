@@ -26,6 +26,7 @@ import { stepCases } from './step-cases.js';
 import { unitCases } from './unit-cases.js';
 import { userCases } from './user-cases.js';
 import { workflowCases } from './workflow-cases.js';
+import { workspaceCases } from './workspace-cases.js';
 
 /** What every adapter's store is: both ports on one object (and one database). */
 export type Store = AtomStore;
@@ -113,5 +114,6 @@ export function describeStoreConformance(name: string, makeStore: MakeStore): vo
     describe('users and tokens', () => userCases(harness));
     describe('members, token roles and invitations', () => memberCases(harness));
     describe('schedule marks', () => scheduleCases(harness));
+    describe('workspaces', () => workspaceCases(harness));
   });
 }

@@ -18,6 +18,7 @@ export const ADA: UserRecord = {
 export const TOKEN: ApiTokenRecord = {
   id: 't-1',
   userId: 'u-1',
+  workspaceId: 'default',
   name: 'ci',
   tokenHash: 'a'.repeat(64),
   role: null,

@@ -11,6 +11,7 @@ export function workflowCases(h: StoreHarness): void {
     const put = await h.store.putWorkflowVersion('orders', doc, 'h1', T0);
     expect(put).toEqual({
       workflowId: expect.any(String),
+      workspaceId: 'default',
       name: 'orders',
       version: 1,
       document: doc,

@@ -11,6 +11,7 @@ import type { RunStatsReader } from './run-stats.js';
 import type { SecretStore } from './secret-store.js';
 import type { SessionStore } from './session-store.js';
 import type { SettingsStore } from './settings-store.js';
+import type { WorkspaceStore } from './workspace-store.js';
 
 /** Every store the server uses, without the engine's port (what a server's `control` needs). */
 export type ServerStores = ControlStore &
@@ -20,6 +21,7 @@ export type ServerStores = ControlStore &
   SecretStore &
   AuditStore &
   SettingsStore &
-  RetentionStore;
+  RetentionStore &
+  WorkspaceStore;
 
 export type AtomStore = StorePort & ServerStores;

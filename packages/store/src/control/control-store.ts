@@ -12,6 +12,8 @@ import type { WorkflowVersionRecord } from '@atom/engine';
 
 export interface WorkflowSummary {
   workflowId: string;
+  /** The workspace it belongs to; its name is unique among the live workflows there. */
+  workspaceId: string;
   name: string;
   /** Newest version. */
   version: number;
@@ -27,6 +29,8 @@ export interface WorkflowSummary {
 }
 
 export interface WorkflowListQuery {
+  /** Only this workspace's workflows. */
+  workspaceId: string;
   /** Case-insensitive substring of the name or description. */
   search?: string;
   /** Only workflows whose name sorts after this one (a page cursor; the listing is by name). */
@@ -43,6 +47,7 @@ export interface VersionSummary {
 /** A non-deleted workflow with triggers enabled, and its newest version's document. */
 export interface TriggerSource {
   workflowId: string;
+  workspaceId: string;
   name: string;
   version: number;
   document: unknown;
@@ -53,6 +58,11 @@ export type UserRole = 'owner' | 'admin' | 'editor' | 'operator' | 'viewer';
 export interface UserRecord {
   id: string;
   email: string;
+  /**
+   * Read through a workspace (MemberStore.listUsers): the role there. Read alone (getUser,
+   * getUserByEmail, with a session): the role in the first workspace they joined, the one a session
+   * opens by default. Given to createUser: the role in the workspace the user is created into.
+   */
   role: UserRole;
   /** `scrypt$…` (see the server's password module); null for users without a password (SSO). */
   passwordHash: string | null;
@@ -62,6 +72,8 @@ export interface UserRecord {
 export interface ApiTokenRecord {
   id: string;
   userId: string;
+  /** The one workspace the token acts in. */
+  workspaceId: string;
   name: string;
   /** SHA-256 hex of the token; the token itself is never stored. */
   tokenHash: string;
@@ -78,6 +90,7 @@ export interface ControlStore {
    * Like StorePort.putWorkflowVersion, but only if the newest version is still `expectedVersion`
    * (0: the name must be free); otherwise throws ATOM_ERR_WORKFLOW_VERSION_CONFLICT and writes
    * nothing. Checked and written in one unit, so of two racing writers one gets the conflict.
+   * The name is one of `workspaceId` (default `default`).
    */
   putWorkflowVersionIf(
     name: string,
@@ -85,9 +98,10 @@ export interface ControlStore {
     hash: string,
     now: number,
     expectedVersion: number,
+    workspaceId?: string,
   ): Promise<WorkflowVersionRecord & { created: boolean }>;
-  /** By id or name (name: non-deleted only); undefined when none. */
-  getWorkflowSummary(idOrName: string): Promise<WorkflowSummary | undefined>;
+  /** By id or name (name: non-deleted only), in one workspace; undefined when none there. */
+  getWorkflowSummary(idOrName: string, workspaceId: string): Promise<WorkflowSummary | undefined>;
   listWorkflows(query: WorkflowListQuery): Promise<WorkflowSummary[]>;
   /** Every version of the workflow, newest first. */
   listWorkflowVersions(workflowId: string): Promise<VersionSummary[]>;
@@ -95,17 +109,25 @@ export interface ControlStore {
   setTriggersEnabled(workflowId: string, enabled: boolean, now: number): Promise<boolean>;
   /** Marks the workflow deleted (see the header); false when it was not found or already deleted. */
   deleteWorkflow(workflowId: string, now: number): Promise<boolean>;
-  /** Non-deleted workflows with triggers enabled, each with its newest document. */
+  /** Non-deleted workflows with triggers enabled, of every workspace, each with its newest document. */
   listTriggerSources(): Promise<TriggerSource[]>;
 
-  /** Throws ATOM_ERR_USER_EXISTS when the email (case-insensitive) is taken. */
-  createUser(user: UserRecord): Promise<void>;
+  /**
+   * Creates the user and their membership of `workspaceId` (default `default`) with `user.role`, in
+   * one unit. Throws ATOM_ERR_USER_EXISTS when the email (case-insensitive) is taken.
+   */
+  createUser(user: UserRecord, workspaceId?: string): Promise<void>;
   getUserByEmail(email: string): Promise<UserRecord | undefined>;
   getUser(id: string): Promise<UserRecord | undefined>;
   countUsers(): Promise<number>;
   createApiToken(token: ApiTokenRecord): Promise<void>;
-  /** The token with this hash and its user, whatever its expiry or revocation (the caller decides). */
-  findApiToken(tokenHash: string): Promise<{ token: ApiTokenRecord; user: UserRecord } | undefined>;
+  /**
+   * The token with this hash and its user, whatever its expiry or revocation (the caller decides);
+   * `user.role` is the user's role in the token's workspace, null when they are no member there.
+   */
+  findApiToken(
+    tokenHash: string,
+  ): Promise<{ token: ApiTokenRecord; user: Omit<UserRecord, 'role'> & { role: UserRole | null } } | undefined>;
   /** Sets lastUsedAt (callers may throttle this; it is bookkeeping, not security). */
   touchApiToken(id: string, now: number): Promise<void>;
 

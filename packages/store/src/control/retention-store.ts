@@ -12,6 +12,8 @@ export interface RetentionSettings {
 }
 
 export interface PruneQuery {
+  /** Runs of this workspace only (each keeps its own setting). */
+  workspaceId: string;
   /** Runs that ended (succeeded, failed, cancelled) before this time. */
   finishedBefore: number;
   /** At most this many runs. */
@@ -29,10 +31,10 @@ export interface PruneBatch {
 export interface RetentionStore {
   getRetention(workspaceId: string): Promise<RetentionSettings | undefined>;
   putRetention(settings: RetentionSettings): Promise<void>;
-  /** Deletes one batch of runs (oldest first) with their steps and events, in one transaction. */
+  /** Deletes one batch of the workspace's runs (oldest first) with their steps and events, in one transaction. */
   pruneRuns(query: PruneQuery): Promise<PruneBatch>;
   /** What `pruneRuns` would delete with no batch limit, without deleting anything. */
-  countPrunable(finishedBefore: number): Promise<Omit<PruneBatch, 'blobRefs'>>;
+  countPrunable(finishedBefore: number, workspaceId: string): Promise<Omit<PruneBatch, 'blobRefs'>>;
   /** Whether any step output, run output or run event still holds this blob reference. */
   blobReferenced(ref: string): Promise<boolean>;
 }

@@ -14,7 +14,8 @@ export interface RunStats {
 }
 
 export interface RunStatsReader {
-  runStats(now: number): Promise<RunStats>;
+  /** Of the whole installation (health, metrics), or of one workspace's runs and their steps. */
+  runStats(now: number, workspaceId?: string): Promise<RunStats>;
   /** The dashboard's figures for one window (see RunActivity). */
   runActivity(query: ActivityQuery): Promise<RunActivity>;
 }
@@ -28,6 +29,8 @@ export interface ActivityQuery {
   bucketMs: number;
   /** How many node types to return, slowest (by p95) first. */
   nodeTypes: number;
+  /** Only this workspace's runs and their steps; the whole installation when absent. */
+  workspaceId?: string;
 }
 
 /** Durations in ms by nearest rank (the smallest value with at least p% of the values at or below it). */

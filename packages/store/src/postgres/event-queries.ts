@@ -65,7 +65,7 @@ export async function listEvents(exec: SqlExecutor, runId: string, afterId = 0):
 }
 
 const FEED_COLUMNS = `e.id, e.run_id as "runId", e.type, e.step_key as "stepKey", e.data, e.at,
-  r.workflow_id as "workflowId", e.pos_tx::text as tx`;
+  r.workflow_id as "workflowId", r.workspace_id as "workspaceId", e.pos_tx::text as tx`;
 
 interface FeedRow extends Omit<FeedEvent, 'next'> {
   tx: string;
@@ -91,6 +91,10 @@ export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): P
   if (query.workflowId !== undefined) {
     params.push(query.workflowId);
     where += ` and r.workflow_id = $${params.length}`;
+  }
+  if (query.workspaceId !== undefined) {
+    params.push(query.workspaceId);
+    where += ` and r.workspace_id = $${params.length}`;
   }
   params.push(query.limit);
   const rows = await exec.all<{ head: string; pending: boolean } & Partial<FeedRow>>(

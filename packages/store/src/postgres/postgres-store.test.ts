@@ -12,6 +12,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { expectAllInDefault, rowsBeforeWorkspaces } from '../conformance/upgrade-to-workspaces.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
 import { postgresMigrations } from './migrations/index.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
@@ -177,6 +178,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0036-listing-and-stats' },
         { name: '0041-retention' },
         { name: '0042-claim-order' },
+        { name: '0050-workspaces' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);
@@ -225,25 +227,34 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
       for (const r of results.filter((r) => r.status === 'rejected')) {
         expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'ATOM_ERR_WORKFLOW_VERSION_CONFLICT' });
       }
-      expect((await b.getWorkflowSummary('orders'))?.version).toBe(2);
+      expect((await b.getWorkflowSummary('orders', 'default'))?.version).toBe(2);
     });
 
-    it('upgrades a 0001 schema: workflows keep their versions and join the catalogue', async () => {
-      const pool = new pg.Pool({ connectionString: databaseUrl(DATABASE), max: 1, options: '-c search_path=upgrade' });
+    /** A new schema brought up to `migration` only (an older Atom's). */
+    async function schemaMigratedTo(schema: string, migration: string): Promise<void> {
+      const pool = new pg.Pool({
+        connectionString: databaseUrl(DATABASE),
+        max: 1,
+        options: `-c search_path=${schema}`,
+      });
       const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
       try {
-        await admin.query('create schema upgrade');
+        await admin.query(`create schema ${schema}`);
         const migrator = new Migrator({
           db,
           provider: postgresMigrations,
           migrationTableName: MIGRATION_TABLE,
           migrationLockTableName: MIGRATION_LOCK_TABLE,
-          migrationTableSchema: 'upgrade',
+          migrationTableSchema: schema,
         });
-        expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
+        expect((await migrator.migrateTo(migration)).error).toBeUndefined();
       } finally {
         await db.destroy();
       }
+    }
+
+    it('upgrades a 0001 schema: workflows keep their versions and join the catalogue', async () => {
+      await schemaMigratedTo('upgrade', '0001-initial');
       await admin.query(`insert into upgrade.workflows (id, name, created_at) values ('w1', 'orders', 1);
         insert into upgrade.workflow_versions (workflow_id, version, document, hash, created_at) values
           ('w1', 1, '{"description":"Old"}', 'h1', 1), ('w1', 2, '{"description":"Newer"}', 'h2', 2);
@@ -251,8 +262,9 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
           values ('r1', 'w1', 'orders', 2, 'queued', '{"kind":"webhook"}', 5, 5);`);
       const store = open({ schema: 'upgrade' });
       await store.migrate();
-      expect(await store.getWorkflowSummary('orders')).toEqual({
+      expect(await store.getWorkflowSummary('orders', 'default')).toEqual({
         workflowId: 'w1',
+        workspaceId: 'default',
         name: 'orders',
         version: 2,
         description: 'Newer',
@@ -266,6 +278,14 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
       const reborn = await store.putWorkflowVersion('orders', { v: 1 }, 'h1', 11);
       expect(reborn.workflowId).not.toBe('w1');
       expect((await store.getWorkflowVersion('w1'))?.version).toBe(2);
+    });
+
+    it('upgrades a 0041 schema: every user, workflow, run, token and invitation joins `default`', async () => {
+      await schemaMigratedTo('before', '0041-retention');
+      await admin.query(rowsBeforeWorkspaces('before.'));
+      const store = open({ schema: 'before' });
+      await store.migrate();
+      await expectAllInDefault(store);
     });
 
     it('reports a deadlock inside a unit as ATOM_ERR_STORE_BUSY without running the callback again', async () => {

@@ -8,7 +8,7 @@
  * Any number of processes may share a database: units of one run serialise on the run row's lock,
  * claims and releases skip rows another process holds (`for update skip locked`).
  */
-import type { StorePort } from '@atom/engine';
+import { DEFAULT_WORKSPACE_ID, type StorePort } from '@atom/engine';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
@@ -18,9 +18,10 @@ import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
+import type { WorkspaceStore } from '../control/workspace-store.js';
 import { activityQueries } from '../shared/activity-queries.js';
 import { cacheQueries } from '../shared/cache-queries.js';
-import { controlStatements } from '../shared/control-statements.js';
+import { controlStatements, controlUnits } from '../shared/control-statements.js';
 import { retentionQueries } from '../shared/retention-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
@@ -56,7 +57,8 @@ export interface PostgresStore
     SecretStore,
     AuditStore,
     SettingsStore,
-    RetentionStore {
+    RetentionStore,
+    WorkspaceStore {
   readonly connectionString: string;
   /**
    * Single statements on the store's pool, for tables the server owns in the same database (the
@@ -122,12 +124,15 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     pruneRuns: (query) => callerUnit((exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => workUnit((queries, unit) => withStoreTx(queries, unit, fn)),
 
-    putWorkflowVersion: (name, document, hash, now) =>
-      retryConflicts(() => writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now))),
-    putWorkflowVersionIf: (name, document, hash, now, expectedVersion) =>
+    putWorkflowVersion: (name, document, hash, now, workspaceId = DEFAULT_WORKSPACE_ID) =>
       retryConflicts(() =>
-        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now, expectedVersion)),
+        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now, undefined, workspaceId)),
       ),
+    putWorkflowVersionIf: (name, document, hash, now, expectedVersion, workspaceId = DEFAULT_WORKSPACE_ID) =>
+      retryConflicts(() =>
+        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now, expectedVersion, workspaceId)),
+      ),
+    ...controlUnits((op) => retryConflicts(() => writeUnit(pool, op)), POSTGRES_DIALECT),
 
     async claimDue(claim, then) {
       if (claim.limit <= 0) return [];
@@ -169,7 +174,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       eventFeedCursor,
     }),
     ...controlStatements(one, POSTGRES_DIALECT),
-    runStats: (now) => one((e) => stats.runStats(e, now)),
+    runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),
     runActivity: (query) => one((e) => activity.runActivity(e, query)),
   };
 }

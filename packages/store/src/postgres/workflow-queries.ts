@@ -2,11 +2,12 @@
  * Workflows and their versions. A name gets a workflow id (a UUID made here) the first time it is
  * stored, or again after its workflow was deleted; each new document becomes version max + 1,
  * unless the newest version has the same hash. By name only live workflows are found; by id deleted
- * ones too (runs in flight still need their versions).
+ * ones too (runs in flight still need their versions). Names are looked up in one workspace (default
+ * `default`); an id in any, unless a workspace is given (then another workspace's id is not found).
  * In: name, document, hash[, expected newest version]. Out: WorkflowVersionRecord.
  */
 import { randomUUID } from 'node:crypto';
-import type { WorkflowVersionRecord } from '@atom/engine';
+import { DEFAULT_WORKSPACE_ID, type WorkflowVersionRecord } from '@atom/engine';
 import type { SqlExecutor } from '../shared/sql-executor.js';
 import { addVersionQuery, checkExpectedVersion, VERSION_COLUMNS } from '../shared/workflow-versions.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
@@ -18,18 +19,24 @@ import { POSTGRES_DIALECT } from './postgres-dialect.js';
  * DO UPDATE is what takes the lock and returns the existing row; the conflict target is the partial
  * index on live names, so a deleted workflow's name is taken anew.
  */
-const CLAIM_NAME = `insert into workflows (id, name, created_at, updated_at, changed_at) values ($1, $2, $3, $3, $3)
-  on conflict (name) where deleted_at is null do update set name = excluded.name returning id`;
+const CLAIM_NAME = `insert into workflows (id, workspace_id, name, created_at, updated_at, changed_at)
+  values ($1, $4, $2, $3, $3, $3)
+  on conflict (workspace_id, name) where deleted_at is null do update set name = excluded.name returning id`;
 const NEWEST = `select ${VERSION_COLUMNS} from workflows w join workflow_versions v on v.workflow_id = w.id
   where w.id = $1 order by v.version desc limit 1`;
 // An exact id wins over a workflow whose name happens to equal it.
+// Parameters: id or name, version or null, workspace or null, the workspace of names.
+const MATCH = `((w.id = $1 and ($3::text is null or w.workspace_id = $3))
+    or (w.name = $1 and w.workspace_id = $4 and w.deleted_at is null)) and ($2::integer is null or v.version = $2)
+  order by w.id = $1 desc, v.version desc limit 1`;
 const SELECT_VERSION = `select ${VERSION_COLUMNS} from workflows w join workflow_versions v on v.workflow_id = w.id
-  where (w.id = $1 or (w.name = $1 and w.deleted_at is null)) and ($2::integer is null or v.version = $2)
-  order by w.id = $1 desc, v.version desc limit 1`;
-
+  where ${MATCH}`;
 const FIND_VERSION = `select w.id as "workflowId", v.version from workflows w join workflow_versions v on v.workflow_id = w.id
-  where (w.id = $1 or (w.name = $1 and w.deleted_at is null)) and ($2::integer is null or v.version = $2)
-  order by w.id = $1 desc, v.version desc limit 1`;
+  where ${MATCH}`;
+
+function matchParams(idOrName: string, version: number | undefined, workspaceId: string | undefined): unknown[] {
+  return [idOrName, version ?? null, workspaceId ?? null, workspaceId ?? DEFAULT_WORKSPACE_ID];
+}
 
 const addVersion = addVersionQuery(POSTGRES_DIALECT);
 
@@ -44,22 +51,24 @@ export async function putWorkflowVersion(
   document: unknown,
   hash: string,
   now: number,
-  expectedVersion?: number,
+  expectedVersion: number | undefined,
+  workspaceId: string,
 ): Promise<WorkflowVersionRecord & { created: boolean }> {
-  const [claimed] = await exec.all<{ id: string }>(CLAIM_NAME, [randomUUID(), name, now]);
+  const [claimed] = await exec.all<{ id: string }>(CLAIM_NAME, [randomUUID(), name, now, workspaceId]);
   const workflowId = (claimed as { id: string }).id;
   const [newest] = await exec.all<WorkflowVersionRecord>(NEWEST, [workflowId]);
   checkExpectedVersion(name, newest?.version ?? 0, expectedVersion);
   if (newest !== undefined && newest.hash === hash) return { ...newest, created: false };
-  return addVersion(exec, workflowId, name, newest?.version ?? 0, document, hash, now);
+  return addVersion(exec, workflowId, workspaceId, name, newest?.version ?? 0, document, hash, now);
 }
 
 export async function getWorkflowVersion(
   exec: SqlExecutor,
   idOrName: string,
   version?: number,
+  workspaceId?: string,
 ): Promise<WorkflowVersionRecord | undefined> {
-  const [row] = await exec.all<WorkflowVersionRecord>(SELECT_VERSION, [idOrName, version ?? null]);
+  const [row] = await exec.all<WorkflowVersionRecord>(SELECT_VERSION, matchParams(idOrName, version, workspaceId));
   return row;
 }
 
@@ -68,7 +77,11 @@ export async function findWorkflowVersion(
   exec: SqlExecutor,
   idOrName: string,
   version?: number,
+  workspaceId?: string,
 ): Promise<{ workflowId: string; version: number } | undefined> {
-  const [row] = await exec.all<{ workflowId: string; version: number }>(FIND_VERSION, [idOrName, version ?? null]);
+  const [row] = await exec.all<{ workflowId: string; version: number }>(
+    FIND_VERSION,
+    matchParams(idOrName, version, workspaceId),
+  );
   return row;
 }

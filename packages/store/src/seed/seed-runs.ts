@@ -10,10 +10,19 @@
  * started run also records one step-end event per node type (a failed run's last step failed): what
  * the dashboard's step figures read.
  */
-import { type NewRun, type NewRunEvent, RunEvents, type RunStatus, type StorePort } from '@atom/engine';
+import {
+  DEFAULT_WORKSPACE_ID,
+  type NewRun,
+  type NewRunEvent,
+  RunEvents,
+  type RunStatus,
+  type StorePort,
+} from '@atom/engine';
 
 export interface SeedWorkflow {
   workflowId: string;
+  /** The workflow's workspace; default `default`. */
+  workspaceId?: string;
   name: string;
   version: number;
 }
@@ -75,6 +84,7 @@ export async function seedRuns(store: StorePort, options: SeedRunsOptions): Prom
         const status = seedRunStatus(n, count);
         const run: NewRun = {
           id: `seed-${String(n).padStart(width, '0')}`,
+          workspaceId: wf.workspaceId ?? DEFAULT_WORKSPACE_ID,
           workflowId: wf.workflowId,
           workflowName: wf.name,
           version: wf.version,

@@ -24,17 +24,21 @@ type Count = number | string;
 
 const rankOf = (p: number) => `(${p} * n + 99) / 100`;
 
-export function activityQueries(d: SqlDialect, syntax: ActivitySyntax) {
-  // Placeholders in text order (SQLite binds `?` that way): [from, bucketMs, from, to]. SQLite may
-  // bind the numbers as REAL, so the bucket number is cast (the offset is never negative: a floor).
+/** The five reads of one window, of everything or (`scoped`) of the workspace bound last. */
+function windowReads(d: SqlDialect, syntax: ActivitySyntax, scoped: boolean) {
+  // Placeholders in text order (SQLite binds `?` that way): [from, bucketMs, from, to(, workspace)].
+  // SQLite may bind the numbers as REAL, so the bucket number is cast (the offset is never negative: a floor).
+  const ofRuns = scoped ? ` and workspace_id = ${d.param(5)}` : '';
   const STARTED = `select cast((created_at - ${d.param(1)}) / ${d.param(2)} as integer) as b, count(*) as n
-  from runs where created_at >= ${d.param(3)} and created_at < ${d.param(4)} group by b`;
+  from runs where created_at >= ${d.param(3)} and created_at < ${d.param(4)}${ofRuns} group by b`;
   const ENDED = `select cast((finished_at - ${d.param(1)}) / ${d.param(2)} as integer) as b, status, count(*) as n
   from runs where finished_at >= ${d.param(3)} and finished_at < ${d.param(4)}
-  and status in ('succeeded', 'failed', 'cancelled') group by b, status`;
+  and status in ('succeeded', 'failed', 'cancelled')${ofRuns} group by b, status`;
   // The partial index's predicate is repeated word for word, so SQLite knows it may use it.
   const ENDS = `select type, ${syntax.nodeType} as t, ${syntax.durationMs} as d from run_events
-  where type in ('step.succeeded', 'step.failed') and at >= ${d.param(1)} and at < ${d.param(2)}`;
+  where type in ('step.succeeded', 'step.failed') and at >= ${d.param(1)} and at < ${d.param(2)}${
+    scoped ? ` and run_id in (select id from runs where workspace_id = ${d.param(3)})` : ''
+  }`;
   const DURATIONS = `with e as (${ENDS}), v as (select d from e where d is not null and t <> 'group'),
   r as (select d, row_number() over (order by d) as rn, count(*) over () as n from v)
   select d, rn, n from r where rn = ${rankOf(50)} or rn = ${rankOf(95)} or rn = n`;
@@ -44,10 +48,17 @@ export function activityQueries(d: SqlDialect, syntax: ActivitySyntax) {
   const TYPE_COUNTS = `with e as (${ENDS})
   select t, count(*) as n, sum(case when type = 'step.failed' then 1 else 0 end) as failed, avg(d) as mean
   from e where d is not null and t <> 'group' group by t`;
+  return { STARTED, ENDED, DURATIONS, TYPE_RANKS, TYPE_COUNTS };
+}
 
+export function activityQueries(d: SqlDialect, syntax: ActivitySyntax) {
+  const ALL = windowReads(d, syntax, false);
+  const ONE = windowReads(d, syntax, true);
   return {
     async runActivity(exec: SqlExecutor, q: ActivityQuery): Promise<RunActivity> {
-      const params = [q.from, q.bucketMs, q.from, q.to];
+      const { STARTED, ENDED, DURATIONS, TYPE_RANKS, TYPE_COUNTS } = q.workspaceId === undefined ? ALL : ONE;
+      const ws = q.workspaceId === undefined ? [] : [q.workspaceId];
+      const params = [q.from, q.bucketMs, q.from, q.to, ...ws];
       const count = Math.max(0, Math.ceil((q.to - q.from) / q.bucketMs));
       const buckets: ActivityBucket[] = Array.from({ length: count }, (_, i) => ({
         at: q.from + i * q.bucketMs,
@@ -68,7 +79,7 @@ export function activityQueries(d: SqlDialect, syntax: ActivitySyntax) {
         if (bucket) bucket[row.status] = Number(row.n);
       }
 
-      const range = [q.from, q.to];
+      const range = [q.from, q.to, ...ws];
       const steps = {
         count: 0,
         p50Ms: null as number | null,

@@ -12,7 +12,7 @@ import { containsPattern } from './catalogue-text.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 
-const SUMMARY_COLUMNS = `id as "workflowId", name, version, description, triggers_enabled as "triggersEnabled",
+const SUMMARY_COLUMNS = `id as "workflowId", workspace_id as "workspaceId", name, version, description, triggers_enabled as "triggersEnabled",
   created_at as "createdAt", updated_at as "updatedAt", deleted_at as "deletedAt"`;
 const DOCUMENT: readonly string[] = ['document'];
 
@@ -27,23 +27,24 @@ function toSummary(row: SummaryRow): WorkflowSummary {
 /** The catalogue queries with their SQL written once for `d`. */
 export function catalogueQueries(d: SqlDialect) {
   const p = d.param;
-  // An exact id wins over a live workflow whose name happens to equal it.
+  // An exact id wins over a live workflow whose name happens to equal it; another workspace's is never found.
   const SUMMARY = `select ${SUMMARY_COLUMNS} from workflows
-  where id = ${p(1)} or (name = ${p(2)} and deleted_at is null) order by id = ${p(3)} desc limit 1`;
+  where workspace_id = ${p(1)} and (id = ${p(2)} or (name = ${p(3)} and deleted_at is null))
+  order by id = ${p(4)} desc limit 1`;
   const VERSIONS = `select version, hash, created_at as "createdAt" from workflow_versions
   where workflow_id = ${p(1)} order by version desc`;
   // `triggers_enabled` takes 0 or 1: better-sqlite3 binds no booleans, PostgreSQL reads '1' as true.
   const SET_TRIGGERS = `update workflows set triggers_enabled = ${p(1)}, changed_at = ${p(2)}
   where id = ${p(3)} and deleted_at is null`;
   const DELETE = `update workflows set deleted_at = ${p(1)}, changed_at = ${p(2)} where id = ${p(3)} and deleted_at is null`;
-  const TRIGGER_SOURCES = `select w.id as "workflowId", w.name, w.version, v.document
+  const TRIGGER_SOURCES = `select w.id as "workflowId", w.workspace_id as "workspaceId", w.name, w.version, v.document
   from workflows w join workflow_versions v on v.workflow_id = w.id and v.version = w.version
-  where w.deleted_at is null and w.triggers_enabled order by w.name`;
+  where w.deleted_at is null and w.triggers_enabled order by w.workspace_id, w.name`;
   /** The listing by shape: [search][cursor]; placeholders in text order, the limit last. */
   const LIST = [false, true].map((search) =>
     [false, true].map((after) => {
-      const where = ['deleted_at is null'];
-      let n = 0;
+      const where = [`workspace_id = ${p(1)}`, 'deleted_at is null'];
+      let n = 1;
       // The pattern is lower-cased like search_text, so LIKE's own (ASCII) case rules never matter.
       if (search) where.push(`search_text like ${p(++n)} escape '\\'`);
       if (after) where.push(`name > ${p(++n)}`);
@@ -52,13 +53,17 @@ export function catalogueQueries(d: SqlDialect) {
   );
 
   return {
-    async getWorkflowSummary(exec: SqlExecutor, idOrName: string): Promise<WorkflowSummary | undefined> {
-      const [row] = await exec.all<SummaryRow>(SUMMARY, [idOrName, idOrName, idOrName]);
+    async getWorkflowSummary(
+      exec: SqlExecutor,
+      idOrName: string,
+      workspaceId: string,
+    ): Promise<WorkflowSummary | undefined> {
+      const [row] = await exec.all<SummaryRow>(SUMMARY, [workspaceId, idOrName, idOrName, idOrName]);
       return row === undefined ? undefined : toSummary(row);
     },
     async listWorkflows(exec: SqlExecutor, query: WorkflowListQuery): Promise<WorkflowSummary[]> {
       const search = query.search === undefined || query.search === '' ? undefined : containsPattern(query.search);
-      const params: unknown[] = [];
+      const params: unknown[] = [query.workspaceId];
       if (search !== undefined) params.push(search);
       if (query.afterName !== undefined) params.push(query.afterName);
       params.push(query.limit);

@@ -5,7 +5,7 @@
  *
  * In: the adapter's runner and SqlDialect. Out: those ControlStore methods.
  */
-
+import { DEFAULT_WORKSPACE_ID } from '@atom/engine';
 import type { AuditStore } from '../control/audit-store.js';
 import type { ControlStore } from '../control/control-store.js';
 import type { MemberStore } from '../control/member-store.js';
@@ -13,6 +13,7 @@ import type { RetentionStore } from '../control/retention-store.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
+import type { WorkspaceStore } from '../control/workspace-store.js';
 import { auditQueries } from './audit-queries.js';
 import { catalogueQueries } from './catalogue-queries.js';
 import { memberQueries } from './member-queries.js';
@@ -24,14 +25,31 @@ import { settingsQueries } from './settings-queries.js';
 import type { OneStatement } from './single-statements.js';
 import type { SqlDialect } from './sql-dialect.js';
 import { userQueries } from './user-queries.js';
+import { workspaceQueries } from './workspace-queries.js';
 
-export type ControlStatement = Exclude<keyof ControlStore, 'putWorkflowVersionIf'>;
+export type ControlStatement = Exclude<keyof ControlStore, 'putWorkflowVersionIf' | 'createUser'>;
+
+/** The control methods of several statements, each run as one unit of the adapter's (`unit`). */
+export function controlUnits(
+  unit: OneStatement,
+  d: SqlDialect,
+): Pick<ControlStore, 'createUser'> & Pick<MemberStore, 'deleteUser'> & Pick<WorkspaceStore, 'createWorkspace'> {
+  const users = userQueries(d);
+  const members = memberQueries(d);
+  const workspaces = workspaceQueries(d);
+  return {
+    createUser: (user, workspaceId = DEFAULT_WORKSPACE_ID) => unit((e) => users.createUser(e, user, workspaceId)),
+    deleteUser: (workspaceId, id) => unit((e) => members.deleteUser(e, workspaceId, id)),
+    createWorkspace: (workspace, ownerId) => unit((e) => workspaces.createWorkspace(e, workspace, ownerId)),
+  };
+}
 
 export function controlStatements(
   one: OneStatement,
   d: SqlDialect,
 ): Pick<ControlStore, ControlStatement> &
-  MemberStore &
+  Omit<MemberStore, 'deleteUser'> &
+  Omit<WorkspaceStore, 'createWorkspace'> &
   SessionStore &
   SecretStore &
   AuditStore &
@@ -46,13 +64,21 @@ export function controlStatements(
   const audit = auditQueries(d);
   const settings = settingsQueries(d);
   const retention = retentionQueries(d);
+  const workspaces = workspaceQueries(d);
   return {
+    getWorkspace: (idOrSlug) => one((e) => workspaces.getWorkspace(e, idOrSlug)),
+    listWorkspaces: () => one(workspaces.listWorkspaces),
+    renameWorkspace: (id, name) => one((e) => workspaces.renameWorkspace(e, id, name)),
+    listMemberships: (userId) => one((e) => workspaces.listMemberships(e, userId)),
+    getMembership: (workspaceId, userId) => one((e) => workspaces.getMembership(e, workspaceId, userId)),
+    addMember: (workspaceId, userId, role, now) => one((e) => workspaces.addMember(e, workspaceId, userId, role, now)),
+
     getRetention: (workspaceId) => one((e) => retention.getRetention(e, workspaceId)),
     putRetention: (s) => one((e) => retention.putRetention(e, s)),
-    countPrunable: (before) => one((e) => retention.countPrunable(e, before)),
+    countPrunable: (before, workspaceId) => one((e) => retention.countPrunable(e, before, workspaceId)),
     blobReferenced: (ref) => one((e) => retention.blobReferenced(e, ref)),
 
-    getWorkflowSummary: (idOrName) => one((e) => catalogue.getWorkflowSummary(e, idOrName)),
+    getWorkflowSummary: (idOrName, workspaceId) => one((e) => catalogue.getWorkflowSummary(e, idOrName, workspaceId)),
     listWorkflows: (query) => one((e) => catalogue.listWorkflows(e, query)),
     listWorkflowVersions: (workflowId) => one((e) => catalogue.listWorkflowVersions(e, workflowId)),
     setTriggersEnabled: (workflowId, enabled, now) =>
@@ -60,7 +86,6 @@ export function controlStatements(
     deleteWorkflow: (workflowId, now) => one((e) => catalogue.deleteWorkflow(e, workflowId, now)),
     listTriggerSources: () => one(catalogue.listTriggerSources),
 
-    createUser: (user) => one((e) => users.createUser(e, user)),
     getUserByEmail: (email) => one((e) => users.getUserByEmail(e, email)),
     getUser: (id) => one((e) => users.getUser(e, id)),
     countUsers: () => one(users.countUsers),
@@ -68,16 +93,15 @@ export function controlStatements(
     findApiToken: (tokenHash) => one((e) => users.findApiToken(e, tokenHash)),
     touchApiToken: (id, now) => one((e) => users.touchApiToken(e, id, now)),
 
-    listUsers: () => one(members.listUsers),
-    setUserRole: (id, role) => one((e) => members.setUserRole(e, id, role)),
-    deleteUser: (id) => one((e) => members.deleteUser(e, id)),
-    listApiTokens: (userId) => one((e) => members.listApiTokens(e, userId)),
+    listUsers: (workspaceId) => one((e) => members.listUsers(e, workspaceId)),
+    setUserRole: (workspaceId, id, role) => one((e) => members.setUserRole(e, workspaceId, id, role)),
+    listApiTokens: (workspaceId, userId) => one((e) => members.listApiTokens(e, workspaceId, userId)),
     getApiToken: (id) => one((e) => members.getApiToken(e, id)),
     revokeApiToken: (id, now) => one((e) => members.revokeApiToken(e, id, now)),
     createInvitation: (invitation) => one((e) => members.createInvitation(e, invitation)),
     findInvitation: (tokenHash) => one((e) => members.findInvitation(e, tokenHash)),
-    listInvitations: () => one(members.listInvitations),
-    revokeInvitation: (id, now) => one((e) => members.revokeInvitation(e, id, now)),
+    listInvitations: (workspaceId) => one((e) => members.listInvitations(e, workspaceId)),
+    revokeInvitation: (workspaceId, id, now) => one((e) => members.revokeInvitation(e, workspaceId, id, now)),
     markInvitationAccepted: (id, now) => one((e) => members.markInvitationAccepted(e, id, now)),
 
     getScheduleMark: (workflowId, triggerKey) => one((e) => marks.getScheduleMark(e, workflowId, triggerKey)),

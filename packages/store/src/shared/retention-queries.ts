@@ -1,6 +1,6 @@
 /**
  * Retention (RetentionStore) for either adapter: the per-workspace setting, and the deletion of
- * finished runs older than it, oldest first, a batch per transaction. Rows are deleted explicitly
+ * a workspace's finished runs older than it, oldest first, a batch per transaction. Rows are deleted explicitly
  * (events, steps, then runs) rather than by cascade, so counts are exact on both databases. Blob
  * references are read from the JSON text of the rows before they go; whether a blob is still used
  * elsewhere is a separate, cheap-enough scan (blob outputs are rare: over 256 KiB).
@@ -25,12 +25,15 @@ export function retentionQueries(d: SqlDialect) {
   from workspace_retention where workspace_id = ${d.param(1)}`;
   const PUT = `insert into workspace_retention (workspace_id, run_days, updated_at) values ${paramList(d, 3)}
   on conflict (workspace_id) do update set run_days = excluded.run_days, updated_at = excluded.updated_at`;
-  const OLDEST = `select id from runs where ${FINISHED} and finished_at < ${d.param(1)}
-  order by finished_at, id limit ${d.param(2)}`;
+  const OLDEST = `select id from runs where ${FINISHED} and finished_at < ${d.param(1)} and workspace_id = ${d.param(2)}
+  order by finished_at, id limit ${d.param(3)}`;
+  // Parameters: (time, workspace) three times.
+  const prunable = (n: number) =>
+    `select id from runs where ${FINISHED} and finished_at < ${d.param(n)} and workspace_id = ${d.param(n + 1)}`;
   const COUNT = `select
-    (select count(*) from runs where ${FINISHED} and finished_at < ${d.param(1)}) as runs,
-    (select count(*) from steps where run_id in (select id from runs where ${FINISHED} and finished_at < ${d.param(2)})) as steps,
-    (select count(*) from run_events where run_id in (select id from runs where ${FINISHED} and finished_at < ${d.param(3)})) as events`;
+    (select count(*) from (${prunable(1)}) r) as runs,
+    (select count(*) from steps where run_id in (${prunable(3)})) as steps,
+    (select count(*) from run_events where run_id in (${prunable(5)})) as events`;
   const REFERENCED = `select 1 as hit from steps where cast(output as text) like ${d.param(1)}
   union all select 1 from runs where cast(outputs as text) like ${d.param(2)}
   union all select 1 from run_events where cast(data as text) like ${d.param(3)} limit 1`;
@@ -47,7 +50,8 @@ export function retentionQueries(d: SqlDialect) {
       await exec.run(PUT, [s.workspaceId, s.runDays, s.updatedAt]);
     },
     async pruneRuns(exec: SqlExecutor, query: PruneQuery): Promise<PruneBatch> {
-      const runIds = (await exec.all<{ id: string }>(OLDEST, [query.finishedBefore, query.limit])).map((r) => r.id);
+      const params = [query.finishedBefore, query.workspaceId, query.limit];
+      const runIds = (await exec.all<{ id: string }>(OLDEST, params)).map((r) => r.id);
       if (runIds.length === 0) return { runs: 0, steps: 0, events: 0, blobRefs: [] };
       const list = ids(runIds.length);
       const blobRefs = new Set<string>();
@@ -64,11 +68,16 @@ export function retentionQueries(d: SqlDialect) {
       const runs = await exec.run(`delete from runs where id in ${list}`, runIds);
       return { runs, steps, events, blobRefs: [...blobRefs] };
     },
-    async countPrunable(exec: SqlExecutor, finishedBefore: number): Promise<Omit<PruneBatch, 'blobRefs'>> {
+    async countPrunable(
+      exec: SqlExecutor,
+      finishedBefore: number,
+      workspaceId: string,
+    ): Promise<Omit<PruneBatch, 'blobRefs'>> {
+      const pair = [finishedBefore, workspaceId];
       const [row] = await exec.all<{ runs: number | string; steps: number | string; events: number | string }>(COUNT, [
-        finishedBefore,
-        finishedBefore,
-        finishedBefore,
+        ...pair,
+        ...pair,
+        ...pair,
       ]);
       return { runs: Number(row?.runs ?? 0), steps: Number(row?.steps ?? 0), events: Number(row?.events ?? 0) };
     },

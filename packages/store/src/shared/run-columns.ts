@@ -9,6 +9,7 @@ const col = column<keyof RunRecord>;
 
 const RUNS: readonly Column<keyof RunRecord>[] = [
   col('id', 'id'),
+  col('workspace_id', 'workspaceId'),
   col('workflow_id', 'workflowId'),
   col('workflow_name', 'workflowName'),
   col('version', 'version'),

@@ -40,6 +40,7 @@ export function runListQuery(d: SqlDialect, syntax: RunListSyntax) {
     };
     // One status is an equality, so the page is a range of runs_status_listing (migration 0036);
     // several are a list the adapter binds as one parameter.
+    if (filter.workspaceId !== undefined) where.push(`workspace_id = ${next(filter.workspaceId)}`);
     const [only, ...more] = filter.status ?? [];
     if (only !== undefined && more.length === 0) where.push(`status = ${next(only)}`);
     else if (filter.status !== undefined) where.push(syntax.statusIn(next(syntax.statusList(filter.status))));

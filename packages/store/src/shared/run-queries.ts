@@ -20,8 +20,8 @@ import type { SqlExecutor } from './sql-executor.js';
 /** The run queries with their SQL written once for `d`. */
 export function runQueries(d: SqlDialect) {
   const INSERT_RUN =
-    'insert into runs (id, workflow_id, workflow_name, version, status, inputs, trigger, parent_run_id, ' +
-    `parent_step_key, dedupe_key, created_at, updated_at, priority, max_concurrent) values ${paramList(d, 14)}
+    'insert into runs (id, workspace_id, workflow_id, workflow_name, version, status, inputs, trigger, parent_run_id, ' +
+    `parent_step_key, dedupe_key, created_at, updated_at, priority, max_concurrent) values ${paramList(d, 15)}
   on conflict (workflow_id, dedupe_key) where dedupe_key is not null do nothing`;
   const SELECT_RUN = `select ${RUN_COLUMNS} from runs where id = ${d.param(1)}`;
   const SELECT_BY_DEDUPE_KEY = `select ${RUN_COLUMNS} from runs where workflow_id = ${d.param(1)} and dedupe_key = ${d.param(2)}`;
@@ -31,6 +31,7 @@ export function runQueries(d: SqlDialect) {
     coalesce(sum(case when phase = 'held' then 0 else 1 end), 0) as active,
     coalesce(sum(case when phase = 'held' then 1 else 0 end), 0) as held
   from runs where status in ('queued', 'running', 'waiting')`;
+  const WORKSPACE_ADMISSION_COUNTS = `${ADMISSION_COUNTS} and workspace_id = ${d.param(1)}`;
   const HELD_RUN_IDS = `select id from runs where status = 'queued' and phase = 'held'
   order by created_at, id limit ${d.param(1)}`;
   const runPatch = patchSql('runs', RUN_PATCH_COLUMNS, 'updated_at = updated_at', d.param);
@@ -41,6 +42,7 @@ export function runQueries(d: SqlDialect) {
     async insertRun(exec: SqlExecutor, run: NewRun): Promise<boolean> {
       const inserted = await exec.run(INSERT_RUN, [
         run.id,
+        run.workspaceId,
         run.workflowId,
         run.workflowName,
         run.version,
@@ -57,8 +59,11 @@ export function runQueries(d: SqlDialect) {
       ]);
       return inserted > 0;
     },
-    async admissionCounts(exec: SqlExecutor): Promise<AdmissionCounts> {
-      const [row] = await exec.all<{ active: number | string; held: number | string }>(ADMISSION_COUNTS, []);
+    async admissionCounts(exec: SqlExecutor, workspaceId?: string): Promise<AdmissionCounts> {
+      const [row] = await exec.all<{ active: number | string; held: number | string }>(
+        workspaceId === undefined ? ADMISSION_COUNTS : WORKSPACE_ADMISSION_COUNTS,
+        workspaceId === undefined ? [] : [workspaceId],
+      );
       return { active: Number(row?.active ?? 0), held: Number(row?.held ?? 0) };
     },
     async heldRunIds(exec: SqlExecutor, limit: number): Promise<string[]> {

@@ -8,10 +8,11 @@ import type { UserRecord } from '../control/control-store.js';
 import type { SessionRecord } from '../control/session-store.js';
 import { paramList, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
+import { firstRole } from './user-queries.js';
 
 const SESSION_COLUMNS = `s.id, s.user_id as "userId", s.token_hash as "tokenHash", s.created_at as "createdAt",
   s.last_seen_at as "lastSeenAt", s.revoked_at as "revokedAt", s.ip, s.user_agent as "userAgent"`;
-const USER_COLUMNS = `u.email as "u_email", u.role as "u_role", u.password_hash as "u_passwordHash",
+const USER_COLUMNS = `u.email as "u_email", ${firstRole('u')} as "u_role", u.password_hash as "u_passwordHash",
   u.created_at as "u_createdAt"`;
 
 type SessionRow = SessionRecord & {

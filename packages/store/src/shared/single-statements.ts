@@ -39,8 +39,10 @@ export type OneStatement = <T>(op: (exec: SqlExecutor) => Promise<T>) => Promise
 /** Binds each method to `one`. */
 export function singleStatements(one: OneStatement, q: SingleStatementQueries): Pick<StorePort, SingleStatement> {
   return {
-    getWorkflowVersion: (idOrName, version) => one((e) => q.getWorkflowVersion(e, idOrName, version)),
-    findWorkflowVersion: (idOrName, version) => one((e) => q.findWorkflowVersion(e, idOrName, version)),
+    getWorkflowVersion: (idOrName, version, workspaceId) =>
+      one((e) => q.getWorkflowVersion(e, idOrName, version, workspaceId)),
+    findWorkflowVersion: (idOrName, version, workspaceId) =>
+      one((e) => q.findWorkflowVersion(e, idOrName, version, workspaceId)),
     renewLeases: (owner, tokens, expiresAt) => one((e) => q.renewLeases(e, owner, tokens, expiresAt)),
     nextDueAt: () => one(q.nextDueAt),
     findEventWaiters: (name) => one((e) => q.findEventWaiters(e, name)),

@@ -97,7 +97,7 @@ export function createStoreTx(queries: TxQueries, exec: SqlExecutor): BoundStore
     updateStepEntry: (runId, key, patch, guard) => queries.updateStepEntry(exec, runId, key, patch, guard),
     appendEvents: (events) => queries.appendEvents(exec, events),
     refusedAdmissions: (runIds) => queries.refusedAdmissions(exec, runIds),
-    admissionCounts: () => queries.admissionCounts(exec),
+    admissionCounts: (workspaceId) => queries.admissionCounts(exec, workspaceId),
     heldRunIds: (limit) => queries.heldRunIds(exec, limit),
     async flush() {
       if (dirty.size === 0) return;

@@ -13,8 +13,8 @@ import { paramList, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /** A version joined with its workflow (`workflows w join workflow_versions v`), as record fields. */
-export const VERSION_COLUMNS =
-  'w.id as "workflowId", w.name, v.version, v.document, v.hash, v.created_at as "createdAt"';
+export const VERSION_COLUMNS = `w.id as "workflowId", w.workspace_id as "workspaceId", w.name, v.version, v.document,
+  v.hash, v.created_at as "createdAt"`;
 
 /** Throws ATOM_ERR_WORKFLOW_VERSION_CONFLICT unless `newest` is what the caller expects (any, when undefined). */
 export function checkExpectedVersion(name: string, newest: number, expected: number | undefined): void {
@@ -26,7 +26,7 @@ export function checkExpectedVersion(name: string, newest: number, expected: num
   );
 }
 
-/** `addVersion(exec, workflowId, name, newest, document, hash, now)`, its SQL written once for `d`. */
+/** `addVersion(exec, workflowId, workspaceId, name, newest, document, hash, now)`, its SQL written once for `d`. */
 export function addVersionQuery(d: SqlDialect) {
   const INSERT_VERSION = `insert into workflow_versions (workflow_id, version, document, hash, created_at) values ${paramList(d, 5)}`;
   const p = d.param;
@@ -35,6 +35,7 @@ export function addVersionQuery(d: SqlDialect) {
   return async (
     exec: SqlExecutor,
     workflowId: string,
+    workspaceId: string,
     name: string,
     newest: number,
     document: unknown,
@@ -47,6 +48,6 @@ export function addVersionQuery(d: SqlDialect) {
     const description = describeDocument(stored);
     await exec.run(INSERT_VERSION, [workflowId, version, text, hash, now]);
     await exec.run(DESCRIBE, [version, description, searchText(name, description), now, now, workflowId]);
-    return { workflowId, name, version, document: stored, hash, createdAt: now, created: true };
+    return { workflowId, workspaceId, name, version, document: stored, hash, createdAt: now, created: true };
   };
 }

@@ -35,6 +35,7 @@ interface EventRow {
 
 interface FeedRow extends EventRow {
   workflow_id: string;
+  workspace_id: string;
 }
 
 const HEAD = 'select coalesce(max(id), 0) + 1 as head from run_events';
@@ -81,15 +82,20 @@ export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): P
     where += ' and r.workflow_id = ?';
     params.push(query.workflowId);
   }
+  if (query.workspaceId !== undefined) {
+    where += ' and r.workspace_id = ?';
+    params.push(query.workspaceId);
+  }
   params.push(query.limit);
   const rows = await exec.all<FeedRow>(
-    `select e.id, e.run_id, e.type, e.step_key, e.data, e.at, r.workflow_id
+    `select e.id, e.run_id, e.type, e.step_key, e.data, e.at, r.workflow_id, r.workspace_id
       from run_events e join runs r on r.id = e.run_id where ${where} order by e.id limit ?`,
     params,
   );
   const events: FeedEvent[] = rows.map((row) => ({
     ...eventOf(row),
     workflowId: row.workflow_id,
+    workspaceId: row.workspace_id,
     next: `0:${row.id + 1}`,
   }));
   const last = events.at(-1);

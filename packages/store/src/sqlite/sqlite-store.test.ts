@@ -7,6 +7,7 @@ import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
+import { expectAllInDefault, rowsBeforeWorkspaces } from '../conformance/upgrade-to-workspaces.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
 import { sqliteMigrations } from './migrations/index.js';
 import { createSqliteStore, type SqliteStore } from './sqlite-store.js';
@@ -18,6 +19,21 @@ async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'atom-store-'));
   dirs.push(dir);
   return dir;
+}
+
+/** A database file brought up to `migration` only (an older Atom's), with foreign keys on. */
+async function migratedTo(file: string, migration: string) {
+  const raw = new BetterSqlite3(file);
+  raw.pragma('foreign_keys = ON');
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
+  const migrator = new Migrator({
+    db,
+    provider: sqliteMigrations,
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
+  expect((await migrator.migrateTo(migration)).error).toBeUndefined();
+  return { raw, db };
 }
 
 function open(file: string, busyTimeoutMs?: number): SqliteStore {
@@ -200,16 +216,7 @@ describe('SQLite store', () => {
 
   it('upgrades a 0001 database: workflows keep their versions and join the catalogue', async () => {
     const file = join(await tempDir(), 'atom.db');
-    const raw = new BetterSqlite3(file);
-    raw.pragma('foreign_keys = ON');
-    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: raw }) });
-    const migrator = new Migrator({
-      db,
-      provider: sqliteMigrations,
-      migrationTableName: MIGRATION_TABLE,
-      migrationLockTableName: MIGRATION_LOCK_TABLE,
-    });
-    expect((await migrator.migrateTo('0001-initial')).error).toBeUndefined();
+    const { raw, db } = await migratedTo(file, '0001-initial');
     raw.exec(`insert into workflows (id, name, created_at) values ('w1', 'orders', 1), ('w2', 'plain', 3);
       insert into workflow_versions (workflow_id, version, document, hash, created_at) values
         ('w1', 1, '{"description":"Old"}', 'h1', 1), ('w1', 2, '{"description":"Newer"}', 'h2', 2),
@@ -220,8 +227,9 @@ describe('SQLite store', () => {
 
     const store = open(file);
     await store.migrate();
-    expect(await store.getWorkflowSummary('orders')).toEqual({
+    expect(await store.getWorkflowSummary('orders', 'default')).toEqual({
       workflowId: 'w1',
+      workspaceId: 'default',
       name: 'orders',
       version: 2,
       description: 'Newer',
@@ -230,9 +238,13 @@ describe('SQLite store', () => {
       updatedAt: 2,
       deletedAt: null,
     });
-    expect((await store.listWorkflows({ search: 'OLD', limit: 5 })).map((w) => w.name)).toEqual([]);
-    expect((await store.listWorkflows({ search: 'newer', limit: 5 })).map((w) => w.name)).toEqual(['orders']);
-    expect((await store.getWorkflowSummary('plain'))?.description).toBeNull();
+    expect((await store.listWorkflows({ workspaceId: 'default', search: 'OLD', limit: 5 })).map((w) => w.name)).toEqual(
+      [],
+    );
+    expect(
+      (await store.listWorkflows({ workspaceId: 'default', search: 'newer', limit: 5 })).map((w) => w.name),
+    ).toEqual(['orders']);
+    expect((await store.getWorkflowSummary('plain', 'default'))?.description).toBeNull();
     expect(await store.listWorkflowVersions('w1')).toHaveLength(2);
     expect(await store.getRun('r1')).toMatchObject({ dedupeKey: null, trigger: { kind: 'webhook' } });
     expect((await store.listRuns({ triggerKind: 'webhook' })).map((run) => run.id)).toEqual(['r1']);
@@ -251,6 +263,16 @@ describe('SQLite store', () => {
     const reborn = await store.putWorkflowVersion('orders', { v: 1 }, 'h1', 11);
     expect(reborn.workflowId).not.toBe('w1');
     expect((await store.getWorkflowVersion('w1'))?.version).toBe(2);
+  });
+
+  it('upgrades a 0041 database: every user, workflow, run, token and invitation joins `default`', async () => {
+    const file = join(await tempDir(), 'atom.db');
+    const { raw, db } = await migratedTo(file, '0041-retention');
+    raw.exec(rowsBeforeWorkspaces());
+    await db.destroy();
+    const store = open(file);
+    await store.migrate();
+    await expectAllInDefault(store);
   });
 
   it('refuses a StoreTx used after its unit ended', async () => {

@@ -8,7 +8,7 @@
  * is an IMMEDIATE transaction and waits for the lock asynchronously up to `busyTimeoutMs`, then
  * fails with ATOM_ERR_STORE_BUSY (retryable).
  */
-import type { StorePort } from '@atom/engine';
+import { DEFAULT_WORKSPACE_ID, type StorePort } from '@atom/engine';
 import type { Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { AuditStore } from '../control/audit-store.js';
@@ -19,9 +19,10 @@ import type { RunStatsReader } from '../control/run-stats.js';
 import type { SecretStore } from '../control/secret-store.js';
 import type { SessionStore } from '../control/session-store.js';
 import type { SettingsStore } from '../control/settings-store.js';
+import type { WorkspaceStore } from '../control/workspace-store.js';
 import { activityQueries } from '../shared/activity-queries.js';
 import { cacheQueries } from '../shared/cache-queries.js';
-import { controlStatements } from '../shared/control-statements.js';
+import { controlStatements, controlUnits } from '../shared/control-statements.js';
 import { retentionQueries } from '../shared/retention-queries.js';
 import { singleStatements } from '../shared/single-statements.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
@@ -60,7 +61,8 @@ export interface SqliteStore
     SecretStore,
     AuditStore,
     SettingsStore,
-    RetentionStore {
+    RetentionStore,
+    WorkspaceStore {
   readonly file: string;
 }
 
@@ -116,10 +118,11 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     pruneRuns: (query) => writeUnit(unit, (exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => writeUnit(unit, (exec) => withStoreTx(SQLITE_TX_QUERIES, exec, fn)),
 
-    putWorkflowVersion: (name, document, hash, now) =>
-      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now)),
-    putWorkflowVersionIf: (name, document, hash, now, expectedVersion) =>
-      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now, expectedVersion)),
+    putWorkflowVersion: (name, document, hash, now, workspaceId = DEFAULT_WORKSPACE_ID) =>
+      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now, undefined, workspaceId)),
+    putWorkflowVersionIf: (name, document, hash, now, expectedVersion, workspaceId = DEFAULT_WORKSPACE_ID) =>
+      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now, expectedVersion, workspaceId)),
+    ...controlUnits((op) => writeUnit(unit, op), SQLITE_DIALECT),
 
     async claimDue(claim, then) {
       if (claim.limit <= 0 || !(await one((exec) => queue.hasDue(exec, claim.now, claim.runId)))) return [];
@@ -151,7 +154,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       eventFeedCursor,
     }),
     ...controlStatements(one, SQLITE_DIALECT),
-    runStats: (now) => one((e) => stats.runStats(e, now)),
+    runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),
     runActivity: (query) => one((e) => activity.runActivity(e, query)),
   };
 }

@@ -20,6 +20,7 @@ import * as notifyAfterCommit from './0025-notify-after-commit.js';
 import * as listingAndStats from './0036-listing-and-stats.js';
 import * as retention from './0041-retention.js';
 import * as claimOrder from './0042-claim-order.js';
+import * as workspaces from './0050-workspaces.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0036-listing-and-stats': listingAndStats,
   '0041-retention': retention,
   '0042-claim-order': claimOrder,
+  '0050-workspaces': workspaces,
 };
 
 export const postgresMigrations: MigrationProvider = {

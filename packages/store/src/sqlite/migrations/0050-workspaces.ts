@@ -1,0 +1,4 @@
+/** Migration 0050: several workspaces, memberships, workspace keys (shared/workspaces-migration.ts). */
+import { workspacesMigration } from '../../shared/workspaces-migration.js';
+
+export const up = workspacesMigration('integer', 'id');

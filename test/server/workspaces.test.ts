@@ -1,0 +1,3 @@
+import { describeWorkspaceIsolation } from './workspaces-suite.js';
+
+describeWorkspaceIsolation('SQLite');
