@@ -90,7 +90,15 @@ describe.skipIf(unreachable !== undefined)('worker registry with real processes'
     const runId = ((await started.json()) as { id: string }).id;
 
     // Each worker holds two of the four items (its concurrency), as its heartbeat says.
-    await until(async () => (await workers()).every((w) => w.running === 2), 30_000);
+    let seen: WorkerView[] = [];
+    await until(async () => {
+      seen = await workers();
+      return seen.every((w) => w.running === 2);
+    }, 30_000).catch((error: unknown) => {
+      throw new Error(`workers never ran 2 each: last seen ${JSON.stringify(seen)}\n${cluster?.logs()}`, {
+        cause: error,
+      });
+    });
     const metricsBusy = await (await get('/metrics')).text();
     expect(metricsBusy).toMatch(/atom_worker_steps\{kind="running"\} 4/);
     expect(metricsBusy).toMatch(/atom_worker_steps\{kind="capacity"\} 4/);

@@ -106,7 +106,7 @@ export class Worker {
           if (await this.#tick()) continue;
           if (options.until?.()) break;
           if (this.#inflight.size > 0) {
-            await woken;
+            await this.#busy(woken);
             continue;
           }
           if (await this.#idle(woken, options.stopWhenIdle === true)) break;
@@ -196,19 +196,49 @@ export class Worker {
     this.#inflight.set(step.leaseToken, { controller, done });
   }
 
-  /** Sleeps until something may be due; true (without sleeping) when drained and asked to stop then. */
+  /**
+   * Sleeps until something may be due; true (without sleeping) when drained and asked to stop then.
+   * Steps due now that the last claim did not take (on PostgreSQL: rows or runs that other units
+   * held at that moment) are looked for again after RETRY_MS, without waiting for a wake-up.
+   */
   async #idle(woken: Promise<void>, stopWhenIdle: boolean): Promise<boolean> {
     const core = this.#core;
     const next = await core.store.nextDueAt();
     const now = core.clock.now();
-    if (next !== undefined && next <= now) return false;
     if (next === undefined && stopWhenIdle) return true;
+    await this.#sleepUntil(woken, next, now);
+    return false;
+  }
+
+  /**
+   * With steps running: waits for a wake-up (a step ending, a notice); while slots are free and a
+   * step is due now that the last claim did not take, RETRY_MS at most, so a claim that came back
+   * short does not leave free slots idle until a running step ends.
+   */
+  async #busy(woken: Promise<void>): Promise<void> {
+    if (this.#concurrency - this.#inflight.size - this.#reserved <= 0) {
+      await woken;
+      return;
+    }
+    const next = await this.#core.store.nextDueAt();
+    if (next === undefined || next > this.#core.clock.now()) {
+      // Later due times (and the leases of our own running steps) wait for a wake-up as before.
+      await woken;
+      return;
+    }
+    const stop = new AbortController();
+    await Promise.race([woken, realSleep(RETRY_MS, stop.signal)]);
+    stop.abort();
+  }
+
+  /** Until a wake-up, the safety poll, or `next` (by the clock; steps already due: RETRY_MS of real time). */
+  async #sleepUntil(woken: Promise<void>, next: number | undefined, now: number): Promise<void> {
     const stop = new AbortController();
     const sleeps = [woken, realSleep(this.#pollMs, stop.signal)];
-    if (next !== undefined) sleeps.push(core.clock.sleep(next - now, stop.signal));
+    if (next !== undefined && next <= now) sleeps.push(realSleep(RETRY_MS, stop.signal));
+    else if (next !== undefined) sleeps.push(this.#core.clock.sleep(next - now, stop.signal));
     await Promise.race(sleeps);
     stop.abort();
-    return false;
   }
 
   /**
@@ -272,6 +302,8 @@ export class Worker {
 }
 
 const ERROR_PAUSE_MS = 250;
+/** Pause before claiming again steps that were due but not taken (held by other units). */
+const RETRY_MS = 20;
 const LOCAL_POLL_MS = 1_000;
 const SAFETY_POLL_MS = 30_000;
 const DEFAULT_HEARTBEAT_MS = 5_000;
