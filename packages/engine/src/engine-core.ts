@@ -10,8 +10,17 @@ export interface EngineCore {
   readonly clock: ClockPort;
   readonly options: EngineOptions;
   onEvents(listener: (events: readonly NewRunEvent[]) => void): () => void;
-  /** Claims due steps and records their start (and their runs', if queued or waiting) in one unit. */
-  claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<StartedStep[]>;
+  /**
+   * Claims due steps and records their start (and their runs', if queued or waiting) in one unit,
+   * which also runs the claimed steps of local nodes (ADR 0018). `started`: the steps left for the
+   * worker to run; `claimed`: how many steps the claim took in all.
+   */
+  claim(options: {
+    owner: string;
+    now: number;
+    limit: number;
+    leaseMs: number;
+  }): Promise<{ started: StartedStep[]; claimed: number }>;
   /** Runs a claimed step; `dispatch` lets its commit claim the next steps for the same worker. */
   execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void>;
   /** Returns expired leases (or those of the given dead workers) to the queue. */

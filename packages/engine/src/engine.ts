@@ -33,6 +33,7 @@ import {
 import { type ApprovalDecision, type ApprovalResume, decideApproval } from './run/approval.js';
 import { buildBindings, type StepReader } from './run/bindings.js';
 import { abandonRun, cancelRunCascade } from './run/cancel.js';
+import { type ClaimedLocalOutput, runClaimedLocally } from './run/claimed-local.js';
 import { recordClaims, type StartedStep } from './run/claims.js';
 import { CommitQueue } from './run/commit-queue.js';
 import type { ControlDeps, RunAdmission } from './run/control-deps.js';
@@ -42,10 +43,11 @@ import { evaluateIf } from './run/expressions.js';
 import { afterFailure, markFailed } from './run/failure.js';
 import type { LocalOffer } from './run/local-step.js';
 import { OutputMemo } from './run/output-memo.js';
+import { secretValues } from './run/redact.js';
 import { type ReplayOptions, replayRun } from './run/replay-run.js';
 import { admitHeldRuns, type HeldRunsAdmitted, type StartRunRequest, startRun } from './run/start-run.js';
 import { type ExecutorDeps, executeStep, type StepLog } from './run/step-executor.js';
-import { type EngineServices, emit, errorOf, loadOutput, type Unit } from './run/unit.js';
+import { type EngineServices, emit, errorOf, loadOutput, type SecretScope, type Unit } from './run/unit.js';
 import { Worker, type WorkerOptions } from './worker/worker.js';
 
 export interface EngineConfig {
@@ -92,6 +94,8 @@ export class Engine implements EngineCore {
   readonly #filters = new Map<string, CompiledTemplate>();
   readonly #commits: CommitQueue;
   readonly #memo = new OutputMemo();
+  /** Workspaces whose secret scopes a claim reads first, to run their local steps (ADR 0018). */
+  readonly #claimWorkspaces = new Set<string>();
   readonly #readSteps: StepReader;
   /** What step execution needs, built once (not per step). */
   readonly #executor: ExecutorDeps;
@@ -411,16 +415,79 @@ export class Engine implements EngineCore {
     return this.#commits.commit(runId, wf, fn, dispatch, local);
   }
 
-  /** Claims due steps for `owner` and records their start in the same unit. */
-  async claim(options: { owner: string; now: number; limit: number; leaseMs: number }): Promise<StartedStep[]> {
+  /**
+   * Claims due steps for `owner` and records their start in the same unit, where the claimed steps
+   * of local nodes also run (ADR 0018); returns the steps left for the worker. Should the local work
+   * throw (a bug: node errors are recorded as step failures), the claim is rolled back and made
+   * again without it.
+   */
+  async claim(options: {
+    owner: string;
+    now: number;
+    limit: number;
+    leaseMs: number;
+  }): Promise<{ started: StartedStep[]; claimed: number }> {
+    // Read before the unit (reading them inside it could wait for the store the unit holds), for
+    // the workspaces of recent claims; the local steps of other workspaces' runs go to the worker.
+    const scopes = new Map<string, SecretScope>();
+    for (const workspaceId of this.#claimWorkspaces) {
+      // A scope that cannot be read now only sends that workspace's local steps to the worker.
+      const scope = await this.#services.secrets(workspaceId).catch(() => undefined);
+      if (scope) scopes.set(workspaceId, scope);
+    }
+    try {
+      return await this.#claim(options, scopes);
+    } catch (error) {
+      if (!(error instanceof LocalClaimError)) throw error;
+      this.#log('error', 'running claimed local steps failed; claiming them for the worker', {
+        error: String(error.cause),
+      });
+      return this.#claim(options, null);
+    }
+  }
+
+  /** Remembers a workspace whose runs' local steps claims should run (the last few seen). */
+  #noteClaimWorkspace(workspaceId: string): void {
+    this.#claimWorkspaces.add(workspaceId);
+    if (this.#claimWorkspaces.size > CLAIM_WORKSPACES) {
+      const oldest = this.#claimWorkspaces.values().next().value;
+      if (oldest !== undefined) this.#claimWorkspaces.delete(oldest);
+    }
+  }
+
+  async #claim(
+    options: { owner: string; now: number; limit: number; leaseMs: number },
+    scopes: Map<string, SecretScope> | null,
+  ): Promise<{ started: StartedStep[]; claimed: number }> {
     const events: NewRunEvent[] = [];
+    const out: ClaimedLocalOutput = { events: [], succeeded: [] };
     let started: StartedStep[] = [];
-    await this.store.claimDue(options, async (tx, claimed) => {
+    const claimedRows = await this.store.claimDue(options, async (tx, claimed) => {
       started = await recordClaims(tx, claimed, options.now, events);
+      if (scopes !== null && started.length > 0) {
+        const deps = {
+          services: this.#services,
+          nodes: this.nodes,
+          offerFor: (workspaceId: string) => {
+            const scope = scopes.get(workspaceId);
+            if (!scope) this.#noteClaimWorkspace(workspaceId);
+            return scope && { nodes: this.nodes, scope, hidden: secretValues(scope.secrets), log: this.#log };
+          },
+          now: options.now,
+          cachedWorkflow: (id: string, version: number) => this.#workflows.get(`${id}@${version}`),
+        };
+        try {
+          started = await runClaimedLocally(tx, started, deps, out);
+        } catch (error) {
+          throw new LocalClaimError(error);
+        }
+        events.push(...out.events);
+      }
       if (events.length > 0) await tx.appendEvents(events);
     });
+    for (const { runId, row } of out.succeeded) this.#memo.remember(runId, row);
     this.#publish(events);
-    return started;
+    return { started, claimed: claimedRows.length };
   }
 
   execute(run: RunRecord, step: ClaimedStep, signal: AbortSignal, dispatch: EagerDispatch | null): Promise<void> {
@@ -456,5 +523,15 @@ export class Engine implements EngineCore {
 
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>): void {
     this.#log(level, message, data);
+  }
+}
+
+/** How many workspaces' scopes a claim reads at most before it claims. */
+const CLAIM_WORKSPACES = 8;
+
+/** The local work of a claim threw: the claim is rolled back and made again without it. */
+class LocalClaimError extends Error {
+  constructor(cause: unknown) {
+    super('running claimed local steps failed', { cause });
   }
 }

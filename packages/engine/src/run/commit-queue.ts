@@ -221,7 +221,7 @@ export class CommitQueue {
  * are parked, or wait for parked ones). Checked only when a unit started nothing new, so a busy run
  * pays nothing; `markStarted` makes the run `running` again when a step of it is claimed.
  */
-async function markWaitingIfIdle(unit: Unit): Promise<void> {
+export async function markWaitingIfIdle(unit: Unit): Promise<void> {
   if (unit.run.status !== 'running' || unit.startedSomething) return;
   if ((await unit.tx.countActive(unit.run.id)) > 0) return;
   await unit.tx.updateRun(unit.run.id, { status: 'waiting', updatedAt: unit.now });

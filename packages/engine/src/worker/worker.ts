@@ -138,7 +138,7 @@ export class Worker {
     }
   }
 
-  /** Claims and starts what is due; true when it started something. */
+  /** Claims and starts what is due; true when it claimed something. */
   async #tick(): Promise<boolean> {
     const core = this.#core;
     const now = core.clock.now();
@@ -148,9 +148,10 @@ export class Worker {
     }
     const free = this.#concurrency - this.#inflight.size - this.#reserved;
     if (free <= 0) return false;
-    const started = await core.claim({ owner: this.id, now, limit: free, leaseMs: core.options.leaseMs });
+    const { started, claimed } = await core.claim({ owner: this.id, now, limit: free, leaseMs: core.options.leaseMs });
     for (const { run, step } of started) this.#start(run, step);
-    return started.length > 0;
+    // Steps of local nodes ran inside the claim: claiming again at once is the right next move too.
+    return claimed > 0;
   }
 
   /**

@@ -1,0 +1,87 @@
+/**
+ * Claimed local steps run in the claim's own unit (ADR 0018), on a real engine and SQLite file: a
+ * claim of a chain of `transform` steps commits the whole run, with the workspace's `$vars`,
+ * and hands the worker only the steps of other nodes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../support/engine-harness.js';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const chain = {
+  atom: 1,
+  name: 'chain',
+  steps: [
+    { id: 'a', uses: 'transform', with: { n: '{{ $inputs.n }}', greeting: '{{ $vars.GREETING }}' } },
+    { id: 'b', uses: 'transform', with: { n: '{{ $steps.a.output.n + 1 }}' } },
+  ],
+  outputs: { n: '{{ $steps.b.output.n }}', greeting: '{{ $steps.a.output.greeting }}' },
+};
+
+const claimOptions = (now: number) => ({ owner: 'test-worker', now, limit: 10, leaseMs: 30_000 });
+
+describe('claimed local steps', () => {
+  it('runs a claimed chain of transforms to the end inside the claim, with the workspace vars', async () => {
+    harness = await createHarness({ vars: { GREETING: 'hello' } });
+    const { engine } = harness;
+    // A first run makes the engine know the workspace, whose scope later claims read first.
+    await harness.run(chain, { n: 0 });
+    const registered = await engine.registerWorkflow(chain);
+    const run = await engine.startRun({ workflow: registered.workflowId, inputs: { n: 5 } });
+
+    const claim = await engine.claim(claimOptions(Date.now()));
+    expect(claim).toEqual({ started: [], claimed: 1 });
+    const ended = await engine.store.getRun(run.id);
+    expect(ended).toMatchObject({ status: 'succeeded', outputs: { n: 6, greeting: 'hello' } });
+    const steps = await engine.store.listSteps(run.id);
+    expect(steps.map((step) => [step.key, step.status, step.attempt])).toEqual([
+      ['a', 'succeeded', 1],
+      ['b', 'succeeded', 1],
+    ]);
+    const types = (await engine.store.listEvents(run.id)).map((event) => `${event.type} ${event.stepKey ?? ''}`.trim());
+    expect(types).toEqual([
+      'run.created',
+      'step.ready a',
+      'run.started',
+      'step.started a',
+      'step.succeeded a',
+      'step.started b',
+      'step.succeeded b',
+      'run.succeeded',
+    ]);
+  });
+
+  it('hands the worker the claimed steps of other nodes and runs the local ones', async () => {
+    harness = await createHarness();
+    const { engine } = harness;
+    const mixed = {
+      atom: 1,
+      name: 'mixed',
+      steps: [
+        { id: 'pure', needs: [], uses: 'transform', with: { v: 1 } },
+        { id: 'say', needs: [], uses: 'log', with: { message: 'hello' } },
+        { id: 'join', needs: ['pure', 'say'], uses: 'transform', with: { v: '{{ $steps.pure.output.v }}' } },
+      ],
+      outputs: { v: '{{ $steps.join.output.v }}' },
+    };
+    await harness.run(mixed);
+    const registered = await engine.registerWorkflow(mixed);
+    const run = await engine.startRun({ workflow: registered.workflowId });
+
+    const claim = await engine.claim(claimOptions(Date.now()));
+    expect(claim.claimed).toBe(2);
+    expect(claim.started.map(({ step }) => step.key)).toEqual(['say']);
+    const byKey = new Map((await engine.store.listSteps(run.id)).map((step) => [step.key, step.status]));
+    expect(Object.fromEntries(byKey)).toEqual({ pure: 'succeeded', say: 'running', join: 'pending' });
+
+    // `say` runs as a worker's step; its unit then runs the join locally and ends the run.
+    const [say] = claim.started;
+    if (!say) throw new Error('no step was handed over');
+    await engine.execute(say.run, say.step, new AbortController().signal, null);
+    expect(await engine.store.getRun(run.id)).toMatchObject({ status: 'succeeded', outputs: { v: 1 } });
+  });
+});
