@@ -26,7 +26,7 @@
  * the order now, [run id,] limit, owner[, limit].
  */
 import type { NewStep } from '@atom/engine';
-import { CLAIMABLE } from './queue-queries.js';
+import { CLAIMABLE, CLAIMABLE_STATUSES } from './queue-queries.js';
 
 /** Virtual time between the steps of one burst (ms). */
 export const FAIR_QUANTUM_MS = 10;
@@ -81,9 +81,11 @@ export function claimOrderSql(
  */
 export function fairOffsets(steps: readonly NewStep[]): number[] {
   const offsets = steps.map(() => 0);
+  // A unit that makes one step due (a linear run's next step) has no burst.
+  if (steps.length < 2) return offsets;
   const bursts = new Map<string, number[]>();
   for (const [i, step] of steps.entries()) {
-    if (step.dueAt === null || !CLAIMABLE_STATUSES.has(step.status)) continue;
+    if (step.dueAt === null || !CLAIMABLE_STATUSES.includes(step.status)) continue;
     const burst = `${step.runId}\u0000${step.dueAt}`;
     const members = bursts.get(burst);
     if (members) members.push(i);
@@ -96,8 +98,6 @@ export function fairOffsets(steps: readonly NewStep[]): number[] {
   }
   return offsets;
 }
-
-const CLAIMABLE_STATUSES: ReadonlySet<string> = new Set(['ready', 'retrying', 'waiting']);
 
 /** The earliest due time among steps a claim could take (admission applied), for `nextDueAt`. */
 export const NEXT_ADMISSIBLE_DUE = `select min(s.due_at) as t from steps s join runs r on r.id = s.run_id

@@ -5,11 +5,15 @@
  * claims in one statement with `for update skip locked`).
  * In: a SqlDialect. Out: `hasDue`, `lostTokens`.
  */
+import type { StepStatus } from '@atom/engine';
 import type { SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 
-/** Claimable statuses once due; also the literal predicate of the partial index on them. */
-export const CLAIMABLE = "status in ('ready', 'retrying', 'waiting')";
+/** The statuses a step may be claimed from once due. */
+export const CLAIMABLE_STATUSES: readonly StepStatus[] = ['ready', 'retrying', 'waiting'];
+
+/** Claimable statuses once due; also the literal predicate of the partial indexes on them. */
+export const CLAIMABLE = `status in (${CLAIMABLE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 export interface ClaimOptions {
   owner: string;
