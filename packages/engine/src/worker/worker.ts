@@ -222,14 +222,10 @@ export class Worker {
       return;
     }
     const next = await this.#core.store.nextDueAt();
-    if (next === undefined || next > this.#core.clock.now()) {
-      // Later due times (and the leases of our own running steps) wait for a wake-up as before.
-      await woken;
-      return;
-    }
-    const stop = new AbortController();
-    await Promise.race([woken, realSleep(RETRY_MS, stop.signal)]);
-    stop.abort();
+    const now = this.#core.clock.now();
+    // Later due times (and the leases of our own running steps) wait for a wake-up, as before.
+    if (next === undefined || next > now) await woken;
+    else await this.#sleepUntil(woken, next, now);
   }
 
   /** Until a wake-up, the safety poll, or `next` (by the clock; steps already due: RETRY_MS of real time). */
