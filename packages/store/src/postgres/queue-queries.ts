@@ -16,10 +16,10 @@ import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 /**
  * Parameters: now, limit, owner, lease expiry[, run id]. `chosen` is the window of due steps in
- * claim order (queue-order.ts); `picked` locks up to `limit` of them with their runs' rows, skipping
- * steps another claimer holds and steps of runs another unit is committing, so concurrent claimers
- * each take the next free rows instead of coming back short, and a claim never waits for a busy run
- * (the claim's unit then records the claims under run locks it already holds). It keeps
+ * claim order (queue-order.ts); `picked` locks up to `limit` of them, skipping rows another claimer
+ * holds, so concurrent claimers each take the next free rows instead of coming back short. (Locking
+ * the runs' rows here too, to skip busy runs, made claims come back empty while a run's steps were
+ * due, and deadlocked against a follow-up that appends events before locking the run.) It keeps
  * each row's status before the claim (RETURNING only sees the new one). A row that was `waiting`
  * resumes on its timer and a row with `resume` set resumes too: neither starts a new attempt.
  */
@@ -32,11 +32,10 @@ function claimSql(inRun: boolean): string {
   return `with chosen as materialized (${order}
   ), picked as materialized (
     select s.run_id, s.key, s.status, s.due_at from steps s join chosen c on c.run_id = s.run_id and c.key = s.key
-      join runs r on r.id = s.run_id
     where s.${CLAIMABLE} and s.due_at <= $1
     order by c.priority desc, c.busy_elsewhere, c.fair_at, c.created_at, c.run_id, c.key
     limit $2
-    for update of s, r skip locked
+    for update of s skip locked
   ), claimed as (
     update steps s set
       status = 'running',
