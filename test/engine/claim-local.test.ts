@@ -1,7 +1,8 @@
 /**
  * Claimed local steps run in the claim's own unit (ADR 0018), on a real engine and SQLite file: a
  * claim of a chain of `transform` steps commits the whole run, with the workspace's `$vars`,
- * and hands the worker only the steps of other nodes.
+ * and hands the worker only the steps of other nodes; a claim of one branch of a fan-out runs the
+ * run's other ready branches too (ADR 0021).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/engine-harness.js';
@@ -83,5 +84,49 @@ describe('claimed local steps', () => {
     if (!say) throw new Error('no step was handed over');
     await engine.execute(say.run, say.step, new AbortController().signal, null);
     expect(await engine.store.getRun(run.id)).toMatchObject({ status: 'succeeded', outputs: { v: 1 } });
+  });
+
+  it('runs the other ready first steps of a claimed one, so a fan-out takes one claim', async () => {
+    harness = await createHarness();
+    const { engine } = harness;
+    const fanOut = {
+      atom: 1,
+      name: 'fan-out',
+      steps: [
+        ...['b0', 'b1', 'b2'].map((id, i) => ({ id, needs: [], uses: 'transform', with: { i } })),
+        { id: 'say', needs: [], uses: 'log', with: { message: 'hello' } },
+        { id: 'join', needs: ['b0', 'b1', 'b2', 'say'], uses: 'transform', with: { sum: '{{ $steps.b2.output.i }}' } },
+      ],
+      outputs: { sum: '{{ $steps.join.output.sum }}' },
+    };
+    await harness.run(fanOut);
+    const registered = await engine.registerWorkflow(fanOut);
+    const run = await engine.startRun({ workflow: registered.workflowId });
+
+    // One slot: the claim takes b0 alone, and runs b1 and b2 with it; `say` (not local) stays ready.
+    const claim = await engine.claim({ ...claimOptions(Date.now()), limit: 1 });
+    expect(claim).toEqual({ started: [], claimed: 1 });
+    const byKey = new Map(
+      (await engine.store.listSteps(run.id)).map((step) => [step.key, [step.status, step.attempt]]),
+    );
+    expect(Object.fromEntries(byKey)).toEqual({
+      b0: ['succeeded', 1],
+      b1: ['succeeded', 1],
+      b2: ['succeeded', 1],
+      say: ['ready', 0],
+      join: ['pending', 0],
+    });
+    const started = (await engine.store.listEvents(run.id)).filter((event) => event.type === 'step.started');
+    expect(started.map((event) => [event.stepKey, event.data])).toEqual([
+      ['b0', { attempt: 1, resumed: false }],
+      ['b1', { attempt: 1, local: true }],
+      ['b2', { attempt: 1, local: true }],
+    ]);
+
+    const next = await engine.claim(claimOptions(Date.now()));
+    const [say] = next.started;
+    if (!say) throw new Error('`say` was not handed over');
+    await engine.execute(say.run, say.step, new AbortController().signal, null);
+    expect(await engine.store.getRun(run.id)).toMatchObject({ status: 'succeeded', outputs: { sum: 2 } });
   });
 });

@@ -325,6 +325,13 @@ export interface StoreTx {
   /** Increments and returns the run's completion counter. */
   nextSeq(runId: string): Promise<number>;
   getSteps(runId: string, keys: readonly string[]): Promise<StepRecord[]>;
+  /**
+   * Of `keys`, the steps that are `ready` for their first attempt (no `resume`) and due by `now`,
+   * in the order of `keys`: what a unit may run itself instead of leaving to a claim (local steps,
+   * ADR 0021). PostgreSQL locks them until the unit ends and leaves out rows another unit holds
+   * (a claimer's), so the two never wait for each other.
+   */
+  readyAmong(runId: string, keys: readonly string[], now: number): Promise<StepRecord[]>;
   /** Steps directly inside `scope`, ordered by `index` then `key`; optionally filtered and limited. */
   listScope(
     runId: string,

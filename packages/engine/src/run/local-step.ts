@@ -14,6 +14,7 @@
  */
 import { AtomError, type ErrorRecord } from '@atom/errors';
 import type { CompiledStep, CompiledWorkflow } from '@atom/spec';
+import { ROOT_SCOPE } from '../plan/step-keys.js';
 import type { NodeContext, NodeRegistry } from '../ports/node-registry.js';
 import type { ClaimedStep, StepKind, StepRecord } from '../ports/store-port.js';
 import { buildBindings, withSecrets } from './bindings.js';
@@ -48,6 +49,8 @@ interface QueuedStep {
   row: StepRecord;
   data: Record<string, unknown> | null;
   held: ClaimedStep | null;
+  /** The status a row not held is taken from (its result is written only if it still has it). */
+  from: 'pending' | 'ready';
 }
 
 /** A unit's local execution: the offer, the budget left, the steps queued (and every key ever queued). */
@@ -86,7 +89,7 @@ export function queueClaimed(unit: Unit, claimed: ClaimedStep): void {
   const local = unit.local;
   if (!local) throw new AtomError('ATOM_ERR_INTERNAL', `step ${claimed.key} was handed over without a local offer`);
   local.queued.add(claimed.key);
-  local.queue.push({ row: claimed, data: null, held: claimed });
+  local.queue.push({ row: claimed, data: null, held: claimed, from: 'pending' });
 }
 
 /**
@@ -100,14 +103,47 @@ export function queueLocal(unit: Unit, row: StepRecord, data: Record<string, unk
   if (row.attempt !== 0 || !runsLocally(unit, local, row.stepId, row.kind)) return false;
   local.queued.add(row.key);
   local.budget--;
-  local.queue.push({ row, data, held: null });
+  local.queue.push({ row, data, held: null, from: 'pending' });
   return true;
+}
+
+/** Per workflow: the keys of its top-level steps of a local node that start with the run (no needs). */
+const firstLocalKeys = new WeakMap<CompiledWorkflow, string[]>();
+
+function localFirstSteps(wf: CompiledWorkflow, nodes: NodeRegistry): string[] {
+  let keys = firstLocalKeys.get(wf);
+  if (!keys) {
+    keys = wf.root.steps
+      .filter((step) => step.needs.length === 0 && isLocalStep(wf, nodes, step.id, 'step'))
+      .map((step) => step.id);
+    firstLocalKeys.set(wf, keys);
+  }
+  return keys;
+}
+
+/**
+ * A run's first steps are made `ready` when it starts, each to be claimed on its own. A unit that
+ * runs one of them (claimed, held) takes the others of a local node too, those still ready and not
+ * held by another unit, so that a fan-out of local steps runs in one unit instead of one claim per
+ * branch (ADR 0021). They count against the budget like any local step.
+ */
+async function queueReadyFirstSteps(unit: Unit, local: LocalSteps): Promise<void> {
+  if (local.budget <= 0 || unit.run.status !== 'running' || unit.run.phase !== 'main') return;
+  if (!local.queue.some(({ held }) => held?.kind === 'step' && held.scope === ROOT_SCOPE)) return;
+  const keys = localFirstSteps(unit.wf, local.nodes).filter((key) => !local.queued.has(key));
+  if (keys.length === 0) return;
+  for (const row of await unit.tx.readyAmong(unit.run.id, keys.slice(0, local.budget), unit.now)) {
+    local.queued.add(row.key);
+    local.budget--;
+    local.queue.push({ row, data: null, held: null, from: 'ready' });
+  }
 }
 
 /** Runs the unit's local steps (and those they make startable) to the end of its budget. */
 export async function runLocalSteps(unit: Unit): Promise<void> {
   const local = unit.local;
   if (!local) return;
+  await queueReadyFirstSteps(unit, local);
   for (let next = local.queue.shift(); next; next = local.queue.shift()) {
     const { held } = next;
     const attempt = held ? held.attempt : next.row.attempt + 1;
@@ -136,11 +172,11 @@ export async function runLocalSteps(unit: Unit): Promise<void> {
       continue;
     }
     const write = {
-      release: { attempt, startedAt: unit.now },
-      guard: { statuses: ['pending' as const] },
+      release: { attempt, startedAt: unit.now, ...(next.from === 'ready' ? { dueAt: null } : {}) },
+      guard: { statuses: [next.from] },
       started: { attempt, local: true, ...next.data },
     };
-    // No longer pending (it cannot be, short of a bug): let the scope decide from what it holds.
+    // No longer as it was (it cannot be, short of a bug): let the scope decide from what it holds.
     if (!(await recordSuccess(unit, row, write, stored, redact(output, local.hidden)))) {
       await settleScope(unit, row.scope, null);
     }
@@ -149,14 +185,14 @@ export async function runLocalSteps(unit: Unit): Promise<void> {
 
 /** A local step failed: claimed under a lease like any started step, then recorded as a worker would. */
 async function failLocally(unit: Unit, queued: QueuedStep, error: ErrorRecord, input: unknown): Promise<void> {
-  const { row, data, held } = queued;
+  const { row, data, held, from } = queued;
   if (held) {
     await commitError(unit, held, error, input);
     return;
   }
   const owner = { owner: unit.dispatch?.owner ?? LOCAL_OWNER, leaseMs: unit.services.options.leaseMs };
   const patch = eagerClaim(unit, owner, row.attempt + 1);
-  if (!(await unit.tx.updateStep(unit.run.id, row.key, patch, { statuses: ['pending'] }))) {
+  if (!(await unit.tx.updateStep(unit.run.id, row.key, patch, { statuses: [from] }))) {
     await settleScope(unit, row.scope, null);
     return;
   }

@@ -157,6 +157,39 @@ export function queueCases(h: StoreHarness): void {
     expect(rows.every((row) => row.status === 'running' && row.attempt === 1)).toBe(true);
   });
 
+  it('gives a unit the ready first attempts among some keys, never a row a claimer holds', async () => {
+    const run = await seedRun(h.store, {}, [
+      newStep('', 'a', { status: 'ready', dueAt: T0 - 2 }),
+      newStep('', 'b', { status: 'ready', dueAt: T0 - 1 }),
+      newStep('', 'c', { status: 'ready', dueAt: T0 - 1 }),
+      newStep('', 'later', { status: 'ready', dueAt: T0 + 1 }),
+      newStep('', 'again', { status: 'ready', dueAt: T0 - 1 }),
+      newStep('', 'woken', { status: 'ready', dueAt: T0 - 1 }),
+      newStep('', 'pending'),
+      newStep('', 'other', { status: 'ready', dueAt: T0 - 1 }),
+    ]);
+    await patch(h.store, run.id, 'again', { attempt: 1 });
+    await patch(h.store, run.id, 'woken', { resume: { reason: 'timer' } });
+    const asked = ['c', 'b', 'a', 'later', 'again', 'woken', 'pending', 'missing'];
+    const keys = (rows: StepRecord[]) => rows.map((row) => row.key);
+    expect(keys(await h.store.atomically((tx) => tx.readyAmong(run.id, asked, T0)))).toEqual(['c', 'b', 'a']);
+    expect(await h.store.atomically((tx) => tx.readyAmong(run.id, [], T0))).toEqual([]);
+
+    // A claimer takes `a` (the oldest) and holds its unit open meanwhile: the other unit gets only
+    // b and c, and neither waits for the other's rows (SQLite runs the units one after the other).
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const claim = h.store.claimDue({ owner: 'w', now: T0, limit: 1, leaseMs: LEASE }, () => gate);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const ready = h.store.atomically((tx) => tx.readyAmong(run.id, ['a', 'b', 'c'], T0));
+    await Promise.race([ready, new Promise((resolve) => setTimeout(resolve, 200))]);
+    open();
+    expect(keys(await claim)).toEqual(['a']);
+    expect(keys(await ready)).toEqual(['b', 'c']);
+  });
+
   it('renews the leases an owner still holds and names the others', async () => {
     const run = await seedRun(h.store, {}, [
       newStep('', 'a', { status: 'ready', dueAt: T0 - 3 }),

@@ -29,6 +29,9 @@ const INSERT_STEPS = `insert into steps
     as s (run_id, key, step_id, scope, kind, idx, status, due_at, item, target, created_at, fair_offset)
   left join runs r on r.id = s.run_id`;
 const SELECT_KEYS = `select ${STEP_COLUMNS} from steps where run_id = $1 and key = any($2::text[])`;
+// Locked for the unit; rows another unit holds (a claimer's) are left to it.
+const SELECT_READY = `select ${STEP_COLUMNS} from steps where run_id = $1 and key = any($2::text[])
+  and status = 'ready' and attempt = 0 and resume is null and due_at <= $3 for update skip locked`;
 const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = $1 and scope = $2 order by idx, key limit $3`;
 const SELECT_SCOPE_STATUSES =
   `select ${STEP_COLUMNS} from steps where run_id = $1 and scope = $2 ` +
@@ -69,6 +72,17 @@ export async function insertSteps(exec: SqlExecutor, steps: readonly NewStep[]):
 export async function getSteps(exec: SqlExecutor, runId: string, keys: readonly string[]): Promise<StepRecord[]> {
   if (keys.length === 0) return [];
   return inKeyOrder(await exec.all<StepRecord>(SELECT_KEYS, [runId, keys]), keys);
+}
+
+/** Of `keys`, the steps due by `now` for their first attempt (`ready`) that no other unit holds, in the order of `keys`. */
+export async function readyAmong(
+  exec: SqlExecutor,
+  runId: string,
+  keys: readonly string[],
+  now: number,
+): Promise<StepRecord[]> {
+  if (keys.length === 0) return [];
+  return inKeyOrder(await exec.all<StepRecord>(SELECT_READY, [runId, keys, now]), keys);
 }
 
 export async function listScope(

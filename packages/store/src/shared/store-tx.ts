@@ -86,6 +86,7 @@ export function createStoreTx(queries: TxQueries, exec: SqlExecutor): BoundStore
       return seq + 1;
     },
     getSteps: (runId, keys) => queries.getSteps(exec, runId, keys),
+    readyAmong: (runId, keys, now) => queries.readyAmong(exec, runId, keys, now),
     listScope: (runId, scope, options) => queries.listScope(exec, runId, scope, options),
     scopeStatuses: (runId, scope) => queries.scopeStatuses(exec, runId, scope),
     statusesOf: (runId, keys) => queries.statusesOf(exec, runId, keys),

@@ -24,6 +24,8 @@ const insertSql = multiRowInsert(
 const SELECT_ONE = `select ${STEP_COLUMNS} from steps where run_id = ? and key = ?`;
 const SELECT_KEYS = `select ${STEP_COLUMNS} from steps where run_id = ? and key in (select value from json_each(?))`;
 const SELECT_SCOPE = `select ${STEP_COLUMNS} from steps where run_id = ? and scope = ? order by idx, key limit ?`;
+const SELECT_READY = `select ${STEP_COLUMNS} from steps where run_id = ? and key in (select value from json_each(?))
+  and status = 'ready' and attempt = 0 and resume is null and due_at <= ?`;
 const SELECT_SCOPE_STATUSES =
   `select ${STEP_COLUMNS} from steps where run_id = ? and scope = ? ` +
   'and status in (select value from json_each(?)) order by idx, key limit ?';
@@ -68,6 +70,18 @@ export async function getSteps(exec: SqlExecutor, runId: string, keys: readonly 
     return rows.map(toStepRecord);
   }
   const rows = await exec.all<StepRow>(SELECT_KEYS, [runId, JSON.stringify(keys)]);
+  return inKeyOrder(rows, keys).map(toStepRecord);
+}
+
+/** Of `keys`, the steps due by `now` for their first attempt (`ready`), in the order of `keys`. */
+export async function readyAmong(
+  exec: SqlExecutor,
+  runId: string,
+  keys: readonly string[],
+  now: number,
+): Promise<StepRecord[]> {
+  if (keys.length === 0) return [];
+  const rows = await exec.all<StepRow>(SELECT_READY, [runId, JSON.stringify(keys), now]);
   return inKeyOrder(rows, keys).map(toStepRecord);
 }
 
