@@ -341,6 +341,17 @@ steps:
         expect(invalid.json.errors).toContainEqual(expect.objectContaining({ path: 'steps[0].colour', line: 11 }));
         expect((await h.api('/api/v1/workflows/kept-text')).json).toMatchObject({ version: 4, source: COMMENTED });
       });
+
+      it('refuses a raw NUL character, which YAML forbids and PostgreSQL cannot store, at its line', async () => {
+        const res = await yaml(
+          COMMENTED.replace('Owner: ops.', 'Owner: \u0000ops.'),
+          '/api/v1/workflows/kept-text',
+          'PUT',
+        );
+        expect(res.status).toBe(400);
+        expect(res.json.code).toBe('ATOM_ERR_SPEC_YAML_SYNTAX');
+        expect(res.json.errors[0]).toMatchObject({ line: 1, column: 35 });
+      });
     });
 
     describe('runs', () => {
