@@ -16,7 +16,7 @@ import { makeStartable, pendingRecord, startIfPending } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { evaluate } from './expressions.js';
 import { afterFailure, failRun, markFailed, startOnFailure } from './failure.js';
-import { emit, errorOf, loadOutput, stepDef, storableOutput, type Unit } from './unit.js';
+import { emit, errorOf, loadOutput, queuedHere, stepDef, storableOutput, type Unit } from './unit.js';
 import { unitReader } from './unit-reader.js';
 
 /** The step of a scope that just ended: its document id, and whether it counts as having run. */
@@ -116,7 +116,13 @@ async function waitsForAnother(
   const probe =
     dependent.needs[dependent.needs.length - 1] === changedId ? dependent.needs.at(-2) : dependent.needs.at(-1);
   if (probe === undefined) return false;
-  const [entry] = await unit.tx.statusesOf(unit.run.id, [childKey(scope, probe)]);
+  const probeKey = childKey(scope, probe);
+  // A probe this unit is about to run has not ended (a fan-out's branches run in one unit: no read).
+  if (queuedHere(unit, probeKey)) {
+    unit.startedSomething = true;
+    return true;
+  }
+  const [entry] = await unit.tx.statusesOf(unit.run.id, [probeKey]);
   if (entry === undefined || TERMINAL_STEP_STATUSES.includes(entry.status)) return false;
   if (isActive(entry.status, defsById(defs).get(probe))) unit.startedSomething = true;
   return true;

@@ -51,6 +51,11 @@ export function emit(unit: Unit, type: string, stepKey: string | null, data: unk
   unit.events.push({ runId: runId ?? unit.run.id, type, stepKey, data, at: unit.now });
 }
 
+/** True when the step `key` waits in this unit's local queue: it will run here, and has not ended. */
+export function queuedHere(unit: Unit, key: string): boolean {
+  return unit.local?.queue.some(({ row }) => row.key === key) ?? false;
+}
+
 /** The document step a row executes (for compensations: the step being undone). */
 export function stepDef(unit: Unit, row: Pick<StepRecord, 'stepId'>): CompiledStep {
   const def = unit.wf.steps.get(row.stepId);
