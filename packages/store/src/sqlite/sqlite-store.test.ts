@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
+import { expectRollupStorage } from '../conformance/rollup-storage.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
 import { expectAllInDefault, rowsBeforeWorkspaces } from '../conformance/upgrade-to-workspaces.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
@@ -70,6 +71,23 @@ describe('SQLite store', () => {
       await expect(store.atomically((tx) => tx.insertSteps([newStep('no-such-run', 'a')]))).rejects.toThrow(
         /FOREIGN KEY/,
       );
+    } finally {
+      probe.close();
+    }
+  });
+
+  it('reads whole minutes of the dashboard from the rollup the first read filled; retention prunes it', async () => {
+    const file = join(await tempDir(), 'atom.db');
+    const store = open(file);
+    await store.migrate();
+    const probe = new BetterSqlite3(file);
+    try {
+      await expectRollupStorage(store, async (text) => {
+        const statement = probe.prepare(text);
+        if (statement.reader) return statement.all() as Record<string, unknown>[];
+        statement.run();
+        return [];
+      });
     } finally {
       probe.close();
     }
