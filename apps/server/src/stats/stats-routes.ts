@@ -54,7 +54,8 @@ const STATS_SCHEMA = {
     },
     slowestNodeTypes: {
       type: 'array',
-      description: 'Up to 10 node types, slowest p95 first; counts, failed and maxMs exact, meanMs to rounding, percentiles as stepDuration.',
+      description:
+        'Up to 10 node types, slowest p95 first; counts, failed and maxMs exact, meanMs to rounding, percentiles as stepDuration.',
       items: {
         type: 'object',
         properties: { nodeType: { type: 'string' }, failed: COUNT, meanMs: { type: 'number' }, ...DURATIONS },
