@@ -472,6 +472,8 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { connectionString: 'postgres://db/atom', poolMax: 2.5 },
         { connectionString: 'postgres://db/atom', schema: 'Bad-Name' },
         { connectionString: 'postgres://db/atom', schema: 'pg_catalog' },
+        { connectionString: 'postgres://db/atom', statsSettleMs: -1 },
+        { connectionString: 'postgres://db/atom', statsSettleMs: 1.5 },
       ];
       for (const options of bad) {
         let error: unknown;
