@@ -94,6 +94,27 @@ describe('atom users, tokens and workflows', () => {
     expect(missing.code).toBe(2);
   });
 
+  it('exports the text it imported, comments and all, and a round trip adds no version', async () => {
+    const data = join(dir(), 'data');
+    const file = join(dir(), 'commented.yaml');
+    const text = `# Nightly clean-up. Owner: ops.\natom: 1\nname: commented   # keep this name\n\nsteps:\n  # Say it first.\n  - uses: log\n    id: say\n    with: { message: "bye" }\n`;
+    writeFileSync(file, text);
+    const imported = await runCli(['workflows', 'import', file, '--data', data], env);
+    expect(imported.stdout).toContain('commented version 1');
+    const out = join(dir(), 'commented-out.yaml');
+    expect((await runCli(['workflows', 'export', 'commented', '--out', out, '--data', data], env)).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(`# commented, version 1, exported by atom\n${text}`);
+    const back = await runCli(['workflows', 'import', out, '--data', data], env);
+    expect(back.stdout).toContain('commented unchanged (version 1)');
+    writeFileSync(file, text.replace('Owner: ops.', 'Owner: Ada.'));
+    const edited = await runCli(['workflows', 'import', file, '--data', data], env);
+    expect(edited.stdout).toContain('commented version 2');
+    const second = await runCli(['workflows', 'export', 'commented', '--data', data], env);
+    expect(second.stdout).toBe(
+      `# commented, version 2, exported by atom\n${text.replace('Owner: ops.', 'Owner: Ada.')}`,
+    );
+  });
+
   it('creates and lists workspaces, and acts in the one --workspace or ATOM_WORKSPACE names', async () => {
     const data = join(dir(), 'data');
     const created = await runCli(

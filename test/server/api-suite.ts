@@ -270,6 +270,90 @@ export function describeApi(name: string, openStore?: (dir: string) => Promise<A
       });
     });
 
+    describe('workflow source text', () => {
+      // Comments, blank lines, key order and quoting the parsed document cannot hold.
+      const COMMENTED = `# Posts the weekly digest. Owner: ops.
+atom: 1
+name: kept-text   # do not rename: the dashboard links to it
+
+description: 'Weekly digest'
+steps:
+  # First the text, then the post.
+  - with: { text: "{{ 'hi' }}" }
+    uses: transform
+    id: compose
+`;
+      const version = (n: number) => h.api(`/api/v1/workflows/kept-text/versions/${n}`);
+      const asYaml = async () => (await h.api('/api/v1/workflows/kept-text?format=yaml')).text;
+
+      it('returns the YAML as it was sent, comments and all, after POST', async () => {
+        expect((await yaml(COMMENTED)).status).toBe(201);
+        const read = await h.api('/api/v1/workflows/kept-text');
+        expect(read.json.source).toBe(COMMENTED);
+        expect(read.json.document).toMatchObject({ name: 'kept-text', steps: [{ id: 'compose', uses: 'transform' }] });
+        expect(await asYaml()).toBe(COMMENTED);
+        expect((await version(1)).json).toMatchObject({ version: 1, source: COMMENTED });
+      });
+
+      it('stores a comment-only edit as a new version with the same document', async () => {
+        const edited = COMMENTED.replace('Owner: ops.', 'Owner: ops (ask Ada).');
+        const put = await yaml(edited, '/api/v1/workflows/kept-text', 'PUT', { 'if-match': '"1"' });
+        expect(put.json).toMatchObject({ version: 2, created: true });
+        const [v1, v2] = [(await version(1)).json, (await version(2)).json];
+        expect(v2.source).toBe(edited);
+        expect(v2.hash).toBe(v1.hash);
+        expect((await h.api('/api/v1/workflows/kept-text/diff?from=1&to=2')).json.changes).toEqual([]);
+        const again = await yaml(edited, '/api/v1/workflows/kept-text', 'PUT');
+        expect(again.json).toMatchObject({ version: 2, created: false });
+      });
+
+      it('keeps the text when the same document comes as JSON; a new JSON document has none', async () => {
+        const document = (await version(2)).json.document;
+        const same = await h.api('/api/v1/workflows/kept-text', { method: 'PUT', body: document });
+        expect(same.json).toMatchObject({ version: 2, created: false });
+        const changed = { ...document, description: 'Weekly digest, as JSON' };
+        const put = await h.api('/api/v1/workflows/kept-text', { method: 'PUT', body: changed });
+        expect(put.json).toMatchObject({ version: 3, created: true });
+        expect((await h.api('/api/v1/workflows/kept-text')).json.source).toBeNull();
+        // Without a source, ?format=yaml prints the document.
+        expect(await asYaml()).toContain('description: Weekly digest, as JSON');
+        expect(await asYaml()).not.toContain('#');
+      });
+
+      it('rolls back to a version with its text, comments and all', async () => {
+        const rollback = await h.api('/api/v1/workflows/kept-text/rollback', { body: { version: 1 } });
+        expect(rollback.json).toMatchObject({ version: 4, created: true, rolledBackTo: 1 });
+        expect((await version(4)).json).toMatchObject({ source: COMMENTED, hash: (await version(1)).json.hash });
+        expect(await asYaml()).toBe(COMMENTED);
+      });
+
+      it('refuses bad YAML with its code and line, storing nothing', async () => {
+        // Line 8 opens a flow sequence that line 9 does not continue.
+        const unclosed = COMMENTED.replace('  - with: {', '  - with: [').replace('}\n    uses', '\n    uses');
+        const syntax = await yaml(unclosed, '/api/v1/workflows/kept-text', 'PUT');
+        expect(syntax.status).toBe(400);
+        expect(syntax.json.code).toBe('ATOM_ERR_SPEC_YAML_SYNTAX');
+        expect(syntax.json.errors[0]).toMatchObject({ line: 9, column: 5 });
+        const unknownField = COMMENTED.replace('    id: compose', '    id: compose\n    colour: red');
+        const invalid = await yaml(unknownField, '/api/v1/workflows/kept-text', 'PUT');
+        expect(invalid.status).toBe(422);
+        expect(invalid.json.code).toBe('ATOM_ERR_SPEC_INVALID');
+        expect(invalid.json.errors).toContainEqual(expect.objectContaining({ path: 'steps[0].colour', line: 11 }));
+        expect((await h.api('/api/v1/workflows/kept-text')).json).toMatchObject({ version: 4, source: COMMENTED });
+      });
+
+      it('refuses a raw NUL character, which YAML forbids and PostgreSQL cannot store, at its line', async () => {
+        const res = await yaml(
+          COMMENTED.replace('Owner: ops.', 'Owner: \u0000ops.'),
+          '/api/v1/workflows/kept-text',
+          'PUT',
+        );
+        expect(res.status).toBe(400);
+        expect(res.json.code).toBe('ATOM_ERR_SPEC_YAML_SYNTAX');
+        expect(res.json.errors[0]).toMatchObject({ line: 1, column: 35 });
+      });
+    });
+
     describe('runs', () => {
       it('starts a run (202) and, with ?wait=, returns the finished run with its steps', async () => {
         const started = await h.api('/api/v1/workflows/hello-api/runs', { body: { inputs: { who: 'ada' } } });

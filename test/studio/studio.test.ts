@@ -3,7 +3,8 @@
  * first-run setup; a 3-step workflow with a branch built in the visual editor (add, connect by
  * dragging, disconnect and delete with the keyboard) and seen in the YAML view; saved; run, with
  * the steps turning green live on the run page; replayed from a step; rolled back to an old
- * version; and an axe-core scan of every page. Each test goes on from the state the one before
+ * version; a comment typed in the YAML view kept across save, reload, history and rollback; and an
+ * axe-core scan of every page. Each test goes on from the state the one before
  * left (one story, one server). Screenshots land in test-output/studio/.
  */
 import type { WorkflowDocument } from '@atom/spec';
@@ -216,6 +217,63 @@ if (!chromiumMissing('Studio in Chromium', (name, fn) => it(name, fn))) {
       expect(stored.version).toBe(3);
       expect(stored.document.steps[2]?.with?.message).toBe('branch done');
       await screenshot(page, '11-rolled-back');
+    });
+
+    it('keeps a comment typed in the YAML view across save, reload, a visual edit, history and rollback', async () => {
+      const COMMENT = '# Ships the order. Ask ops before changing the branch.';
+      await page.goto('/workflows/order-flow');
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await page.locator('.cm-content').click();
+      await page.keyboard.press('ControlOrMeta+Home');
+      await page.keyboard.insertText(`${COMMENT}\n`);
+      await page.getByRole('button', { name: 'Save version' }).click();
+      await page.getByText('Saved as version 4.').waitFor(WAIT);
+      const stored = await apiGet<StoredVersion & { source: string }>(page, '/api/v1/workflows/order-flow');
+      expect(stored.source.startsWith(`${COMMENT}\n`)).toBe(true);
+
+      await page.reload();
+      await page.locator('.editor-bar h1 .badge').filter({ hasText: 'v4' }).waitFor(WAIT);
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await page.locator('.cm-content').waitFor(WAIT);
+      expect((await yamlText()).split('\n')[0]).toBe(COMMENT);
+      await screenshot(page, '11a-comment-kept');
+
+      // A visual edit is applied to the YAML document, and its save sends that text: the comment stays.
+      await page.getByRole('tab', { name: /^Workflow$/ }).click();
+      await page.getByLabel('Selected step').selectOption('log');
+      await page.getByRole('textbox', { name: 'message' }).fill('changed with a comment above');
+      await page.getByRole('button', { name: 'Save version' }).click();
+      await page.getByText('Saved as version 5.').waitFor(WAIT);
+      await page.reload();
+      await page.locator('.editor-bar h1 .badge').filter({ hasText: 'v5' }).waitFor(WAIT);
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await page.locator('.cm-content').waitFor(WAIT);
+      const v5 = await yamlText();
+      expect(v5.split('\n')[0]).toBe(COMMENT);
+      expect(v5).toContain('changed with a comment above');
+
+      // History compares the two texts line by line: the comment is a change a document diff cannot show.
+      await page.getByRole('tab', { name: 'History' }).click();
+      await page.getByRole('button', { name: 'Changes since v3' }).click();
+      const diff = page.getByRole('region', { name: 'Changed lines of the YAML' });
+      await diff.locator('.line-added').filter({ hasText: COMMENT }).waitFor(WAIT);
+      await diff.locator('.line-added').filter({ hasText: 'changed with a comment above' }).waitFor(WAIT);
+      await diff.locator('.line-removed').filter({ hasText: 'branch done' }).waitFor(WAIT);
+      await screenshot(page, '11b-history-text-diff');
+
+      // Rolling back to v4 brings back its text, comment included.
+      await page.getByRole('button', { name: 'Roll back to v4' }).click();
+      await page.getByText('Rolled back to v4: its document is now version 6.').waitFor(WAIT);
+      const rolled = await apiGet<StoredVersion & { source: string }>(page, '/api/v1/workflows/order-flow');
+      const v4 = await apiGet<{ source: string }>(page, '/api/v1/workflows/order-flow/versions/4');
+      expect(rolled.version).toBe(6);
+      expect(rolled.source).toBe(v4.source);
+      await page.reload();
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await page.locator('.cm-content').waitFor(WAIT);
+      const v6 = await yamlText();
+      expect(v6.split('\n')[0]).toBe(COMMENT);
+      expect(v6).toContain('branch done');
     });
 
     it('approves a waiting approval step and cancels a waiting run from the run page', async () => {

@@ -176,7 +176,8 @@ export class Engine implements EngineCore {
 
   /**
    * Stores a document as a new immutable version (or finds the identical newest one) of the
-   * workflow of its name in `workspaceId` (default DEFAULT_WORKSPACE_ID).
+   * workflow of its name in `workspaceId` (default DEFAULT_WORKSPACE_ID). Given as text (YAML),
+   * the text is kept as the version's source, comments and all.
    */
   async registerWorkflow(input: unknown, workspaceId: string = DEFAULT_WORKSPACE_ID): Promise<RegisteredWorkflow> {
     const workflow = this.compile(input);
@@ -186,6 +187,7 @@ export class Engine implements EngineCore {
       workflow.hash,
       this.clock.now(),
       workspaceId,
+      typeof input === 'string' ? input : null,
     );
     this.#workflows.set(`${record.workflowId}@${record.version}`, workflow);
     this.#homes.set(record.workflowId, workspaceId);

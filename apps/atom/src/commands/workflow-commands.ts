@@ -2,8 +2,10 @@
  * `atom workflows import DIR|FILE` and `atom workflows export NAME|--all [--out PATH]`: workflows
  * as YAML files, so they can live in git. Import stores each valid file as the newest version of
  * its workflow (an unchanged file adds no version) and reports every invalid one with
- * FILE:line:column; nothing of an invalid file is stored. Export writes the newest version's
- * document as YAML (comments of the imported file are not kept: the store holds the document).
+ * FILE:line:column; nothing of an invalid file is stored. Each version keeps the file's text, so
+ * export writes back what was imported, comments, key order and blank lines included (a version
+ * saved as a JSON document is printed as YAML instead). Export's first line says which version it
+ * is, and import drops that line again, so a round trip through git adds no version.
  * Both act in one workspace: `--workspace`, ATOM_WORKSPACE, else `default`.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,8 @@ import { printError } from './print-error.js';
 import { readDocument } from './read-document.js';
 
 const DOCUMENT_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** The first line export writes; import and export drop it from a text, so round trips do not stack it. */
+const EXPORT_HEADER = /^# \S+, version \d+, exported by atom\r?\n/;
 
 function filesOf(target: string): string[] {
   let stat: ReturnType<typeof statSync>;
@@ -47,14 +51,16 @@ export async function importCommand(target: string, options: { data: string; wor
     try {
       const workspace = await targetWorkspace(runtime.store, options.workspace);
       for (const file of files) {
-        const result = runtime.engine.validate(readDocument(file));
+        const text = readDocument(file);
+        const result = runtime.engine.validate(text);
         if (!result.valid) {
           failed++;
           process.stderr.write(`${file}: invalid, not imported\n`);
           for (const detail of result.errors) process.stderr.write(`  ${formatDetail(detail, file)}\n`);
           continue;
         }
-        const stored = await runtime.engine.registerWorkflow(result.workflow?.document, workspace.id);
+        // Without export's first line, so exporting and importing again adds no version.
+        const stored = await runtime.engine.registerWorkflow(text.replace(EXPORT_HEADER, ''), workspace.id);
         const what = stored.created ? `version ${stored.version}` : `unchanged (version ${stored.version})`;
         process.stdout.write(`${file}: ${stored.workflow.name} ${what}\n`);
       }
@@ -97,7 +103,8 @@ export async function exportCommand(name: string | undefined, options: ExportOpt
       for (const workflowName of names) {
         const record = await runtime.store.getWorkflowVersion(workflowName, undefined, workspaceId);
         if (!record) throw new AtomError('ATOM_ERR_WORKFLOW_NOT_FOUND', `no workflow is named "${workflowName}"`);
-        const text = `# ${record.name}, version ${record.version}, exported by atom\n${stringify(record.document)}`;
+        const body = record.source?.replace(EXPORT_HEADER, '') ?? stringify(record.document);
+        const text = `# ${record.name}, version ${record.version}, exported by atom\n${body}`;
         if (options.out === undefined) process.stdout.write(text);
         else {
           const path = options.all ? join(options.out, `${record.name}.yaml`) : options.out;

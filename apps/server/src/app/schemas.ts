@@ -30,7 +30,7 @@ export const PAGE_QUERY_PROPERTIES = {
 /** A workflow document: a JSON object, or YAML text with `Content-Type: application/yaml`. */
 export const WORKFLOW_BODY = {
   description:
-    'A workflow document (format v1, JSON Schema at GET /api/v1/schema) as JSON, or as YAML with Content-Type application/yaml.',
+    "A workflow document (format v1, JSON Schema at GET /api/v1/schema) as JSON, or as YAML with Content-Type application/yaml. YAML text is kept as the version's `source`, comments and layout included; the stored document is the one parsed from it.",
   anyOf: [{ type: 'object' }, { type: 'string' }],
 } as const;
 

@@ -1,5 +1,6 @@
 /**
- * Turns a request body (a JSON object, or YAML text) into a compiled workflow, or throws the
+ * Turns a request body (a JSON object, or YAML text) into a compiled workflow and the text it was
+ * parsed from (kept as the version's source, so comments survive), or throws the
  * validator's errors as one problem: ATOM_ERR_SPEC_YAML_SYNTAX when the text does not parse,
  * ATOM_ERR_SPEC_INVALID otherwise, each error with its path (and line and column for text).
  */
@@ -7,14 +8,21 @@ import type { Engine } from '@atom/engine';
 import { AtomError } from '@atom/errors';
 import type { CompiledWorkflow } from '@atom/spec';
 
-export function compileBody(engine: Engine, body: unknown): CompiledWorkflow {
+/** A compiled body, and its text when it came as YAML (the version's source; null for JSON). */
+export interface CompiledBody {
+  workflow: CompiledWorkflow;
+  source: string | null;
+}
+
+export function compileBody(engine: Engine, body: unknown): CompiledBody {
   if (body === undefined || body === null || (typeof body !== 'object' && typeof body !== 'string')) {
     throw new AtomError('ATOM_ERR_REQUEST_INVALID', 'the body must be a workflow document (JSON object or YAML)', {
       details: [{ path: 'body', message: 'expected a workflow document' }],
     });
   }
   const result = engine.validate(body);
-  if (result.valid && result.workflow) return result.workflow;
+  if (result.valid && result.workflow)
+    return { workflow: result.workflow, source: typeof body === 'string' ? body : null };
   const syntaxOnly = result.errors.length > 0 && result.errors.every((e) => e.code === 'ATOM_ERR_SPEC_YAML_SYNTAX');
   const first = result.errors[0];
   const where = first ? ` (first: ${first.path || 'document'}: ${first.message})` : '';

@@ -1,7 +1,9 @@
 /**
  * /api/v1/workflows: create, read, list, update (a new immutable version, `If-Match` → 409),
  * delete, versions, diff, rollback, validate, enable/disable triggers. Documents come as JSON or
- * YAML and are always checked by the same validator as `atom validate`.
+ * YAML and are always checked by the same validator as `atom validate`. A YAML body is kept as the
+ * version's `source` (comments, order and blank lines as written) beside the document parsed from
+ * it; reads return it, and rollback stores the old version's source again (ADR 0019).
  */
 import { AtomError, type ErrorDetail } from '@atom/errors';
 import type { CompiledWorkflow } from '@atom/spec';
@@ -21,7 +23,7 @@ import { workspaceOf } from '../auth/auth-hook.js';
 import type { ServerContext } from '../server-context.js';
 import { diffDocuments } from './workflow-diff.js';
 import { compileBody, parseIfMatch } from './workflow-document.js';
-import { iso, SUMMARY_SCHEMA, summaryView, VERSION_SCHEMA, versionView } from './workflow-view.js';
+import { iso, SOURCE_SCHEMA, SUMMARY_SCHEMA, summaryView, VERSION_SCHEMA, versionView } from './workflow-view.js';
 
 const TAGS = ['workflows'];
 const WRITE_ANSWER = {
@@ -84,14 +86,14 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request, reply) => {
-      const workflow = compileBody(engine, request.body);
+      const { workflow, source } = compileBody(engine, request.body);
       await ctx.triggers.refresh();
       const workspaceId = workspaceOf(request);
       checkHookPaths(ctx, workspaceId, workflow, null);
       let record: Awaited<ReturnType<ControlStore['putWorkflowVersionIf']>>;
       try {
         const { name, document, hash } = workflow;
-        record = await control.putWorkflowVersionIf(name, document, hash, ctx.now(), 0, workspaceId);
+        record = await control.putWorkflowVersionIf(name, document, hash, ctx.now(), 0, workspaceId, source);
       } catch (error) {
         if (error instanceof AtomError && error.code === 'ATOM_ERR_WORKFLOW_VERSION_CONFLICT') {
           throw new AtomError('ATOM_ERR_WORKFLOW_EXISTS', `a workflow named "${workflow.name}" already exists`, {
@@ -158,7 +160,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
       config: { permission: 'workflows.read' },
       schema: {
         tags: TAGS,
-        summary: 'Read a workflow: its newest version and document (YAML with ?format=yaml)',
+        summary: 'Read a workflow: its newest version, document and source text (YAML with ?format=yaml)',
         params: ID_OR_NAME_PARAMS,
         querystring: {
           type: 'object',
@@ -167,9 +169,14 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
         response: {
           200: {
-            description: 'The workflow; with ?format=yaml the document alone as application/yaml.',
+            description:
+              'The workflow; with ?format=yaml its YAML alone as application/yaml: the source text as saved when it has one, else the document printed as YAML.',
             type: 'object',
-            properties: { ...SUMMARY_SCHEMA.properties, document: { type: 'object', additionalProperties: true } },
+            properties: {
+              ...SUMMARY_SCHEMA.properties,
+              document: { type: 'object', additionalProperties: true },
+              source: SOURCE_SCHEMA,
+            },
           },
           404: PROBLEM_REF,
           ...AUTH_ERRORS,
@@ -185,9 +192,9 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         return reply
           .type('application/yaml')
           .serializer((v: unknown) => String(v))
-          .send(stringify(record?.document));
+          .send(record?.source ?? stringify(record?.document));
       }
-      return { ...summaryView(summary), document: record?.document ?? null };
+      return { ...summaryView(summary), document: record?.document ?? null, source: record?.source ?? null };
     },
   );
 
@@ -208,7 +215,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { idOrName } = request.params as { idOrName: string };
       const summary = await findWorkflow(control, idOrName, workspaceOf(request));
       const expected = parseIfMatch(request.headers['if-match'] as string | undefined) ?? summary.version;
-      const workflow = compileBody(engine, request.body);
+      const { workflow, source } = compileBody(engine, request.body);
       if (workflow.name !== summary.name) {
         throw new AtomError(
           'ATOM_ERR_SPEC_INVALID',
@@ -227,6 +234,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         ctx.now(),
         expected,
         summary.workspaceId,
+        source,
       );
       await ctx.triggers.refresh();
       if (record.created) {
@@ -382,7 +390,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
       config: { permission: 'workflows.write' },
       schema: {
         tags: TAGS,
-        summary: 'Make an old version current (stored as a new version with its document)',
+        summary: 'Make an old version current (stored as a new version with its document and source text)',
         params: ID_OR_NAME_PARAMS,
         headers: { type: 'object', properties: { 'if-match': { type: 'string' } } },
         body: {
@@ -404,7 +412,8 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { version } = request.body as { version: number };
       const { summary, record } = await loadVersion(idOrName, version, workspaceOf(request));
       const expected = parseIfMatch(request.headers['if-match'] as string | undefined) ?? summary.version;
-      const workflow = engine.compile(record.document);
+      // The old text when it has one, so the new version's document is again the one parsed from it.
+      const workflow = engine.compile(record.source ?? record.document);
       await ctx.triggers.refresh();
       checkHookPaths(ctx, summary.workspaceId, workflow, summary.workflowId);
       const stored = await control.putWorkflowVersionIf(
@@ -414,6 +423,7 @@ export async function workflowRoutes(app: FastifyInstance, ctx: ServerContext): 
         ctx.now(),
         expected,
         summary.workspaceId,
+        record.source,
       );
       await ctx.triggers.refresh();
       await ctx.record(request, {

@@ -25,10 +25,17 @@ export function versionView(record: WorkflowVersionRecord) {
     hash: record.hash,
     createdAt: iso(record.createdAt),
     document: record.document,
+    source: record.source,
   };
 }
 
 const TIME = { type: ['string', 'null'], format: 'date-time' } as const;
+
+export const SOURCE_SCHEMA = {
+  type: ['string', 'null'],
+  description:
+    'The YAML text the version was saved as, comments and layout included (the document is what it parses to); null when it was saved as a JSON document.',
+} as const;
 
 export const SUMMARY_SCHEMA = {
   type: 'object',
@@ -52,5 +59,6 @@ export const VERSION_SCHEMA = {
     hash: { type: 'string' },
     createdAt: TIME,
     document: { type: 'object', additionalProperties: true },
+    source: SOURCE_SCHEMA,
   },
 } as const;

@@ -45,6 +45,13 @@ export interface VersionItem {
   createdAt: string;
 }
 
+/** One version as GET /api/v1/workflows/{name}/versions/{n} answers it. */
+export interface WorkflowVersion extends VersionItem {
+  document: Record<string, unknown>;
+  /** The YAML as saved, comments included; null when it was saved as a JSON document. */
+  source: string | null;
+}
+
 export interface DiffChange {
   path: string;
   kind: string;

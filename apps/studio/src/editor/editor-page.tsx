@@ -153,7 +153,7 @@ export default function EditorPage({ params }: PageProps) {
         setNotice(
           answer.data.created
             ? `Saved as version ${answer.data.version}.`
-            : 'No change: the document is the same as the current version.',
+            : 'No change: the text is the same as the current version.',
         );
       } catch (error) {
         if (error instanceof ApiError && error.code === 'ATOM_ERR_WORKFLOW_VERSION_CONFLICT' && name) {

@@ -1,12 +1,19 @@
 /**
  * Version history: every saved version, newest first; the changes between any version and the
- * current one (steps matched by id, from the server's diff); and rollback, which stores the old
- * document as a new version (nothing is ever overwritten).
+ * current one — a line diff of their source texts when both have one (comments and layout show),
+ * else the server's document diff (steps matched by id); and rollback, which stores the old
+ * version's text and document as a new version (nothing is ever overwritten).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { get, request } from '../api/client';
-import type { DiffChange, VersionItem } from '../api/types';
+import type { DiffChange, VersionItem, WorkflowVersion } from '../api/types';
 import { ProblemText } from '../shell/problem-text';
+import { type DiffHunk, diffHunks, diffLines } from './text-diff';
+
+/** What a comparison shows: the texts' line diff when both versions have a source, else the document diff. */
+type Comparison = { kind: 'text'; hunks: DiffHunk[] } | { kind: 'document'; changes: DiffChange[] };
+
+const MARK = { same: ' ', removed: '−', added: '+' } as const;
 
 interface Props {
   name: string;
@@ -19,7 +26,7 @@ interface Props {
 export function HistoryPanel({ name, current, dirty, onRolledBack }: Props) {
   const [versions, setVersions] = useState<VersionItem[] | null>(null);
   const [compare, setCompare] = useState<number | null>(null);
-  const [changes, setChanges] = useState<DiffChange[] | null>(null);
+  const [changes, setChanges] = useState<Comparison | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const base = `/api/v1/workflows/${encodeURIComponent(name)}`;
@@ -40,8 +47,15 @@ export function HistoryPanel({ name, current, dirty, onRolledBack }: Props) {
     setCompare(version);
     setChanges(null);
     try {
+      const [from, to] = await Promise.all(
+        [version, current].map((n) => get<WorkflowVersion>(`${base}/versions/${n}`)),
+      );
+      if (typeof from?.source === 'string' && typeof to?.source === 'string') {
+        setChanges({ kind: 'text', hunks: diffHunks(diffLines(from.source, to.source)) });
+        return;
+      }
       const diff = await get<{ changes: DiffChange[] }>(`${base}/diff?from=${version}&to=${current}`);
-      setChanges(diff.changes);
+      setChanges({ kind: 'document', changes: diff.changes });
     } catch (caught) {
       setError(caught);
     }
@@ -107,11 +121,28 @@ export function HistoryPanel({ name, current, dirty, onRolledBack }: Props) {
           </h3>
           {changes === null ? (
             <p aria-busy="true">Comparing…</p>
-          ) : changes.length === 0 ? (
+          ) : changes.kind === 'text' ? (
+            changes.hunks.length === 0 ? (
+              <p>No changes.</p>
+            ) : (
+              <section className="text-diff" aria-label="Changed lines of the YAML">
+                {changes.hunks.map((hunk) => (
+                  <pre key={`${hunk.lines[0]?.kind}:${hunk.lines[0]?.line}`} className="hunk">
+                    {hunk.lines.map((line) => (
+                      <span key={`${line.kind}:${line.line}`} className={`line line-${line.kind}`}>
+                        {MARK[line.kind]} {line.text}
+                        {'\n'}
+                      </span>
+                    ))}
+                  </pre>
+                ))}
+              </section>
+            )
+          ) : changes.changes.length === 0 ? (
             <p>No changes.</p>
           ) : (
             <ul>
-              {changes.map((change) => (
+              {changes.changes.map((change) => (
                 <li key={`${change.kind}:${change.path}`} className={`change change-${change.kind}`}>
                   <code>{change.path}</code> <span className="badge">{change.kind}</span>
                   {change.before !== undefined && (

@@ -261,6 +261,13 @@ export interface WorkflowVersionRecord {
   name: string;
   version: number;
   document: unknown;
+  /**
+   * The text the document was parsed from, as the user wrote it (YAML comments, key order and
+   * blank lines included); null for a version stored as a JSON document, and for versions older
+   * than this field. `document` is always what this text parses to.
+   */
+  source: string | null;
+  /** Of the document alone: two versions differing only in comments have the same hash. */
   hash: string;
   createdAt: number;
 }
@@ -379,8 +386,9 @@ export interface StorePort {
 
   /**
    * Stores a workflow document as the newest version of `name` in `workspaceId` (default
-   * DEFAULT_WORKSPACE_ID), unless the newest version already has this hash, in which case that
-   * version is returned with `created: false`.
+   * DEFAULT_WORKSPACE_ID), with `source`, the text it was parsed from (default null: none). When
+   * the newest version already has this hash and, if a source is given, this source, that version
+   * is returned with `created: false` instead (so a comment-only edit of the text is a version).
    */
   putWorkflowVersion(
     name: string,
@@ -388,6 +396,7 @@ export interface StorePort {
     hash: string,
     now: number,
     workspaceId?: string,
+    source?: string | null,
   ): Promise<WorkflowVersionRecord & { created: boolean }>;
   /**
    * By workflow id or name; the newest version unless `version` is given. A name is looked up in

@@ -60,6 +60,14 @@ describe('parseDocument', () => {
     expect(parsed.locate(['steps', 1, 'with', 'text'], value.indexOf('{{'))).toEqual({ line: 14, column: 15 });
   });
 
+  it('refuses a raw NUL character, even in a comment, at its line and column; an escaped one is a value', () => {
+    expect(syntaxDetails('atom: 1\n# a\u0000b\nname: x\n')).toEqual([
+      expect.objectContaining({ line: 2, column: 4, message: expect.stringContaining('NUL') }),
+    ]);
+    expect(syntaxDetails('\u0000')[0]).toMatchObject({ line: 1, column: 1 });
+    expect(parseDocument('name: "a\\0b"\n').value).toEqual({ name: 'a\u0000b' });
+  });
+
   it('reads JSON, which is YAML', () => {
     const parsed = parseDocument('{\n  "atom": 1,\n  "steps": [\n    { "id": "a" }\n  ]\n}');
     expect(parsed.value).toEqual({ atom: 1, steps: [{ id: 'a' }] });

@@ -21,7 +21,7 @@ export interface ParsedDocument {
 
 /**
  * Parses YAML 1.2 (JSON is YAML) keeping source positions. Duplicate keys, several documents, alias
- * bombs and self-referencing aliases are syntax errors.
+ * bombs, self-referencing aliases and a raw NUL character are syntax errors.
  *
  * @throws AtomError `ATOM_ERR_SPEC_YAML_SYNTAX` with one detail per problem (line, column).
  * @example
@@ -29,6 +29,14 @@ export interface ParsedDocument {
  * parsed.locate(['name']) // { line: 2, column: 7 }
  */
 export function parseDocument(text: string): ParsedDocument {
+  // YAML allows no NUL character in a stream (only escaped, "\0"), and the stored text could not
+  // hold one on PostgreSQL; the parser itself lets one pass in a comment.
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) {
+    const line = text.slice(0, nul).split('\n').length;
+    const column = nul - text.lastIndexOf('\n', nul - 1);
+    throw syntaxError([{ path: '', message: 'a NUL character is not allowed in YAML', line, column }]);
+  }
   const lines = new LineCounter();
   let document: ReturnType<typeof parseYaml>;
   try {

@@ -1,5 +1,6 @@
 /**
- * Conformance cases for workflow versions: first version, same-hash shortcut, numbering, lookups.
+ * Conformance cases for workflow versions: first version, same-hash shortcut, numbering, lookups,
+ * the source text kept beside the document.
  */
 import { expect, it } from 'vitest';
 import { RICH_JSON, T0 } from './fixtures.js';
@@ -15,6 +16,7 @@ export function workflowCases(h: StoreHarness): void {
       name: 'orders',
       version: 1,
       document: doc,
+      source: null,
       hash: 'h1',
       createdAt: T0,
       created: true,
@@ -65,5 +67,33 @@ export function workflowCases(h: StoreHarness): void {
     expect(a.workflowId).not.toBe(b.workflowId);
     expect((await h.store.getWorkflowVersion('b'))?.document).toEqual({ b: 1 });
     expect(await h.store.getWorkflowVersion('c')).toBeUndefined();
+  });
+
+  it('keeps the source text of a version, byte for byte, and returns it with every read', async () => {
+    // Comments, blank lines, key order, quoting, a tab, CRLF and non-ASCII: nothing is normalised.
+    const text = '# Orders, réglées à 9h\r\nname: orders   # the name\n\n\nsteps:\n\t- { id: a }\n"q": \'x\'\n';
+    const put = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0, 'default', text);
+    expect(put).toMatchObject({ version: 1, source: text, created: true });
+    expect((await h.store.getWorkflowVersion('orders'))?.source).toBe(text);
+    expect((await h.store.getWorkflowVersion(put.workflowId, 1))?.source).toBe(text);
+    // A JSON document (no text) is a version without a source.
+    const json = await h.store.putWorkflowVersion('orders', { v: 2 }, 'h2', T0 + 1);
+    expect(json).toMatchObject({ version: 2, source: null });
+    expect((await h.store.getWorkflowVersion('orders', 2))?.source).toBeNull();
+    expect((await h.store.getWorkflowVersion('orders', 1))?.source).toBe(text);
+  });
+
+  it('makes a comment-only edit of the text a new version, and keeps the text of an equal JSON document', async () => {
+    const first = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0, 'default', 'v: 1\n');
+    const same = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0 + 1, 'default', 'v: 1\n');
+    expect(same).toEqual({ ...first, created: false });
+    const commented = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0 + 2, 'default', '# why\nv: 1\n');
+    expect(commented).toMatchObject({ version: 2, hash: 'h1', source: '# why\nv: 1\n', created: true });
+    // The same document sent as JSON repeats the newest version, whose text stays.
+    const asJson = await h.store.putWorkflowVersion('orders', { v: 1 }, 'h1', T0 + 3);
+    expect(asJson).toMatchObject({ version: 2, source: '# why\nv: 1\n', created: false });
+    const guarded = await h.store.putWorkflowVersionIf('orders', { v: 1 }, 'h1', T0 + 4, 2, 'default', 'v: 1 # now\n');
+    expect(guarded).toMatchObject({ version: 3, source: 'v: 1 # now\n', created: true });
+    expect((await h.store.getWorkflowVersion('orders'))?.source).toBe('v: 1 # now\n');
   });
 }

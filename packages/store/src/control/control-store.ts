@@ -99,6 +99,7 @@ export interface ControlStore {
     now: number,
     expectedVersion: number,
     workspaceId?: string,
+    source?: string | null,
   ): Promise<WorkflowVersionRecord & { created: boolean }>;
   /** By id or name (name: non-deleted only), in one workspace; undefined when none there. */
   getWorkflowSummary(idOrName: string, workspaceId: string): Promise<WorkflowSummary | undefined>;

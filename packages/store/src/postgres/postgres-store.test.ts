@@ -221,6 +221,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0041-retention' },
         { name: '0042-claim-order' },
         { name: '0050-workspaces' },
+        { name: '0051-workflow-source' },
         { name: '0052-step-minutes' },
       ]);
       const run = await seedRun(b);

@@ -124,13 +124,23 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     pruneRuns: (query) => callerUnit((exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => workUnit((queries, unit) => withStoreTx(queries, unit, fn)),
 
-    putWorkflowVersion: (name, document, hash, now, workspaceId = DEFAULT_WORKSPACE_ID) =>
+    putWorkflowVersion: (name, document, hash, now, workspaceId = DEFAULT_WORKSPACE_ID, source = null) =>
       retryConflicts(() =>
-        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now, undefined, workspaceId)),
+        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, source, hash, now, undefined, workspaceId)),
       ),
-    putWorkflowVersionIf: (name, document, hash, now, expectedVersion, workspaceId = DEFAULT_WORKSPACE_ID) =>
+    putWorkflowVersionIf: (
+      name,
+      document,
+      hash,
+      now,
+      expectedVersion,
+      workspaceId = DEFAULT_WORKSPACE_ID,
+      source = null,
+    ) =>
       retryConflicts(() =>
-        writeUnit(pool, (unit) => putWorkflowVersion(unit, name, document, hash, now, expectedVersion, workspaceId)),
+        writeUnit(pool, (unit) =>
+          putWorkflowVersion(unit, name, document, source, hash, now, expectedVersion, workspaceId),
+        ),
       ),
     ...controlUnits((op) => retryConflicts(() => writeUnit(pool, op)), POSTGRES_DIALECT),
 

@@ -4,12 +4,12 @@
  * unless the newest version has the same hash. By name only live workflows are found; by id deleted
  * ones too (runs in flight still need their versions). Names are looked up in one workspace (default
  * `default`); an id in any, unless a workspace is given (then another workspace's id is not found).
- * In: name, document, hash[, expected newest version]. Out: WorkflowVersionRecord.
+ * In: name, document, its source text or null, hash[, expected newest version]. Out: WorkflowVersionRecord.
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_WORKSPACE_ID, type WorkflowVersionRecord } from '@atom/engine';
 import type { SqlExecutor } from '../shared/sql-executor.js';
-import { addVersionQuery, checkExpectedVersion, VERSION_COLUMNS } from '../shared/workflow-versions.js';
+import { addVersionQuery, checkExpectedVersion, repeatsNewest, VERSION_COLUMNS } from '../shared/workflow-versions.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
 
 /**
@@ -49,6 +49,7 @@ export async function putWorkflowVersion(
   exec: SqlExecutor,
   name: string,
   document: unknown,
+  source: string | null,
   hash: string,
   now: number,
   expectedVersion: number | undefined,
@@ -58,8 +59,8 @@ export async function putWorkflowVersion(
   const workflowId = (claimed as { id: string }).id;
   const [newest] = await exec.all<WorkflowVersionRecord>(NEWEST, [workflowId]);
   checkExpectedVersion(name, newest?.version ?? 0, expectedVersion);
-  if (newest !== undefined && newest.hash === hash) return { ...newest, created: false };
-  return addVersion(exec, workflowId, workspaceId, name, newest?.version ?? 0, document, hash, now);
+  if (newest !== undefined && repeatsNewest(newest, hash, source)) return { ...newest, created: false };
+  return addVersion(exec, workflowId, workspaceId, name, newest?.version ?? 0, document, source, hash, now);
 }
 
 export async function getWorkflowVersion(

@@ -3,7 +3,8 @@
  * expected version, and add the next version. How they find (or create) the live workflow of a name
  * differs: SQLite's write unit already excludes other writers, PostgreSQL locks the name row first
  * (see each adapter's workflow-queries.ts).
- * In: a SqlDialect, then the workflow, the newest version number (0 for none), the document.
+ * In: a SqlDialect, then the workflow, the newest version number (0 for none), the document and
+ * the text it was parsed from (null for a JSON document).
  * Out: the new WorkflowVersionRecord; the workflow's row then describes it (catalogue-text.ts).
  */
 import type { WorkflowVersionRecord } from '@atom/engine';
@@ -14,7 +15,7 @@ import type { SqlExecutor } from './sql-executor.js';
 
 /** A version joined with its workflow (`workflows w join workflow_versions v`), as record fields. */
 export const VERSION_COLUMNS = `w.id as "workflowId", w.workspace_id as "workspaceId", w.name, v.version, v.document,
-  v.hash, v.created_at as "createdAt"`;
+  v.source, v.hash, v.created_at as "createdAt"`;
 
 /** Throws ATOM_ERR_WORKFLOW_VERSION_CONFLICT unless `newest` is what the caller expects (any, when undefined). */
 export function checkExpectedVersion(name: string, newest: number, expected: number | undefined): void {
@@ -26,9 +27,22 @@ export function checkExpectedVersion(name: string, newest: number, expected: num
   );
 }
 
-/** `addVersion(exec, workflowId, workspaceId, name, newest, document, hash, now)`, its SQL written once for `d`. */
+/**
+ * Whether storing (`hash`, `source`) would repeat the newest version: the same document, and the
+ * same text when a text is given. A JSON document equal to the newest one keeps that version's text;
+ * a comment-only edit of the text is a new version.
+ */
+export function repeatsNewest(
+  newest: { hash: string; source: string | null },
+  hash: string,
+  source: string | null,
+): boolean {
+  return newest.hash === hash && (source === null || newest.source === source);
+}
+
+/** `addVersion(exec, workflowId, workspaceId, name, newest, document, source, hash, now)`, its SQL written once for `d`. */
 export function addVersionQuery(d: SqlDialect) {
-  const INSERT_VERSION = `insert into workflow_versions (workflow_id, version, document, hash, created_at) values ${paramList(d, 5)}`;
+  const INSERT_VERSION = `insert into workflow_versions (workflow_id, version, document, source, hash, created_at) values ${paramList(d, 6)}`;
   const p = d.param;
   const DESCRIBE = `update workflows set version = ${p(1)}, description = ${p(2)}, search_text = ${p(3)},
   updated_at = ${p(4)}, changed_at = ${p(5)} where id = ${p(6)}`;
@@ -39,6 +53,7 @@ export function addVersionQuery(d: SqlDialect) {
     name: string,
     newest: number,
     document: unknown,
+    source: string | null,
     hash: string,
     now: number,
   ): Promise<WorkflowVersionRecord & { created: true }> => {
@@ -46,8 +61,8 @@ export function addVersionQuery(d: SqlDialect) {
     const text = JSON.stringify(document ?? null);
     const stored = JSON.parse(text) as unknown;
     const description = describeDocument(stored);
-    await exec.run(INSERT_VERSION, [workflowId, version, text, hash, now]);
+    await exec.run(INSERT_VERSION, [workflowId, version, text, source, hash, now]);
     await exec.run(DESCRIBE, [version, description, searchText(name, description), now, now, workflowId]);
-    return { workflowId, workspaceId, name, version, document: stored, hash, createdAt: now, created: true };
+    return { workflowId, workspaceId, name, version, document: stored, source, hash, createdAt: now, created: true };
   };
 }

@@ -118,10 +118,20 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     pruneRuns: (query) => writeUnit(unit, (exec) => retention.pruneRuns(exec, query)),
     atomically: (fn) => writeUnit(unit, (exec) => withStoreTx(SQLITE_TX_QUERIES, exec, fn)),
 
-    putWorkflowVersion: (name, document, hash, now, workspaceId = DEFAULT_WORKSPACE_ID) =>
-      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now, undefined, workspaceId)),
-    putWorkflowVersionIf: (name, document, hash, now, expectedVersion, workspaceId = DEFAULT_WORKSPACE_ID) =>
-      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, hash, now, expectedVersion, workspaceId)),
+    putWorkflowVersion: (name, document, hash, now, workspaceId = DEFAULT_WORKSPACE_ID, source = null) =>
+      writeUnit(unit, (exec) => putWorkflowVersion(exec, name, document, source, hash, now, undefined, workspaceId)),
+    putWorkflowVersionIf: (
+      name,
+      document,
+      hash,
+      now,
+      expectedVersion,
+      workspaceId = DEFAULT_WORKSPACE_ID,
+      source = null,
+    ) =>
+      writeUnit(unit, (exec) =>
+        putWorkflowVersion(exec, name, document, source, hash, now, expectedVersion, workspaceId),
+      ),
     ...controlUnits((op) => writeUnit(unit, op), SQLITE_DIALECT),
 
     async claimDue(claim, then) {

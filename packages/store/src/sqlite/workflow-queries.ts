@@ -4,12 +4,12 @@
  * unless the newest version has the same hash. By name only live workflows are found; by id deleted
  * ones too (runs in flight still need their versions). Names are looked up in one workspace (default
  * `default`); an id in any, unless a workspace is given (then another workspace's id is not found).
- * In: name, document, hash[, expected newest version]. Out: WorkflowVersionRecord.
+ * In: name, document, its source text or null, hash[, expected newest version]. Out: WorkflowVersionRecord.
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_WORKSPACE_ID, type WorkflowVersionRecord } from '@atom/engine';
 import type { SqlExecutor } from '../shared/sql-executor.js';
-import { addVersionQuery, checkExpectedVersion, VERSION_COLUMNS } from '../shared/workflow-versions.js';
+import { addVersionQuery, checkExpectedVersion, repeatsNewest, VERSION_COLUMNS } from '../shared/workflow-versions.js';
 import { decodeJson } from './json-column.js';
 import { SQLITE_DIALECT } from './sqlite-dialect.js';
 
@@ -44,6 +44,7 @@ export async function putWorkflowVersion(
   exec: SqlExecutor,
   name: string,
   document: unknown,
+  source: string | null,
   hash: string,
   now: number,
   expectedVersion: number | undefined,
@@ -61,11 +62,11 @@ export async function putWorkflowVersion(
     await exec.run(INSERT_WORKFLOW, [workflowId, workspaceId, name, now, now, now]);
   } else {
     workflowId = newest.workflowId;
-    if (newest.version !== null && newest.hash === hash) {
+    if (newest.version !== null && repeatsNewest(newest, hash, source)) {
       return { ...decodeJson<WorkflowVersionRecord>(newest, DOCUMENT), created: false };
     }
   }
-  return addVersion(exec, workflowId, workspaceId, name, newest?.version ?? 0, document, hash, now);
+  return addVersion(exec, workflowId, workspaceId, name, newest?.version ?? 0, document, source, hash, now);
 }
 
 export async function getWorkflowVersion(
