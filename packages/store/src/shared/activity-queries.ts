@@ -13,6 +13,7 @@
  * means and maxima are exact; p50 / p95 are read from merged duration histograms, nearest rank,
  * within 1/128 of the exact value (exact below 128 ms; duration-histogram.ts).
  */
+import { AtomError } from '@atom/errors';
 import type {
   ActivityBucket,
   ActivityQuery,
@@ -97,12 +98,20 @@ export function activityQueries(d: SqlDialect, syntax: ActivitySyntax) {
   const ONE = windowReads(d, syntax, true);
   const rollup = activityRollup(d, syntax);
 
-  /** Rolls up what has settled since the last read, a unit per chunk, for at most the budget. */
+  /**
+   * Rolls up what has settled since the last read, a unit per chunk, for at most the budget. A
+   * store too busy to take the write lock (another process writing, `atom stats` beside a busy
+   * server) only means this read takes more raw: the figures are the same.
+   */
   async function catchUp(access: ActivityAccess): Promise<void> {
     const began = Date.now();
     if (!rollup.due(await access.read((e) => rollup.state(e)), began, access.settleMs)) return;
-    while (Date.now() - began < CATCH_UP_BUDGET_MS) {
-      if (!(await access.unit((e) => rollup.step(e, Date.now(), access.settleMs)))) return;
+    try {
+      while (Date.now() - began < CATCH_UP_BUDGET_MS) {
+        if (!(await access.unit((e) => rollup.step(e, Date.now(), access.settleMs)))) return;
+      }
+    } catch (error) {
+      if (!(error instanceof AtomError && error.code === 'ATOM_ERR_STORE_BUSY')) throw error;
     }
   }
 

@@ -162,6 +162,27 @@ describe('SQLite store', () => {
     expect(new Set(seen).size).toBe(300);
   });
 
+  it('answers the dashboard raw while another connection holds the lock the rollup needs', async () => {
+    const file = join(await tempDir(), 'atom.db');
+    const store = open(file, 100);
+    await store.migrate();
+    const run = await seedRun(store, { createdAt: T0 });
+    const data = { attempt: 1, nodeType: 'transform', durationMs: 42 };
+    await store.atomically((tx) =>
+      tx.appendEvents([{ runId: run.id, type: 'step.succeeded', stepKey: 's', data, at: T0 + 1 }]),
+    );
+    const holder = new BetterSqlite3(file);
+    try {
+      holder.exec('begin immediate');
+      const activity = await store.runActivity({ from: T0, to: T0 + 120_000, bucketMs: 60_000, nodeTypes: 10 });
+      expect(activity.steps).toEqual({ count: 1, p50Ms: 42, p95Ms: 42, maxMs: 42 });
+      expect(holder.prepare('select rolled_to as r from step_rollup').get()).toEqual({ r: 0 });
+    } finally {
+      holder.exec('rollback');
+      holder.close();
+    }
+  });
+
   it('fails with ATOM_ERR_STORE_BUSY when another connection keeps the lock past the timeout', async () => {
     const file = join(await tempDir(), 'atom.db');
     const store = open(file, 150);
