@@ -4,8 +4,8 @@
  * In: a SqlDialect and how the adapter reads a field of an event's JSON data, then how to read
  * and write (ActivityAccess) and an ActivityQuery. Out: RunActivity.
  *
- * Runs created and ended per bucket are two index ranges of the window (runs_listing,
- * runs_finished). Step durations come from the rollup (activity-rollup.ts, ADR 0020): first the
+ * Runs created and ended per bucket are two index ranges of the window (runs_listing, or
+ * runs_workspace_listing for a workspace, and runs_finished). Step durations come from the rollup (activity-rollup.ts, ADR 0020): first the
  * rollup catches up with the events written since the last read, then one read takes the rolled-up
  * minutes that lie wholly inside the window together with `rolled_to` (one statement, so one
  * snapshot), and one takes raw what they miss: the window's partial first and last minutes, and
