@@ -48,11 +48,14 @@ const STATS_SCHEMA = {
     },
     stepDuration: {
       type: 'object',
-      description: 'Steps that ended in the window (nearest-rank percentiles, ms).',
+      description:
+        'Steps that ended in the window (ms). count and maxMs are exact; p50Ms and p95Ms are nearest-rank percentiles read from a duration histogram, within 1/128 (0.8 %) of the exact value, exact below 128 ms (ADR 0020).',
       properties: DURATIONS,
     },
     slowestNodeTypes: {
       type: 'array',
+      description:
+        'Up to 10 node types, slowest p95 first; counts, failed and maxMs exact, meanMs to rounding, percentiles as stepDuration.',
       items: {
         type: 'object',
         properties: { nodeType: { type: 'string' }, failed: COUNT, meanMs: { type: 'number' }, ...DURATIONS },

@@ -1,9 +1,13 @@
 /**
- * RunStatsReader cases: runs by status, the queue by state, and the oldest step due by `now`.
+ * RunStatsReader cases: runs by status, the queue by state, and the oldest step due by `now`; the
+ * dashboard's window of runs and step durations, checked against an exact computation (ADR 0020:
+ * counts, failures and maxima exact, means to rounding, p50 / p95 within 1/128).
  */
+import type { NewRunEvent } from '@atom/engine';
 import { expect, it } from 'vitest';
+import type { DurationSummary } from '../control/run-stats.js';
 import { newRun, newStep, seedRun, T0 } from './fixtures.js';
-import type { StoreHarness } from './store-conformance.js';
+import type { Store, StoreHarness } from './store-conformance.js';
 
 export function statsCases(h: StoreHarness): void {
   it('counts runs by status and the queue by state', async () => {
@@ -100,5 +104,110 @@ export function activityCases(h: StoreHarness): void {
     expect((await store.runActivity({ ...window, nodeTypes: 1 })).nodeTypes.map((t) => t.nodeType)).toEqual([
       'transform',
     ]);
+  });
+}
+
+/** A step-end event of the exact computation: node type, duration, failed, workspace. */
+interface TimedEnd {
+  nodeType: string;
+  durationMs: number;
+  failed: boolean;
+  workspaceId: string;
+  at: number;
+}
+
+/** Nearest rank over every duration, as the dashboard defines it (run-stats.ts). */
+function exactSummary(ends: readonly TimedEnd[]): DurationSummary {
+  const sorted = ends.map((e) => e.durationMs).sort((a, b) => a - b);
+  if (sorted.length === 0) return { count: 0, p50Ms: null, p95Ms: null, maxMs: null };
+  const rank = (p: number) => sorted[Math.ceil((p * sorted.length) / 100) - 1] as number;
+  return { count: sorted.length, p50Ms: rank(50), p95Ms: rank(95), maxMs: sorted.at(-1) as number };
+}
+
+/** `actual` against the exact figures: counts and maxima equal, percentiles within 1/128. */
+function expectWithinBound(actual: DurationSummary, exact: DurationSummary): void {
+  expect({ count: actual.count, maxMs: actual.maxMs }).toEqual({ count: exact.count, maxMs: exact.maxMs });
+  for (const key of ['p50Ms', 'p95Ms'] as const) {
+    const [a, e] = [actual[key] as number, exact[key] as number];
+    expect(Math.abs(a - e), `${key}: ${a} for an exact ${e}`).toBeLessThanOrEqual(e / 128);
+  }
+}
+
+export function rollupCases(h: StoreHarness): void {
+  const MINUTE = 60_000;
+  // T0 is 40 s into a minute, so the window starts and ends inside minutes (read raw).
+  const window = { from: T0, to: T0 + 30 * MINUTE + 7_000, bucketMs: MINUTE, nodeTypes: 10 };
+  const TYPES = ['http.request', 'transform', 'ai.classify', 'slack.postMessage'];
+
+  /** Deterministic pseudo-random numbers (a 32-bit LCG), so a failure can be replayed. */
+  function random(seed: number) {
+    let x = seed >>> 0;
+    return () => {
+      x = (Math.imul(x, 1_664_525) + 1_013_904_223) >>> 0;
+      return x / 2 ** 32;
+    };
+  }
+
+  /** `count` step-end events spread over the window and a minute either side, durations 0 ms to ~3 min. */
+  async function seedEnds(seed: number, count: number, runs: Record<string, string>): Promise<TimedEnd[]> {
+    const next = random(seed);
+    const ends: TimedEnd[] = [];
+    const events: NewRunEvent[] = [];
+    const workspaces = Object.keys(runs);
+    for (let i = 0; i < count; i++) {
+      const workspaceId = workspaces[Math.floor(next() * workspaces.length)] as string;
+      const nodeType = TYPES[Math.floor(next() * TYPES.length)] as string;
+      const durationMs = Math.floor(Math.exp(next() * 12)) - 1; // log-uniform, 0 .. 162,754
+      const at = window.from - MINUTE + Math.floor(next() * (window.to - window.from + 2 * MINUTE));
+      const failed = next() < 0.1;
+      const type = failed ? 'step.failed' : 'step.succeeded';
+      events.push({
+        runId: runs[workspaceId] as string,
+        type,
+        stepKey: `s${i}`,
+        data: { attempt: 1, nodeType, durationMs },
+        at,
+      });
+      ends.push({ nodeType, durationMs, failed, workspaceId, at });
+    }
+    await h.store.atomically((tx) => tx.appendEvents(events));
+    return ends;
+  }
+
+  function expectExact(activity: Awaited<ReturnType<Store['runActivity']>>, all: readonly TimedEnd[]) {
+    const inWindow = all.filter((e) => e.at >= window.from && e.at < window.to);
+    expectWithinBound(activity.steps, exactSummary(inWindow));
+    expect(activity.nodeTypes.map((t) => t.nodeType).sort()).toEqual(
+      [...new Set(inWindow.map((e) => e.nodeType))].sort(),
+    );
+    for (const type of activity.nodeTypes) {
+      const ends = inWindow.filter((e) => e.nodeType === type.nodeType);
+      expectWithinBound(type, exactSummary(ends));
+      expect(type.failed).toBe(ends.filter((e) => e.failed).length);
+      expect(type.meanMs).toBeCloseTo(ends.reduce((sum, e) => sum + e.durationMs, 0) / ends.length, 6);
+    }
+  }
+
+  it('agrees with an exact computation per workspace, before and after events are rolled up, late ones too', async () => {
+    const { store } = h;
+    const a = await seedRun(store, { createdAt: T0 - MINUTE });
+    const b = await seedRun(store, { createdAt: T0 - MINUTE, workspaceId: 'ws-b' });
+    const runs = { default: a.id, 'ws-b': b.id };
+    const first = await seedEnds(1, 3000, runs);
+    const of = (ends: readonly TimedEnd[], ws: string) => ends.filter((e) => e.workspaceId === ws);
+    // The first read rolls up what has settled (everything, on a store that settles at once).
+    expectExact(await store.runActivity(window), first);
+    expectExact(await store.runActivity({ ...window, workspaceId: 'default' }), of(first, 'default'));
+    // Events written after that, into minutes already rolled up: read raw, then rolled up in turn.
+    const all = [...first, ...(await seedEnds(2, 1000, runs))];
+    for (let read = 0; read < 2; read++) {
+      expectExact(await store.runActivity({ ...window, workspaceId: 'ws-b' }), of(all, 'ws-b'));
+      expectExact(await store.runActivity(window), all);
+    }
+    expect((await store.runActivity({ ...window, workspaceId: 'ws-none' })).steps.count).toBe(0);
+    // A window inside a single minute has no whole minute to take from the rollup.
+    const narrow = { ...window, from: T0 + 5 * MINUTE + 1_000, to: T0 + 5 * MINUTE + 30_000 };
+    const inNarrow = all.filter((e) => e.at >= narrow.from && e.at < narrow.to);
+    expectWithinBound((await store.runActivity(narrow)).steps, exactSummary(inNarrow));
   });
 }

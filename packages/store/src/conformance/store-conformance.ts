@@ -21,7 +21,7 @@ import { runListCases } from './run-list-cases.js';
 import { scheduleCases } from './schedule-cases.js';
 import { secretCases } from './secret-cases.js';
 import { sessionCases } from './session-cases.js';
-import { activityCases, statsCases } from './stats-cases.js';
+import { activityCases, rollupCases, statsCases } from './stats-cases.js';
 import { stepCases } from './step-cases.js';
 import { unitCases } from './unit-cases.js';
 import { userCases } from './user-cases.js';
@@ -89,6 +89,7 @@ export function describeStoreConformance(name: string, makeStore: MakeStore): vo
     describe('workflow catalogue', () => catalogueCases(harness));
     describe('run stats', () => statsCases(harness));
     describe('run activity', () => activityCases(harness));
+    describe('run activity rollup', () => rollupCases(harness));
     describe('sessions', () => sessionCases(harness));
     describe('secrets and variables', () => secretCases(harness));
     describe('audit log', () => auditCases(harness));

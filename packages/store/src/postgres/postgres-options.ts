@@ -17,12 +17,19 @@ export interface PostgresStoreOptions {
    * `public`. Lower-case letters, digits and `_`, so it needs no quoting anywhere.
    */
   schema?: string;
+  /**
+   * How long the dashboard's rollup waits before it takes step-end events up to an event id it
+   * has seen (ADR 0020): longer than any write transaction lasts, since one open when the id was
+   * seen may still commit a smaller id. Default 60,000 ms; 0 only where nothing writes concurrently.
+   */
+  statsSettleMs?: number;
 }
 
 export interface ResolvedPostgresOptions {
   connectionString: string;
   poolMax: number;
   schema: string;
+  statsSettleMs: number;
 }
 
 const URL_PREFIX = /^postgres(ql)?:\/\//;
@@ -32,7 +39,7 @@ const MAX_POOL = 1000;
 export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedPostgresOptions {
   const given = (options ?? {}) as Partial<Record<keyof PostgresStoreOptions, unknown>>;
   const details: ErrorDetail[] = [];
-  const { connectionString, poolMax = 10, schema = 'public' } = given;
+  const { connectionString, poolMax = 10, schema = 'public', statsSettleMs = 60_000 } = given;
   if (typeof connectionString !== 'string' || !URL_PREFIX.test(connectionString)) {
     details.push({ path: 'connectionString', message: 'must be a postgres:// or postgresql:// URL' });
   }
@@ -45,9 +52,20 @@ export function resolvePostgresOptions(options: PostgresStoreOptions): ResolvedP
       message: `must be lower-case letters, digits and _ (not starting with a digit or pg_), got ${JSON.stringify(schema)}`,
     });
   }
+  if (typeof statsSettleMs !== 'number' || !Number.isInteger(statsSettleMs) || statsSettleMs < 0) {
+    details.push({
+      path: 'statsSettleMs',
+      message: `must be a whole number of ms, 0 or more, got ${String(statsSettleMs)}`,
+    });
+  }
   if (details.length > 0) {
     const list = details.map((d) => `${d.path} ${d.message}`).join('; ');
     throw new AtomError('ATOM_ERR_CONFIG_INVALID', `invalid PostgreSQL store options: ${list}`, { details });
   }
-  return { connectionString: connectionString as string, poolMax: poolMax as number, schema: schema as string };
+  return {
+    connectionString: connectionString as string,
+    poolMax: poolMax as number,
+    schema: schema as string,
+    statsSettleMs: statsSettleMs as number,
+  };
 }

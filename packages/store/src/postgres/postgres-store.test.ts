@@ -11,6 +11,7 @@ import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
+import { expectRollupStorage } from '../conformance/rollup-storage.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
 import { expectAllInDefault, rowsBeforeWorkspaces } from '../conformance/upgrade-to-workspaces.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
@@ -72,7 +73,13 @@ let schemas = 0;
 /** A store in a fresh schema of the test database (created by its `migrate()`). */
 function storeInNewSchema(options: { poolMax?: number; schema?: string } = {}): PostgresStore {
   const schema = options.schema ?? `s${++schemas}`;
-  return createPostgresStore({ connectionString: databaseUrl(DATABASE), schema, poolMax: options.poolMax });
+  // Nothing writes concurrently with the stats reads of a case, so the rollup may settle at once (ADR 0020).
+  return createPostgresStore({
+    connectionString: databaseUrl(DATABASE),
+    schema,
+    poolMax: options.poolMax,
+    statsSettleMs: 0,
+  });
 }
 
 describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
@@ -154,6 +161,41 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
       expect([...seqs].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
+    it('reads whole minutes of the dashboard from the rollup the first read filled; retention prunes it', async () => {
+      const store = open({ schema: 'rollup' });
+      await store.migrate();
+      const inSchema = async (text: string) => {
+        const results = (await admin.query(
+          `begin; set local search_path to rollup; ${text}; commit`,
+        )) as unknown as pg.QueryResult[];
+        return results[2]?.rows ?? [];
+      };
+      await expectRollupStorage(store, inSchema);
+    });
+
+    it('rolls events up only once the horizon it saw has settled (statsSettleMs, 60 s by default)', async () => {
+      const store = createPostgresStore({ connectionString: databaseUrl(DATABASE), schema: 'settle' });
+      stores.push(store);
+      await store.migrate();
+      const run = await seedRun(store, { createdAt: T0 });
+      const data = { attempt: 1, nodeType: 'transform', durationMs: 7 };
+      await store.atomically((tx) =>
+        tx.appendEvents([{ runId: run.id, type: 'step.succeeded', stepKey: 's', data, at: T0 + 1 }]),
+      );
+      const window = { from: T0, to: T0 + 120_000, bucketMs: 60_000, nodeTypes: 10 };
+      const state = async () =>
+        (await admin.query('select rolled_to::int as r, horizon::int as h from settle.step_rollup')).rows[0];
+      expect((await store.runActivity(window)).steps).toEqual({ count: 1, p50Ms: 7, p95Ms: 7, maxMs: 7 });
+      const seen = await state();
+      expect(seen).toEqual({ r: 0, h: expect.any(Number) });
+      expect(seen.h).toBeGreaterThan(0);
+      expect((await store.runActivity(window)).steps.count).toBe(1);
+      expect(await state()).toEqual(seen);
+      await admin.query('update settle.step_rollup set horizon_at = horizon_at - 60000');
+      expect((await store.runActivity(window)).steps).toEqual({ count: 1, p50Ms: 7, p95Ms: 7, maxMs: 7 });
+      expect(await state()).toEqual({ r: seen.h, h: seen.h });
+    });
+
     it('migrates once when two stores migrate at once, and again safely', async () => {
       const a = open({ schema: 'twice' });
       const b = open({ schema: 'twice' });
@@ -180,6 +222,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0042-claim-order' },
         { name: '0050-workspaces' },
         { name: '0051-workflow-source' },
+        { name: '0052-step-minutes' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);
@@ -430,6 +473,8 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { connectionString: 'postgres://db/atom', poolMax: 2.5 },
         { connectionString: 'postgres://db/atom', schema: 'Bad-Name' },
         { connectionString: 'postgres://db/atom', schema: 'pg_catalog' },
+        { connectionString: 'postgres://db/atom', statsSettleMs: -1 },
+        { connectionString: 'postgres://db/atom', statsSettleMs: 1.5 },
       ];
       for (const options of bad) {
         let error: unknown;

@@ -185,6 +185,10 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     }),
     ...controlStatements(one, POSTGRES_DIALECT),
     runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),
-    runActivity: (query) => one((e) => activity.runActivity(e, query)),
+    runActivity: (query) =>
+      activity.runActivity(
+        { read: one, unit: (work) => retryConflicts(() => writeUnit(pool, work)), settleMs: resolved.statsSettleMs },
+        query,
+      ),
   };
 }

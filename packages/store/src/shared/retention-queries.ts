@@ -5,9 +5,15 @@
  * references are read from the JSON text of the rows before they go; whether a blob is still used
  * elsewhere is a separate, cheap-enough scan (blob outputs are rare: over 256 KiB).
  *
+ * The dashboard's rollup (step_minutes, ADR 0020) goes with them: each batch deletes the
+ * workspace's rolled-up minutes that ended before the cutoff. A minute that straddles the cutoff
+ * stays whole; minutes before it lose the figures of runs still kept (in flight, or finished after
+ * the cutoff), as the window they belong to is older than the workspace keeps.
+ *
  * In: a SqlDialect, then RetentionSettings / PruneQuery. Out: the same, PruneBatch.
  */
 import type { PruneBatch, PruneQuery, RetentionSettings } from '../control/retention-store.js';
+import { MINUTE_MS } from './activity-rollup.js';
 import { paramList, type SqlDialect } from './sql-dialect.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -38,6 +44,7 @@ export function retentionQueries(d: SqlDialect) {
   union all select 1 from runs where cast(outputs as text) like ${d.param(2)}
   union all select 1 from run_events where cast(data as text) like ${d.param(3)} limit 1`;
   const ids = (n: number) => paramList(d, n);
+  const PRUNE_MINUTES = `delete from step_minutes where workspace_id = ${d.param(1)} and minute <= ${d.param(2)}`;
 
   return {
     async getRetention(exec: SqlExecutor, workspaceId: string): Promise<RetentionSettings | undefined> {
@@ -50,6 +57,7 @@ export function retentionQueries(d: SqlDialect) {
       await exec.run(PUT, [s.workspaceId, s.runDays, s.updatedAt]);
     },
     async pruneRuns(exec: SqlExecutor, query: PruneQuery): Promise<PruneBatch> {
+      await exec.run(PRUNE_MINUTES, [query.workspaceId, query.finishedBefore - MINUTE_MS]);
       const params = [query.finishedBefore, query.workspaceId, query.limit];
       const runIds = (await exec.all<{ id: string }>(OLDEST, params)).map((r) => r.id);
       if (runIds.length === 0) return { runs: 0, steps: 0, events: 0, blobRefs: [] };

@@ -6,6 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newRun, newStep, seedRun, T0 } from '../conformance/fixtures.js';
+import { expectRollupStorage } from '../conformance/rollup-storage.js';
 import { describeStoreConformance } from '../conformance/store-conformance.js';
 import { expectAllInDefault, rowsBeforeWorkspaces } from '../conformance/upgrade-to-workspaces.js';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '../shared/migration-error.js';
@@ -70,6 +71,23 @@ describe('SQLite store', () => {
       await expect(store.atomically((tx) => tx.insertSteps([newStep('no-such-run', 'a')]))).rejects.toThrow(
         /FOREIGN KEY/,
       );
+    } finally {
+      probe.close();
+    }
+  });
+
+  it('reads whole minutes of the dashboard from the rollup the first read filled; retention prunes it', async () => {
+    const file = join(await tempDir(), 'atom.db');
+    const store = open(file);
+    await store.migrate();
+    const probe = new BetterSqlite3(file);
+    try {
+      await expectRollupStorage(store, async (text) => {
+        const statement = probe.prepare(text);
+        if (statement.reader) return statement.all() as Record<string, unknown>[];
+        statement.run();
+        return [];
+      });
     } finally {
       probe.close();
     }
@@ -142,6 +160,27 @@ describe('SQLite store', () => {
     );
     expect(seen).toHaveLength(300);
     expect(new Set(seen).size).toBe(300);
+  });
+
+  it('answers the dashboard raw while another connection holds the lock the rollup needs', async () => {
+    const file = join(await tempDir(), 'atom.db');
+    const store = open(file, 100);
+    await store.migrate();
+    const run = await seedRun(store, { createdAt: T0 });
+    const data = { attempt: 1, nodeType: 'transform', durationMs: 42 };
+    await store.atomically((tx) =>
+      tx.appendEvents([{ runId: run.id, type: 'step.succeeded', stepKey: 's', data, at: T0 + 1 }]),
+    );
+    const holder = new BetterSqlite3(file);
+    try {
+      holder.exec('begin immediate');
+      const activity = await store.runActivity({ from: T0, to: T0 + 120_000, bucketMs: 60_000, nodeTypes: 10 });
+      expect(activity.steps).toEqual({ count: 1, p50Ms: 42, p95Ms: 42, maxMs: 42 });
+      expect(holder.prepare('select rolled_to as r from step_rollup').get()).toEqual({ r: 0 });
+    } finally {
+      holder.exec('rollback');
+      holder.close();
+    }
   });
 
   it('fails with ATOM_ERR_STORE_BUSY when another connection keeps the lock past the timeout', async () => {

@@ -165,6 +165,8 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     }),
     ...controlStatements(one, SQLITE_DIALECT),
     runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),
-    runActivity: (query) => one((e) => activity.runActivity(e, query)),
+    // One writer at a time commits ids in order, so an id seen is settled at once (activity-rollup.ts).
+    runActivity: (query) =>
+      activity.runActivity({ read: one, unit: (work) => writeUnit(unit, work), settleMs: 0 }, query),
   };
 }
