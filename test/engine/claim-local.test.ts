@@ -129,4 +129,51 @@ describe('claimed local steps', () => {
     await engine.execute(say.run, say.step, new AbortController().signal, null);
     expect(await engine.store.getRun(run.id)).toMatchObject({ status: 'succeeded', outputs: { sum: 2 } });
   });
+
+  it("runs a foreach's iterations of a local node in the unit that expands it, within its concurrency", async () => {
+    harness = await createHarness();
+    const { engine } = harness;
+    const mapped = {
+      atom: 1,
+      name: 'mapped',
+      steps: [
+        {
+          id: 'each',
+          foreach: '{{ [1, 2, 3, 4, 5] }}',
+          concurrency: 2,
+          uses: 'transform',
+          with: { n: '{{ $item * 2 }}' },
+        },
+        { id: 'sum', uses: 'transform', with: { total: '{{ $sum($steps.each.output.n) }}' } },
+      ],
+      outputs: { total: '{{ $steps.sum.output.total }}' },
+    };
+    await harness.run(mapped);
+    const registered = await engine.registerWorkflow(mapped);
+    const run = await engine.startRun({ workflow: registered.workflowId });
+
+    // The foreach step itself goes to the worker; its expansion runs every iteration and the rest.
+    const claim = await engine.claim(claimOptions(Date.now()));
+    expect(claim.started.map(({ step }) => step.key)).toEqual(['each']);
+    const [each] = claim.started;
+    if (!each) throw new Error('the foreach step was not handed over');
+    await engine.execute(each.run, each.step, new AbortController().signal, null);
+    expect(await engine.store.getRun(run.id)).toMatchObject({ status: 'succeeded', outputs: { total: 30 } });
+    const events = await engine.store.listEvents(run.id);
+    const iterations = events.filter((event) => event.stepKey?.startsWith('each['));
+    expect(iterations.some((event) => event.type === 'step.ready')).toBe(false);
+    // One after another in the unit, in item order (never more than `concurrency` at once).
+    expect(iterations.map((event) => `${event.type} ${event.stepKey}`)).toEqual([
+      'step.started each[0]',
+      'step.succeeded each[0]',
+      'step.started each[1]',
+      'step.succeeded each[1]',
+      'step.started each[2]',
+      'step.succeeded each[2]',
+      'step.started each[3]',
+      'step.succeeded each[3]',
+      'step.started each[4]',
+      'step.succeeded each[4]',
+    ]);
+  });
 });

@@ -8,7 +8,15 @@
  */
 import type { CompiledStep } from '@atom/spec';
 import { childKey, ROOT_SCOPE } from '../plan/step-keys.js';
-import type { ClaimedStep, RunRecord, ScopeEntry, StepGuard, StepPatch, StepRecord } from '../ports/store-port.js';
+import type {
+  ClaimedStep,
+  NewStep,
+  RunRecord,
+  ScopeEntry,
+  StepGuard,
+  StepPatch,
+  StepRecord,
+} from '../ports/store-port.js';
 import { RunEvents } from './event-types.js';
 import { queueLocal } from './local-step.js';
 import { emit, type Unit } from './unit.js';
@@ -134,7 +142,7 @@ async function claimPending(
 
 /** The full row of a step of a DAG scope that has never run, rebuilt from its scope entry. */
 export function pendingRecord(runId: string, scope: string, entry: ScopeEntry): StepRecord {
-  return {
+  return insertedRecord({
     runId,
     key: entry.key,
     stepId: entry.stepId,
@@ -146,6 +154,13 @@ export function pendingRecord(runId: string, scope: string, entry: ScopeEntry): 
     item: null,
     target: null,
     createdAt: entry.createdAt,
+  });
+}
+
+/** The full row of a step as `insertSteps` has just written it. */
+export function insertedRecord(step: NewStep): StepRecord {
+  return {
+    ...step,
     attempt: 0,
     leaseOwner: null,
     leaseToken: null,
@@ -159,6 +174,6 @@ export function pendingRecord(runId: string, scope: string, entry: ScopeEntry): 
     startedAt: null,
     finishedAt: null,
     completedSeq: null,
-    updatedAt: entry.createdAt,
+    updatedAt: step.createdAt,
   };
 }

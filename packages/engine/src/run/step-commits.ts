@@ -10,8 +10,10 @@ import { retryDelayMs, shouldRetry } from '../plan/retry-delay.js';
 import { childKey, iterationKey } from '../plan/step-keys.js';
 import type { Suspension } from '../ports/node-registry.js';
 import type { ClaimedStep, StepGuard, StepPatch, StepRecord, WaitInfo } from '../ports/store-port.js';
+import { insertedRecord, makeStartable } from './dispatch.js';
 import { RunEvents } from './event-types.js';
 import { afterFailure, markFailed } from './failure.js';
+import { isLocalStep } from './local-step.js';
 import { settleCompensation, settleScope } from './settle.js';
 import { insertRun, pendingRows } from './start-run.js';
 import { RELEASED } from './step-patches.js';
@@ -230,27 +232,30 @@ export async function commitExpand(unit: Unit, claimed: ClaimedStep, items: unkn
   );
   if (!done) return false;
   if (items !== null) {
-    await tx.insertSteps(
-      items.map((item, index) => {
-        const ready = index < def.concurrency;
-        const key = iterationKey(claimed.key, index);
-        if (ready) emit(unit, RunEvents.stepReady, key);
-        return {
-          runId: run.id,
-          key,
-          stepId: def.id,
-          scope: claimed.key,
-          kind: 'iteration' as const,
-          index,
-          status: ready ? ('ready' as const) : ('pending' as const),
-          dueAt: ready ? now : null,
-          item,
-          target: null,
-          createdAt: now,
-        };
-      }),
-    );
+    // Iterations of a local node that this unit can run are written pending and queued here (as
+    // far as its budget goes, local-step.ts), instead of ready for a claim each (ADR 0021).
+    const here = unit.local !== null && isLocalStep(unit.wf, unit.local.nodes, def.id, 'iteration');
+    const rows = items.map((item, index) => {
+      const ready = !here && index < def.concurrency;
+      const key = iterationKey(claimed.key, index);
+      if (ready) emit(unit, RunEvents.stepReady, key);
+      return {
+        runId: run.id,
+        key,
+        stepId: def.id,
+        scope: claimed.key,
+        kind: 'iteration' as const,
+        index,
+        status: ready ? ('ready' as const) : ('pending' as const),
+        dueAt: ready ? now : null,
+        item,
+        target: null,
+        createdAt: now,
+      };
+    });
+    await tx.insertSteps(rows);
     emit(unit, RunEvents.stepExpanded, claimed.key, { items: items.length });
+    if (here) for (const row of rows.slice(0, def.concurrency)) await makeStartable(unit, insertedRecord(row));
     return true;
   }
   const children = def.children?.steps ?? [];
