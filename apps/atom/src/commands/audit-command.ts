@@ -3,16 +3,13 @@
  * was edited, deleted, inserted or moved. Exit 0 when the chain is whole, 1 when it is not.
  */
 import { AuditLog } from '@atom/server';
-import { readConfig } from '../runtime/env-config.js';
-import { openStore } from '../runtime/open-store.js';
 import { targetWorkspace } from '../runtime/target-workspace.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
-import { printError } from './print-error.js';
+import { reported, usingStore } from './command-frame.js';
+import { ExitCode } from './exit-codes.js';
 
 export async function auditVerifyCommand(options: { data: string; workspace?: string }): Promise<number> {
-  try {
-    const { store, where } = await openStore(readConfig(), options.data);
-    try {
+  return reported(() =>
+    usingStore(options.data, async ({ store, where }) => {
       const { id, slug: workspace } = await targetWorkspace(store, options.workspace);
       const report = await new AuditLog(store, Date.now).verify(id);
       for (const problem of report.problems) {
@@ -26,11 +23,6 @@ export async function auditVerifyCommand(options: { data: string; workspace?: st
         : `${report.problemCount} problem(s); last good entry ${report.lastGoodSeq}`;
       process.stdout.write(`${where}, workspace ${workspace}: ${report.entries} entries, ${verdict}\n`);
       return report.ok ? ExitCode.ok : ExitCode.failed;
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    printError(error);
-    return exitCodeOf(error);
-  }
+    }),
+  );
 }

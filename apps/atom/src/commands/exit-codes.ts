@@ -12,9 +12,9 @@ export const ExitCode = {
   interrupted: 130,
 } as const;
 
-const BAD_INPUT = new Set(['ATOM_ERR_CONFIG_INVALID', 'ATOM_ERR_WORKSPACE_NOT_FOUND']);
+const BAD_INPUT = new Set(['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_CONFIG_INVALID', 'ATOM_ERR_WORKSPACE_NOT_FOUND']);
 
-/** The exit code of a command that stopped on `error`: bad configuration, or an unknown workspace, is bad input. */
+/** The exit code of a command that stopped on `error`: bad flags, bad configuration, or an unknown workspace, is bad input. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof AtomError && BAD_INPUT.has(error.code) ? ExitCode.badInput : ExitCode.failed;
 }

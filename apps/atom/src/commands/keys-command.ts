@@ -6,9 +6,8 @@
  */
 import { generateKey, loadKeyring, rotateSecrets } from '@atom/server/secrets';
 import { readConfig } from '../runtime/env-config.js';
-import { openStore } from '../runtime/open-store.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
-import { printError } from './print-error.js';
+import { reported, usingStore } from './command-frame.js';
+import { ExitCode } from './exit-codes.js';
 
 export function generateKeyCommand(): number {
   process.stdout.write(`${generateKey()}\n`);
@@ -16,21 +15,19 @@ export function generateKeyCommand(): number {
 }
 
 export async function rotateKeysCommand(options: { data: string }): Promise<number> {
-  try {
+  return reported(async () => {
     const config = readConfig();
     const keyring = loadKeyring({ env: process.env, dataDir: options.data });
-    const { store, where } = await openStore(config, options.data);
-    try {
-      const { total, resealed } = await rotateSecrets(store, keyring);
-      process.stdout.write(
-        `${where}: ${resealed} of ${total} secret${total === 1 ? '' : 's'} re-sealed with key ${keyring.activeKeyId}\n`,
-      );
-    } finally {
-      await store.close();
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    printError(error);
-    return exitCodeOf(error);
-  }
+    return usingStore(
+      options.data,
+      async ({ store, where }) => {
+        const { total, resealed } = await rotateSecrets(store, keyring);
+        process.stdout.write(
+          `${where}: ${resealed} of ${total} secret${total === 1 ? '' : 's'} re-sealed with key ${keyring.activeKeyId}\n`,
+        );
+        return ExitCode.ok;
+      },
+      config,
+    );
+  });
 }

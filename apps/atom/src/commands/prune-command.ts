@@ -7,11 +7,9 @@ import { join, resolve } from 'node:path';
 import { AtomError } from '@atom/errors';
 import { AuditLog, NO_SOURCE, pruneRuns, SYSTEM_ACTOR } from '@atom/server';
 import { createFileBlobStore } from '@atom/store';
-import { readConfig } from '../runtime/env-config.js';
-import { openStore } from '../runtime/open-store.js';
 import { targetWorkspace } from '../runtime/target-workspace.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
-import { printError } from './print-error.js';
+import { reported, usingStore } from './command-frame.js';
+import { ExitCode } from './exit-codes.js';
 
 export async function pruneCommand(options: {
   data: string;
@@ -19,9 +17,8 @@ export async function pruneCommand(options: {
   json?: boolean;
   workspace?: string;
 }): Promise<number> {
-  try {
-    const { store, where } = await openStore(readConfig(), options.data);
-    try {
+  return reported(() =>
+    usingStore(options.data, async ({ store, where }) => {
       const blobs = createFileBlobStore(join(resolve(options.data), 'blobs'));
       const report = await pruneRuns(store, blobs, {
         workspaceId: (await targetWorkspace(store, options.workspace)).id,
@@ -42,13 +39,8 @@ export async function pruneCommand(options: {
         );
       }
       return ExitCode.ok;
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    printError(error);
-    return exitCodeOf(error);
-  }
+    }),
+  );
 }
 
 export async function retentionCommand(options: {
@@ -57,7 +49,7 @@ export async function retentionCommand(options: {
   forever?: boolean;
   workspace?: string;
 }): Promise<number> {
-  try {
+  return reported(async () => {
     if (options.days !== undefined && options.forever) {
       throw new AtomError('ATOM_ERR_CLI_USAGE', 'give --days N or --forever, not both');
     }
@@ -68,8 +60,7 @@ export async function retentionCommand(options: {
         `--days ${options.days}: expected a whole number of days from 1 to 36500`,
       );
     }
-    const { store, where } = await openStore(readConfig(), options.data);
-    try {
+    return usingStore(options.data, async ({ store, where }) => {
       const { id: workspaceId, slug } = await targetWorkspace(store, options.workspace);
       if (days !== undefined || options.forever) {
         const runDays = days ?? null;
@@ -84,11 +75,6 @@ export async function retentionCommand(options: {
       const kept = runDays === null ? 'for ever' : `${runDays} days after they end`;
       process.stdout.write(`${where}, workspace ${slug}: finished runs are kept ${kept}\n`);
       return ExitCode.ok;
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    printError(error);
-    return error instanceof AtomError && error.code === 'ATOM_ERR_CLI_USAGE' ? ExitCode.badInput : exitCodeOf(error);
-  }
+    });
+  });
 }

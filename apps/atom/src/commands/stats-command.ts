@@ -5,9 +5,8 @@
 import { AtomError } from '@atom/errors';
 import { type DashboardStats, dashboardStats } from '@atom/server';
 import { readConfig } from '../runtime/env-config.js';
-import { openStore } from '../runtime/open-store.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
-import { printError } from './print-error.js';
+import { reported, usingStore } from './command-frame.js';
+import { ExitCode } from './exit-codes.js';
 
 export interface StatsOptions {
   data: string;
@@ -40,29 +39,27 @@ export function formatStats(stats: DashboardStats): string {
 }
 
 export async function statsCommand(options: StatsOptions): Promise<number> {
-  try {
+  return reported(async () => {
     const minutes = Number(options.minutes);
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-      printError(
-        new AtomError('ATOM_ERR_CLI_USAGE', `--minutes must be a whole number from 1 to 1440, not ${options.minutes}`),
+      throw new AtomError(
+        'ATOM_ERR_CLI_USAGE',
+        `--minutes must be a whole number from 1 to 1440, not ${options.minutes}`,
       );
-      return ExitCode.badInput;
     }
     const config = readConfig();
-    const { store } = await openStore(config, options.data);
-    try {
-      const stats = await dashboardStats(store, store, {
-        now: Date.now(),
-        minutes,
-        workerStaleMs: config.workerDeadAfterMs,
-      });
-      process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
-      return ExitCode.ok;
-    } finally {
-      await store.close();
-    }
-  } catch (error) {
-    printError(error);
-    return exitCodeOf(error);
-  }
+    return usingStore(
+      options.data,
+      async ({ store }) => {
+        const stats = await dashboardStats(store, store, {
+          now: Date.now(),
+          minutes,
+          workerStaleMs: config.workerDeadAfterMs,
+        });
+        process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : formatStats(stats));
+        return ExitCode.ok;
+      },
+      config,
+    );
+  });
 }

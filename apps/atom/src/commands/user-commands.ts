@@ -9,11 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { AtomError } from '@atom/errors';
 import { AuditLog, hashPassword, issueApiToken, NO_SOURCE, SYSTEM_ACTOR } from '@atom/server';
 import type { UserRole } from '@atom/store';
-import { readConfig } from '../runtime/env-config.js';
-import { openStore } from '../runtime/open-store.js';
 import { targetWorkspace } from '../runtime/target-workspace.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
-import { printError } from './print-error.js';
+import { reported, usingStore } from './command-frame.js';
+import { ExitCode } from './exit-codes.js';
 import { readStdin } from './read-stdin.js';
 
 const ROLES: UserRole[] = ['owner', 'admin', 'editor', 'operator', 'viewer'];
@@ -39,7 +37,7 @@ export async function createUserCommand(options: {
   role: string;
   workspace?: string;
 }): Promise<number> {
-  try {
+  return reported(async () => {
     if (!EMAIL.test(options.email)) throw usage(`--email ${options.email}: expected an email address`);
     if (!ROLES.includes(options.role as UserRole))
       throw usage(`--role ${options.role}: expected one of ${ROLES.join(', ')}`);
@@ -47,8 +45,7 @@ export async function createUserCommand(options: {
     if (password.length < MIN_PASSWORD) {
       throw usage(`the password (read from stdin) must have at least ${MIN_PASSWORD} characters`);
     }
-    const { store } = await openStore(readConfig(), options.data);
-    try {
+    return usingStore(options.data, async ({ store }) => {
       const workspace = await targetWorkspace(store, options.workspace);
       const id = randomUUID();
       const user = {
@@ -67,20 +64,13 @@ export async function createUserCommand(options: {
       process.stdout.write(
         `created user ${options.email} (${options.role}), id ${id}, in workspace ${workspace.slug}\n`,
       );
-    } finally {
-      await store.close();
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    printError(error);
-    return error instanceof AtomError && ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_EXISTS'].includes(error.code)
-      ? ExitCode.badInput
-      : exitCodeOf(error);
-  }
+      return ExitCode.ok;
+    });
+  }, ['ATOM_ERR_USER_EXISTS']);
 }
 
 export async function createTokenCommand(options: TokenOptions): Promise<number> {
-  try {
+  return reported(async () => {
     if (options.role !== undefined && !ROLES.includes(options.role as UserRole)) {
       throw usage(`--role ${options.role}: expected one of ${ROLES.join(', ')}`);
     }
@@ -89,8 +79,7 @@ export async function createTokenCommand(options: TokenOptions): Promise<number>
       throw usage(`--expires-days ${options.expiresDays}: expected a positive whole number of days`);
     }
     if (options.name.trim() === '') throw usage('--name must not be empty');
-    const { store } = await openStore(readConfig(), options.data);
-    try {
+    return usingStore(options.data, async ({ store }) => {
       const workspace = await targetWorkspace(store, options.workspace);
       const found = await store.getUserByEmail(options.email);
       const role = found && (await store.getMembership(workspace.id, found.id));
@@ -115,15 +104,7 @@ export async function createTokenCommand(options: TokenOptions): Promise<number>
         `token "${options.name}" for ${user.email} (${record.role ?? user.role} in ${workspace.slug}); it is shown only now:\n`,
       );
       process.stdout.write(`${token}\n`);
-    } finally {
-      await store.close();
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    printError(error);
-    return error instanceof AtomError &&
-      ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_NOT_FOUND', 'ATOM_ERR_ROLE_TOO_HIGH'].includes(error.code)
-      ? ExitCode.badInput
-      : exitCodeOf(error);
-  }
+      return ExitCode.ok;
+    });
+  }, ['ATOM_ERR_USER_NOT_FOUND', 'ATOM_ERR_ROLE_TOO_HIGH']);
 }

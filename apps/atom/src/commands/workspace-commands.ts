@@ -7,12 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { AtomError } from '@atom/errors';
 import { AuditLog, NO_SOURCE, SYSTEM_ACTOR, WORKSPACE_SLUG_PATTERN } from '@atom/server';
-import { readConfig } from '../runtime/env-config.js';
-import { openStore } from '../runtime/open-store.js';
-import { ExitCode, exitCodeOf } from './exit-codes.js';
-import { printError } from './print-error.js';
+import { reported, usingStore } from './command-frame.js';
+import { ExitCode } from './exit-codes.js';
 
-const BAD_INPUT = ['ATOM_ERR_CLI_USAGE', 'ATOM_ERR_USER_NOT_FOUND', 'ATOM_ERR_WORKSPACE_EXISTS'];
+const BAD_INPUT = ['ATOM_ERR_USER_NOT_FOUND', 'ATOM_ERR_WORKSPACE_EXISTS'];
 
 export async function createWorkspaceCommand(options: {
   data: string;
@@ -20,12 +18,11 @@ export async function createWorkspaceCommand(options: {
   name?: string;
   owner: string;
 }): Promise<number> {
-  try {
+  return reported(async () => {
     if (!new RegExp(WORKSPACE_SLUG_PATTERN).test(options.slug)) {
       throw new AtomError('ATOM_ERR_CLI_USAGE', `--slug ${options.slug}: expected ${WORKSPACE_SLUG_PATTERN}`);
     }
-    const { store } = await openStore(readConfig(), options.data);
-    try {
+    return usingStore(options.data, async ({ store }) => {
       const owner = await store.getUserByEmail(options.owner);
       if (!owner) throw new AtomError('ATOM_ERR_USER_NOT_FOUND', `no user has the email ${options.owner}`);
       const workspace = {
@@ -41,20 +38,14 @@ export async function createWorkspaceCommand(options: {
         data: { name: workspace.name, owner: owner.email, via: 'cli' },
       });
       process.stdout.write(`created workspace ${workspace.slug} (${workspace.name}), owner ${owner.email}\n`);
-    } finally {
-      await store.close();
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    printError(error);
-    return error instanceof AtomError && BAD_INPUT.includes(error.code) ? ExitCode.badInput : exitCodeOf(error);
-  }
+      return ExitCode.ok;
+    });
+  }, BAD_INPUT);
 }
 
 export async function listWorkspacesCommand(options: { data: string; json?: boolean }): Promise<number> {
-  try {
-    const { store } = await openStore(readConfig(), options.data);
-    try {
+  return reported(() =>
+    usingStore(options.data, async ({ store }) => {
       const workspaces = await store.listWorkspaces();
       if (options.json) {
         const rows = workspaces.map((w) => ({ ...w, createdAt: new Date(w.createdAt).toISOString() }));
@@ -65,12 +56,7 @@ export async function listWorkspacesCommand(options: { data: string; json?: bool
           process.stdout.write(`${w.slug}\t${w.name}\t${members} member${members === 1 ? '' : 's'}\n`);
         }
       }
-    } finally {
-      await store.close();
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    printError(error);
-    return exitCodeOf(error);
-  }
+      return ExitCode.ok;
+    }),
+  );
 }
