@@ -572,6 +572,13 @@ export const ERROR_REGISTRY = {
     description:
       'The client read its WebSocket more slowly than events came, and the bytes waiting for it passed the per-connection cap: the server closed with code 4008. Reconnect and subscribe again with `after` = the last event id received.',
   },
+  ATOM_ERR_STREAM_RESUME_GONE: {
+    status: 410,
+    title: 'Stream cannot resume from that event',
+    retryable: false,
+    description:
+      'A subscription asked to resume `after` an event that is no longer stored, or events of its workspace that came after it were deleted by retention pruning: the events it asked for cannot all be sent. The server answers `{"type":"reset"}` with this code and goes on with live events; reload the state (GET /api/v1/runs…) and keep the ids of the events that follow.',
+  },
   ATOM_ERR_STREAM_UPGRADE_REQUIRED: {
     status: 426,
     title: 'WebSocket upgrade required',

@@ -22,6 +22,7 @@ import * as retention from './0041-retention.js';
 import * as claimOrder from './0042-claim-order.js';
 import * as workspaces from './0050-workspaces.js';
 import * as workflowSource from './0051-workflow-source.js';
+import * as eventFeedPruned from './0053-event-feed-pruned.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0042-claim-order': claimOrder,
   '0050-workspaces': workspaces,
   '0051-workflow-source': workflowSource,
+  '0053-event-feed-pruned': eventFeedPruned,
 };
 
 export const postgresMigrations: MigrationProvider = {
