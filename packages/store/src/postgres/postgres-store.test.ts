@@ -180,6 +180,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0042-claim-order' },
         { name: '0050-workspaces' },
         { name: '0051-workflow-source' },
+        { name: '0053-event-feed-pruned' },
       ]);
       const run = await seedRun(b);
       expect((await a.getRun(run.id))?.id).toBe(run.id);
