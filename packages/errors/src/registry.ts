@@ -408,6 +408,13 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: "The request body, query or parameters do not match the route's schema; `errors` lists each field.",
   },
+  ATOM_ERR_VALUE_NUL: {
+    status: 400,
+    title: 'Value holds a NUL character',
+    retryable: false,
+    description:
+      'A request body, workflow document, run input, webhook body or query, event payload, step input or step output holds a NUL character (`\\u0000` in JSON, `\\0` in YAML), in a string or an object key. PostgreSQL cannot store one, so Atom refuses it on every store; the detail gives the path. A step whose input or output holds one fails with this code (not retryable).',
+  },
   ATOM_ERR_VALUE_TOO_DEEP: {
     status: 400,
     title: 'Value nested too deeply',
