@@ -6,38 +6,39 @@
  * object key) that holds it (ADR 0022). The walk is iterative, like the nesting check.
  */
 import { AtomError } from '@atom/errors';
+import { type Frame, frameOf, keyAt } from './nesting.js';
 import { formatPath, type PathSegment } from './path.js';
 
 const NUL = '\u0000';
 
 /**
  * The path of the first string or object key in `value` that holds a NUL character, or null.
- * A key is named by its own path; cycles are not followed.
+ * A key is named by its own path; a value that contains itself is not followed round its cycle.
  *
  * @example nulAt({ a: ['x', 'y\u0000'] }) // ['a', 1]
  */
 export function nulAt(value: unknown): PathSegment[] | null {
   if (typeof value === 'string') return value.includes(NUL) ? [] : null;
   if (typeof value !== 'object' || value === null) return null;
-  const seen = new Set<object>();
-  const stack: { value: unknown; path: PathSegment[] }[] = [{ value, path: [] }];
+  // Depth first with one frame per open container (no path is built until one is found).
+  const onPath = new Set<object>([value]);
+  const stack: Frame[] = [frameOf(value)];
   while (stack.length > 0) {
-    const { value: next, path } = stack.pop() as { value: unknown; path: PathSegment[] };
-    if (typeof next === 'string') {
-      if (next.includes(NUL)) return path;
+    const frame = stack[stack.length - 1] as Frame;
+    const size = frame.keys === null ? (frame.value as unknown[]).length : frame.keys.length;
+    if (frame.next >= size) {
+      onPath.delete(frame.value);
+      stack.pop();
       continue;
     }
-    if (typeof next !== 'object' || next === null || seen.has(next)) continue;
-    seen.add(next);
-    const entries: [PathSegment, unknown][] = Array.isArray(next)
-      ? next.map((item, index) => [index, item])
-      : Object.entries(next);
-    // Pushed last first, so the first in document order is found first.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, item] = entries[i] as [PathSegment, unknown];
-      if (typeof key === 'string' && key.includes(NUL)) return [...path, key];
-      stack.push({ value: item, path: [...path, key] });
-    }
+    const index = frame.next++;
+    const key = frame.keys === null ? index : (frame.keys[index] as string);
+    const child = (frame.value as Record<string | number, unknown>)[key];
+    const found = (typeof key === 'string' && key.includes(NUL)) || (typeof child === 'string' && child.includes(NUL));
+    if (found) return stack.map((open) => keyAt(open, open.next - 1));
+    if (typeof child !== 'object' || child === null || onPath.has(child)) continue;
+    onPath.add(child);
+    stack.push(frameOf(child));
   }
   return null;
 }

@@ -151,6 +151,19 @@ export function eventCases(h: StoreHarness): void {
     expect(seen.map((e) => e.type).sort()).toEqual(['first', 'second']);
   });
 
+  it('refuses a NUL character in a JSON value on every store (PostgreSQL cannot keep one)', async () => {
+    const run = await seedRun(h.store);
+    const bad: NewRunEvent = { runId: run.id, type: 'x', stepKey: null, data: { list: ['a\u0000'] }, at: T0 };
+    await expect(h.store.atomically((tx) => tx.appendEvents([event(run.id, 'ok'), bad]))).rejects.toMatchObject({
+      code: 'ATOM_ERR_VALUE_NUL',
+      details: [expect.objectContaining({ path: 'list[0]' })],
+    });
+    // Nothing of the unit was kept; the text \u0000 is fine.
+    expect(await h.store.listEvents(run.id)).toEqual([]);
+    await h.store.atomically((tx) => tx.appendEvents([{ ...bad, data: { list: ['a\\u0000'] } }]));
+    expect((await h.store.listEvents(run.id)).map((e) => e.data)).toEqual([{ list: ['a\\u0000'] }]);
+  });
+
   it('appends events and lists them with increasing ids', async () => {
     const run = await seedRun(h.store);
     const events: NewRunEvent[] = [
