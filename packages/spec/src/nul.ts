@@ -32,10 +32,17 @@ export function nulAt(value: unknown): PathSegment[] | null {
       continue;
     }
     const index = frame.next++;
-    const key = frame.keys === null ? index : (frame.keys[index] as string);
-    const child = (frame.value as Record<string | number, unknown>)[key];
-    const found = (typeof key === 'string' && key.includes(NUL)) || (typeof child === 'string' && child.includes(NUL));
-    if (found) return stack.map((open) => keyAt(open, open.next - 1));
+    let child: unknown;
+    if (frame.keys === null) child = (frame.value as unknown[])[index];
+    else {
+      const key = frame.keys[index] as string;
+      if (key.indexOf(NUL) !== -1) return stack.map((open) => keyAt(open, open.next - 1));
+      child = (frame.value as Record<string, unknown>)[key];
+    }
+    if (typeof child === 'string') {
+      if (child.indexOf(NUL) !== -1) return stack.map((open) => keyAt(open, open.next - 1));
+      continue;
+    }
     if (typeof child !== 'object' || child === null || onPath.has(child)) continue;
     onPath.add(child);
     stack.push(frameOf(child));
