@@ -355,6 +355,24 @@ steps:
     });
 
     describe('runs', () => {
+      it('fails a run whose outputs make a NUL character, which no store keeps, and stays usable', async () => {
+        const body = {
+          atom: 1,
+          name: 'nul-outputs',
+          steps: [{ id: 'a', uses: 'transform', with: { v: 1 } }],
+          outputs: { text: "{{ 'a' & '\\u0000' }}" },
+        };
+        expect((await h.api('/api/v1/workflows', { body })).status).toBe(201);
+        const run = await h.api('/api/v1/workflows/nul-outputs/runs?wait=20', { body: {} });
+        expect(run.json).toMatchObject({
+          status: 'failed',
+          error: { code: 'ATOM_ERR_VALUE_NUL', details: [expect.objectContaining({ path: 'output.text' })] },
+        });
+        expect(run.json.steps[0]).toMatchObject({ key: 'a', status: 'succeeded' });
+        const events = (await h.api(`/api/v1/runs/${run.json.id}/events`)).json.items;
+        expect(events.at(-1)).toMatchObject({ type: 'run.failed' });
+      });
+
       it('starts a run (202) and, with ?wait=, returns the finished run with its steps', async () => {
         const started = await h.api('/api/v1/workflows/hello-api/runs', { body: { inputs: { who: 'ada' } } });
         expect(started.status).toBe(202);

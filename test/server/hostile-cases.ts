@@ -524,6 +524,106 @@ const oversized: RequestCase[] = [
   },
 ];
 
+/** `\u0000` in JSON: the text that JSON.stringify writes for a NUL character. */
+const NUL = '\u0000';
+const nulCode = (path: string) => (answer: RawAnswer) =>
+  expect(answer.json.errors).toEqual([expect.objectContaining({ path })]);
+
+/** A NUL character wherever a value comes in: PostgreSQL cannot store one, so no store does (ADR 0022). */
+const nulCharacters: RequestCase[] = [
+  {
+    name: 'workflow document (JSON), in a `with` value',
+    send: (c) =>
+      json(
+        c,
+        '/api/v1/workflows',
+        doc('nul-doc', { steps: [{ id: 'a', uses: 'log', with: { message: `a${NUL}b` } }] }),
+      ),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('body.steps[0].with.message'),
+  },
+  {
+    name: 'workflow document (YAML "\\0"), at its line',
+    send: (c) =>
+      raw(
+        c,
+        '/api/v1/workflows',
+        'atom: 1\nname: nul-yaml\nsteps:\n  - id: a\n    uses: log\n    with: { message: "a\\0b" }\n',
+        'application/yaml',
+      ),
+    status: 422,
+    code: 'ATOM_ERR_SPEC_INVALID',
+    check: (answer) =>
+      expect(answer.json.errors[0]).toMatchObject({
+        code: 'ATOM_ERR_VALUE_NUL',
+        path: 'steps[0].with.message',
+        line: 6,
+      }),
+  },
+  {
+    name: 'new workflow version, in the description',
+    send: (c) => json(c, '/api/v1/workflows/seed', doc('seed', { description: `x${NUL}` }), 'PUT'),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('body.description'),
+  },
+  {
+    name: 'run inputs, in a value',
+    send: (c) => json(c, '/api/v1/workflows/seed/runs', { inputs: { who: `ada${NUL}` } }),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('body.inputs.who'),
+  },
+  {
+    name: 'run inputs, in a key',
+    send: (c) => json(c, '/api/v1/workflows/seed/runs', { inputs: { [`w${NUL}`]: 1 } }),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: (answer) => expect(answer.json.errors[0].path).toMatch(/^body\.inputs\["w/),
+  },
+  {
+    name: 'event payload',
+    send: (c) => json(c, '/api/v1/events', { name: 'nul.event', payload: { list: ['ok', NUL] } }),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('body.payload.list[1]'),
+  },
+  {
+    name: 'variable value',
+    send: (c) => json(c, '/api/v1/variables/NUL_VAR', { value: NUL }, 'PUT'),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+  },
+  {
+    name: 'webhook JSON body',
+    send: (c) => hook(c, 'open', `{"issue":{"title":"a\\u0000b"}}`),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('trigger.body.issue.title'),
+  },
+  {
+    name: 'webhook text body with a raw NUL byte',
+    send: (c) =>
+      c.h.api('/hooks/open', {
+        method: 'POST',
+        rawBody: `a${NUL}b`,
+        headers: { 'content-type': 'text/plain' },
+        token: null,
+      }),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('trigger.body'),
+  },
+  {
+    name: 'webhook query string (%00)',
+    send: (c) => hook(c, 'open?x=%00', '{}'),
+    status: 400,
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: nulCode('trigger.query.x'),
+  },
+];
+
 const signatures: RequestCase[] = [
   {
     name: 'GitHub, no signature header',
@@ -770,6 +870,7 @@ export const REQUEST_CASES: Record<string, RequestCase[]> = {
   'forged and replayed webhook signatures': signatures,
   'expired, revoked and forged credentials': credentials,
   'refused when the workflow is saved': expressionsAtTheDoor,
+  'NUL characters coming in': nulCharacters,
 };
 
 const probe = (uses: string, input: Record<string, unknown>) => [{ id: 'probe', uses, with: input }];
@@ -915,7 +1016,41 @@ export const HOSTNAME_CASE: RunCase = {
   ...http((c) => `http://${c.privateHostname}:${c.trap.port}/`),
 };
 
+/** A NUL character made by a step: the step fails with ATOM_ERR_VALUE_NUL, the run is recorded. */
+const nulFromSteps: RunCase[] = [
+  {
+    name: 'a transform whose expression makes one',
+    steps: () => probe('transform', { v: "{{ 'a\\u0000b' }}" }),
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: (run) => expect(run.steps[0].error.details).toEqual([expect.objectContaining({ path: 'with.v' })]),
+  },
+  {
+    name: "a step's `output` expression that makes one",
+    steps: () => [{ id: 'probe', uses: 'transform', with: { v: 1 }, output: "{{ { 'x': 'a\\u0000' } }}" }],
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: (run) => expect(run.steps[0].error.details).toEqual([expect.objectContaining({ path: 'output.x' })]),
+  },
+  {
+    name: 'a code step that returns one',
+    steps: () => probe('code', { code: "return { text: 'a' + String.fromCharCode(0) }" }),
+    code: 'ATOM_ERR_VALUE_NUL',
+    check: (run) => expect(run.steps[0].error.details).toEqual([expect.objectContaining({ path: 'output.text' })]),
+  },
+  {
+    name: 'an HTTP answer holding one',
+    steps: (c) => probe('http.request', { url: `${c.redirector.url}/nul`, timeout: '2s' }),
+    code: 'ATOM_ERR_VALUE_NUL',
+  },
+  {
+    name: 'an error message holding one (kept as the text \\u0000)',
+    steps: () => probe('transform', { v: "{{ $error('bad' & '\\u0000' & 'news') }}" }),
+    code: 'ATOM_ERR_EXPR_EVAL',
+    check: (run) => expect(run.steps[0].error.message).toContain('bad\\u0000news'),
+  },
+];
+
 export const RUN_CASES: Record<string, RunCase[]> = {
+  'NUL characters made by steps': nulFromSteps,
   'JSONata beyond its bindings': expressions,
   'code steps reaching for the host': code,
   'http.request to private addresses': outbound,

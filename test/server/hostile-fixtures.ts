@@ -38,7 +38,7 @@ export async function startTrap(canary: string): Promise<Trap> {
 }
 
 export interface Redirector {
-  /** `${url}/?to=<target>` answers 302 to the target. */
+  /** `${url}/?to=<target>` answers 302 to the target; `${url}/nul` answers JSON holding a NUL character. */
   url: string;
   close(): Promise<void>;
 }
@@ -46,6 +46,11 @@ export interface Redirector {
 /** A server on `host` (an address the suite allows) that redirects to `?to=`. */
 export async function startRedirector(host: string): Promise<Redirector> {
   const server = createHttpServer((request, response) => {
+    if (request.url === '/nul') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"v":"a\\u0000b"}');
+      return;
+    }
     const to = new URL(request.url ?? '/', 'http://x').searchParams.get('to') ?? '/';
     response.writeHead(302, { location: to });
     response.end();

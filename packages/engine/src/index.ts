@@ -58,6 +58,7 @@ export {
   compareFeedCursors,
   DEFAULT_WORKSPACE_ID,
   parseFeedCursor,
+  resumeAfter,
   TERMINAL_RUN_STATUSES,
   TERMINAL_STEP_STATUSES,
 } from './ports/index.js';

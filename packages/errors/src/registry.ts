@@ -408,6 +408,13 @@ export const ERROR_REGISTRY = {
     retryable: false,
     description: "The request body, query or parameters do not match the route's schema; `errors` lists each field.",
   },
+  ATOM_ERR_VALUE_NUL: {
+    status: 400,
+    title: 'Value holds a NUL character',
+    retryable: false,
+    description:
+      'A request body, workflow document, run input, webhook body or query, event payload, step input or step output holds a NUL character (`\\u0000` in JSON, `\\0` in YAML), in a string or an object key. PostgreSQL cannot store one, so Atom refuses it on every store; the detail gives the path. A step whose input or output holds one fails with this code (not retryable).',
+  },
   ATOM_ERR_VALUE_TOO_DEEP: {
     status: 400,
     title: 'Value nested too deeply',
@@ -571,6 +578,13 @@ export const ERROR_REGISTRY = {
     retryable: true,
     description:
       'The client read its WebSocket more slowly than events came, and the bytes waiting for it passed the per-connection cap: the server closed with code 4008. Reconnect and subscribe again with `after` = the last event id received.',
+  },
+  ATOM_ERR_STREAM_RESUME_GONE: {
+    status: 410,
+    title: 'Stream cannot resume from that event',
+    retryable: false,
+    description:
+      'A subscription asked to resume `after` an event that is no longer stored, or events of its workspace that came after it were deleted by retention pruning: the events it asked for cannot all be sent. The server answers `{"type":"reset"}` with this code and goes on with live events; reload the state (GET /api/v1/runs…) and keep the ids of the events that follow.',
   },
   ATOM_ERR_STREAM_UPGRADE_REQUIRED: {
     status: 426,

@@ -31,6 +31,7 @@ export {
 } from './model/trigger-model.js';
 export { type WorkflowDocument, workflowSchema } from './model/workflow-model.js';
 export { assertNesting, DEFAULT_MAX_NESTING, tooDeepAt } from './nesting.js';
+export { assertNoNul, jsonHoldsNul, nulAt, nulError } from './nul.js';
 export { type ParsedDocument, parseDocument } from './parse/parse-document.js';
 export type { SourcePosition } from './parse/source-position.js';
 export { appendPath, formatPath, type PathSegment, parsePath } from './path.js';

@@ -10,7 +10,8 @@ import { formatPath, type PathSegment } from './path.js';
 
 export const DEFAULT_MAX_NESTING = 64;
 
-interface Frame {
+/** One open array or object of an iterative walk (also nul.ts's). */
+export interface Frame {
   value: object;
   /** Own keys of an object; null for an array (visited by index). */
   keys: string[] | null;
@@ -49,11 +50,11 @@ export function tooDeepAt(value: unknown, max: number): PathSegment[] | null {
   return null;
 }
 
-function frameOf(value: object): Frame {
+export function frameOf(value: object): Frame {
   return { value, keys: Array.isArray(value) ? null : Object.keys(value), next: 0 };
 }
 
-function keyAt(frame: Frame, index: number): PathSegment {
+export function keyAt(frame: Frame, index: number): PathSegment {
   return frame.keys === null ? index : (frame.keys[index] as string);
 }
 

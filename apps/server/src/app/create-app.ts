@@ -4,7 +4,7 @@
  * authentication gate, and the OpenAPI description built from the route schemas.
  */
 
-import { assertNesting, DEFAULT_MAX_NESTING } from '@atom/spec';
+import { assertNesting, assertNoNul, DEFAULT_MAX_NESTING } from '@atom/spec';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -85,6 +85,9 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     const { body } = request;
     if (typeof body === 'object' && body !== null && !Buffer.isBuffer(body)) {
       assertNesting(body, maxNesting, 'the request body', ['body']);
+      // PostgreSQL stores no NUL character: refused here on every store (ADR 0022). A secret's
+      // value would be stored (encrypted), but could reach no step input, header or body either.
+      assertNoNul(body, 'the request body', ['body']);
     }
   });
   // Fail at start-up, not at the first request, when a route forgets its access declaration.

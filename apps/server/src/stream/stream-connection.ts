@@ -41,10 +41,15 @@ export interface StreamConnectionDeps {
   hub: StreamHub;
   /** Resolves what a subscribe names (throws ATOM_ERR_RUN_NOT_FOUND / ATOM_ERR_WORKFLOW_NOT_FOUND). */
   resolve(target: SubscribeTarget): Promise<StreamTarget>;
+  /** The connection's workspace: where a resumed subscription checks what retention deleted. */
+  workspaceId: string;
   limits: StreamLimits;
   logger: Logger;
   now(): number;
 }
+
+const RESET_MESSAGE =
+  'events after this id cannot all be sent (the event, or later ones of this workspace, were deleted by retention): reload the state; live events follow';
 
 export class StreamConnection {
   readonly #socket: WebSocket;
@@ -107,10 +112,16 @@ export class StreamConnection {
     if (ended || this.#closed) return;
     this.#send(JSON.stringify({ type: 'subscribed', id }));
     const prefix = `{"type":"event","sub":${JSON.stringify(id)},"event":`;
-    const handle = this.#deps.hub.subscribe(target, message.after, {
+    const { after } = message;
+    const resume = after === undefined ? undefined : { after, workspaceId: this.#deps.workspaceId };
+    const handle = this.#deps.hub.subscribe(target, resume, {
       send: (eventJson) => this.#send(`${prefix}${eventJson}}`),
       ready: () => this.#drained(),
       overflow: () => this.#slow(),
+      reset: () =>
+        this.#send(
+          JSON.stringify({ type: 'reset', id, after, code: 'ATOM_ERR_STREAM_RESUME_GONE', message: RESET_MESSAGE }),
+        ),
     });
     this.#subs.set(id, handle.end);
     handle.replayed.catch((error: unknown) => {

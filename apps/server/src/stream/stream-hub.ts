@@ -9,6 +9,11 @@
  * It then replays, from the store, the events after `after` and before C, while live events (all
  * at or past C) wait in its buffer; then the buffer, then live. Live events that lie before
  * `after` itself (another process's tail may run ahead of this one's) are skipped.
+ *
+ * When the store cannot place `after` (the event is no longer stored, or retention deleted later
+ * events of the workspace: StorePort.resumeFeedCursor), the subscription is reset instead: the
+ * sink is told, and live events follow from C. Never a neighbour's position (which would repeat or
+ * skip events on PostgreSQL, whose feed is not in id order), never a silent hole (ADR 0022).
  */
 import { compareFeedCursors, type FeedEvent, type StorePort } from '@atom/engine';
 import type { Logger } from 'pino';
@@ -27,10 +32,18 @@ export interface StreamSink {
   ready(): Promise<boolean>;
   /** Events waiting while the subscription catches up passed the cap: the client is too slow. */
   overflow(): void;
+  /** `after` cannot be resumed from: what follows is live only (sent before any live event). */
+  reset(): void;
+}
+
+/** Where a subscription resumes: after this event id, within the subscriber's workspace. */
+export interface StreamResume {
+  after: number;
+  workspaceId: string;
 }
 
 export interface StreamHubOptions {
-  store: Pick<StorePort, 'readEventFeed' | 'eventFeedCursor'>;
+  store: Pick<StorePort, 'readEventFeed' | 'eventFeedCursor' | 'resumeFeedCursor'>;
   bus: EventBus;
   logger: Logger;
   /** Cap on the bytes of live events held for one subscription while it replays. */
@@ -96,12 +109,12 @@ export class StreamHub {
    * after that event id. `replayed` settles once the replay is done (live events flow from then
    * on); `end` stops the subscription at any time, replay included.
    */
-  subscribe(target: StreamTarget, after: number | undefined, sink: StreamSink): HubSubscriptionHandle {
+  subscribe(target: StreamTarget, resume: StreamResume | undefined, sink: StreamSink): HubSubscriptionHandle {
     const sub: HubSubscription = {
       target,
       sink,
       from: undefined,
-      held: after === undefined ? null : [],
+      held: resume === undefined ? null : [],
       heldBytes: 0,
       closed: false,
     };
@@ -112,18 +125,19 @@ export class StreamHub {
     };
     const replayed = (async () => {
       const { store } = this.#options;
-      const from = after === undefined ? undefined : await store.eventFeedCursor(after);
+      const from = resume === undefined ? undefined : await store.resumeFeedCursor(resume.after, resume.workspaceId);
       let until = this.#tail.cursor;
       while (until === null) {
         await this.#tail.start();
         until = this.#tail.cursor; // Null again if the last other subscription left meanwhile.
       }
       if (sub.closed) return;
-      sub.from = from;
+      sub.from = from ?? undefined;
       this.#add(sub);
       added = true;
       if (from === undefined) return;
-      if (compareFeedCursors(from, until) < 0) await this.#replay(sub, from, until);
+      if (from === null) sink.reset();
+      else if (compareFeedCursors(from, until) < 0) await this.#replay(sub, from, until);
       const held = sub.held ?? [];
       sub.held = null;
       if (!sub.closed) for (const json of held) sink.send(json);

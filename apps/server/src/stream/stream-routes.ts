@@ -39,7 +39,7 @@ const DESCRIPTION = `A WebSocket (send the upgrade headers). Authenticate with \
 
 Client messages (JSON text frames): \`{"type":"subscribe","id":"s1","run":"<runId>"}\` (or \`"workflow":"<id or name>"\`, or \`"workspace":true\`), optionally with \`"after":<eventId>\` to replay the stored events after that id first; \`{"type":"unsubscribe","id":"s1"}\`; \`{"type":"ping"}\`.
 
-Server messages: \`{"type":"subscribed","id"}\`, \`{"type":"event","sub","event":{"id","runId","workflowId","type","stepKey","data","at"}}\`, \`{"type":"unsubscribed","id"}\`, \`{"type":"pong"}\`, \`{"type":"heartbeat","at":<ms>}\` every 15 s, \`{"type":"error","id"?,"code","message"}\`. A client too slow to read is closed with code 4008 and reason \`ATOM_ERR_STREAM_SLOW_CONSUMER\`: reconnect and resume with \`after\`. See docs/api.md.`;
+Server messages: \`{"type":"subscribed","id"}\`, \`{"type":"reset","id","after","code":"ATOM_ERR_STREAM_RESUME_GONE","message"}\` when \`after\` cannot be resumed from (that event, or later events of the workspace, were deleted by retention): reload the state, live events follow, \`{"type":"event","sub","event":{"id","runId","workflowId","type","stepKey","data","at"}}\`, \`{"type":"unsubscribed","id"}\`, \`{"type":"pong"}\`, \`{"type":"heartbeat","at":<ms>}\` every 15 s, \`{"type":"error","id"?,"code","message"}\`. A client too slow to read is closed with code 4008 and reason \`ATOM_ERR_STREAM_SLOW_CONSUMER\`: reconnect and resume with \`after\`. See docs/api.md.`;
 
 export async function streamRoutes(app: FastifyInstance, ctx: ServerContext, options: StreamRouteOptions) {
   const hub = new StreamHub({
@@ -95,8 +95,16 @@ export async function streamRoutes(app: FastifyInstance, ctx: ServerContext, opt
       throw new AtomError('ATOM_ERR_STREAM_UPGRADE_REQUIRED', 'open /api/v1/stream as a WebSocket');
     },
     wsHandler: (socket, request) => {
-      const resolve = resolverOf(workspaceOf(request));
-      new StreamConnection(socket, { hub, resolve, limits: options.limits, logger: ctx.logger, now: Date.now });
+      const workspaceId = workspaceOf(request);
+      const resolve = resolverOf(workspaceId);
+      new StreamConnection(socket, {
+        hub,
+        resolve,
+        workspaceId,
+        limits: options.limits,
+        logger: ctx.logger,
+        now: Date.now,
+      });
     },
   });
 }

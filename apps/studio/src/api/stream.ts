@@ -7,7 +7,8 @@
  * that a new connection would not get again (the server starting or stopping) reconnects the same
  * way; one it would (no such run) closes the stream. Events are handed over in batches, at most
  * one per animation frame. A connection that has been silent for three heartbeats is taken for
- * dead and replaced.
+ * dead and replaced. When the server cannot resume (`reset`: retention deleted events after the
+ * cursor), the page is told through `onReset` and reloads what it shows; live events go on.
  */
 import { currentWorkspace } from './client';
 import type { RunEvent } from './types';
@@ -22,6 +23,11 @@ export interface StreamOptions {
   after?: number;
   onEvents(events: RunEvent[]): void;
   onState?(state: StreamState, detail?: string): void;
+  /**
+   * The server could not resume after the cursor (ATOM_ERR_STREAM_RESUME_GONE): events that came
+   * after it are gone, so what the page built from them may be stale. Reload it; live events follow.
+   */
+  onReset?(): void;
 }
 
 const HEARTBEAT_SILENCE_MS = 45_000;
@@ -91,6 +97,11 @@ export function openStream(options: StreamOptions): () => void {
         last = data.event.id;
         pending.push(data.event);
         frame ??= requestAnimationFrame(flush);
+      } else if (data.type === 'reset') {
+        // Hand over what came before the reset first, so the reload is the latest word.
+        if (frame !== null) cancelAnimationFrame(frame);
+        flush();
+        options.onReset?.();
       } else if (data.type === 'error') {
         if (data.code !== undefined && FINAL_ERRORS.has(data.code)) {
           // Asking again would get the same answer: say so and stop.

@@ -90,6 +90,8 @@ export default function RunPage({ params }: PageProps) {
           }, 250);
         }
       },
+      // Events after the cursor were pruned: what is shown may be stale, so read it all again.
+      onReset: () => void load(),
       onState: (state, detail) => {
         setStream(detail === undefined ? { state } : { state, detail });
         if (state !== 'live') return;

@@ -22,3 +22,15 @@ export function parseFeedCursor(cursor: string): { tx: string; id: number } {
   const [tx, id] = parts(cursor);
   return { tx: String(tx), id: Number(id) };
 }
+
+/**
+ * Where a reader that had the event at `position` resumes: just past it, or null when the event is
+ * gone (`undefined`) or retention pruned a later event of the workspace (`pruned`, the position of
+ * the last event it deleted, lies past `position`).
+ */
+export function resumeAfter(event: { position: string; pruned: string | null } | undefined): string | null {
+  if (event === undefined) return null;
+  if (event.pruned !== null && compareFeedCursors(event.pruned, event.position) > 0) return null;
+  const [tx, id] = parts(event.position);
+  return `${tx}:${id + 1n}`;
+}

@@ -1,6 +1,6 @@
 export type { BlobPort } from './blob-port.js';
 export type { ClockPort } from './clock-port.js';
-export { compareFeedCursors, parseFeedCursor } from './feed-cursor.js';
+export { compareFeedCursors, parseFeedCursor, resumeAfter } from './feed-cursor.js';
 export type {
   InputIssue,
   JsonSchema,

@@ -477,10 +477,17 @@ export interface StorePort {
   /** A page of the event feed (see EventFeedQuery): the stream's replay and live tail. */
   readEventFeed(query: EventFeedQuery): Promise<EventFeedPage>;
   /**
-   * The feed cursor just after the event `afterEventId` (resume after it), the feed's start for 0,
-   * or, without an id, the feed's end now (only events that commit later lie past it).
+   * The feed's start for 0, or, without an argument, the feed's end now (only events that commit
+   * later lie past it).
    */
-  eventFeedCursor(afterEventId?: number): Promise<string>;
+  eventFeedCursor(start?: 0): Promise<string>;
+  /**
+   * The feed cursor just after the stored event `afterEventId`, to resume a reader that had it;
+   * null when that event is no longer stored (or never was), or when retention pruning deleted
+   * events of `workspaceId` that came after it in the feed: the reader cannot be given everything
+   * that followed, and must be told (the stream's `reset`). 0 is the feed's start.
+   */
+  resumeFeedCursor(afterEventId: number, workspaceId: string): Promise<string | null>;
 
   cacheGet(key: string, now: number): Promise<{ value: unknown } | undefined>;
   cacheSet(key: string, value: unknown, expiresAt: number): Promise<void>;

@@ -25,7 +25,7 @@ import { redact, redactError } from './redact.js';
 import { settleScope } from './settle.js';
 import { commitError, commitSuccess, recordSuccess } from './step-commits.js';
 import { checkedInput, reshapeOutput, type StepLog } from './step-executor.js';
-import { emit, errorOf, type SecretScope, stepDef, type Unit } from './unit.js';
+import { assertStorableInput, emit, errorOf, keptInput, type SecretScope, stepDef, type Unit } from './unit.js';
 import { unitReader } from './unit-reader.js';
 
 /** Steps one unit may run locally; the rest go to a worker as usual. */
@@ -161,9 +161,10 @@ export async function runLocalSteps(unit: Unit): Promise<void> {
         vars: local.scope.vars,
       });
       input = await evaluate(unit.services, def.with, withSecrets(bindings, local.scope.secrets));
+      assertStorableInput(row.key, input);
       output = await reshapeOutput(unit.services, def, bindings, row.key, await runNode(unit, local, def, row, input));
     } catch (error) {
-      await failLocally(unit, next, redactError(errorOf(error), local.hidden), redact(input, local.hidden));
+      await failLocally(unit, next, redactError(errorOf(error), local.hidden), redact(keptInput(input), local.hidden));
       continue;
     }
     const stored = redact(input, local.hidden);

@@ -4,7 +4,7 @@
  * `workflow.call` and (row alone) replays.
  */
 import { AtomError } from '@atom/errors';
-import { assertNesting, type CompiledStep, type CompiledWorkflow } from '@atom/spec';
+import { assertNesting, assertNoNul, type CompiledStep, type CompiledWorkflow } from '@atom/spec';
 import { newId } from '../ids.js';
 import {
   DEFAULT_WORKSPACE_ID,
@@ -46,6 +46,8 @@ export async function startRun(
   const { maxNesting } = deps.services.options;
   assertNesting(inputs, maxNesting, 'the run inputs', ['inputs']);
   assertNesting(request.trigger, maxNesting, 'the trigger data', ['trigger']);
+  assertNoNul(inputs, 'the run inputs', ['inputs']);
+  assertNoNul(request.trigger, 'the trigger data', ['trigger']);
   const now = deps.now();
   const id = newId(now);
   const spec: RunSpec = {

@@ -30,7 +30,16 @@ import {
   commitSuccess,
   commitSuspend,
 } from './step-commits.js';
-import { type EngineServices, errorOf, loadOutput, type SecretScope, storableOutput, type Unit } from './unit.js';
+import {
+  assertStorableInput,
+  type EngineServices,
+  errorOf,
+  keptInput,
+  loadOutput,
+  type SecretScope,
+  storableOutput,
+  type Unit,
+} from './unit.js';
 
 export type StepLog = (
   level: 'debug' | 'info' | 'warn' | 'error',
@@ -138,6 +147,7 @@ export async function executeStep(
       return;
     }
     input = await evaluate(deps.services, def.with, withSecrets(bindings, scope.secrets));
+    assertStorableInput(claimed.key, input);
     const type = def.uses ?? '';
     await runNode(deps, { run, wf, def, claimed, type, input, bindings, signal, dispatch, local, hidden });
   } catch (error) {
@@ -150,7 +160,7 @@ export async function executeStep(
       await deps.commit(
         run.id,
         definition,
-        (unit) => commitError(unit, claimed, record, redact(input, secrets)),
+        (unit) => commitError(unit, claimed, record, redact(keptInput(input), secrets)),
         dispatch,
         local,
       );

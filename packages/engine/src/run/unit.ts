@@ -3,7 +3,7 @@
  * time, and the events it produces (appended once, at the end, in the same transaction).
  */
 import { AtomError, type ErrorRecord, toErrorRecord } from '@atom/errors';
-import { assertNesting, type CompiledStep, type CompiledWorkflow } from '@atom/spec';
+import { assertNesting, assertNoNul, type CompiledStep, type CompiledWorkflow, jsonHoldsNul, nulAt } from '@atom/spec';
 import type { EngineOptions } from '../engine-options.js';
 import type { BlobPort } from '../ports/blob-port.js';
 import type { ClaimedStep, NewRunEvent, RunRecord, StepRecord, StoreTx } from '../ports/store-port.js';
@@ -112,6 +112,8 @@ export async function storableOutput(services: EngineServices, stepKey: string, 
   // Before JSON.stringify, which recurses and would overflow on an absurdly deep value.
   assertNesting(value, services.options.maxNesting, `the output of step ${stepKey}`, ['output']);
   const json = JSON.stringify(value);
+  // No store keeps a NUL character (ADR 0022): the step fails, naming where it is.
+  if (jsonHoldsNul(json)) assertNoNul(value, `the output of step ${stepKey}`, ['output']);
   // Byte length only matters near the limits; UTF-8 is at most 3 bytes per UTF-16 unit.
   const size = json.length * 3 <= services.options.inlineOutputBytes ? json.length : encoder.encode(json).length;
   if (size > services.options.maxOutputBytes) {
@@ -126,6 +128,16 @@ export async function storableOutput(services: EngineServices, stepKey: string, 
   return { $blob: ref, size } satisfies BlobRef;
 }
 
+/** A step's evaluated `with`, before its node runs: like an output, it holds no NUL character. */
+export function assertStorableInput(stepKey: string, input: unknown): void {
+  assertNoNul(input, `the input of step ${stepKey}`, ['with']);
+}
+
+/** The input kept with a failed step: none when it holds a NUL character (the error says where). */
+export function keptInput(input: unknown): unknown {
+  return nulAt(input) === null ? input : null;
+}
+
 /** Reads an output back: follows a blob reference, unwraps an escaped value. */
 export async function loadOutput(blobs: BlobPort, output: unknown): Promise<unknown> {
   if (keysAre(output, '$inline')) return output.$inline;
@@ -134,7 +146,15 @@ export async function loadOutput(blobs: BlobPort, output: unknown): Promise<unkn
   return JSON.parse(decoder.decode(bytes));
 }
 
-/** Anything thrown, as a record; what is not an AtomError is an internal error. */
+/**
+ * Anything thrown, as a record; what is not an AtomError is an internal error. A NUL character in
+ * it (a `fail` message, an answer quoted in an error) becomes the text `\u0000`: an error is for
+ * people to read, and must be storable so the step can fail with it (ADR 0022).
+ */
 export function errorOf(error: unknown): ErrorRecord {
-  return toErrorRecord(error, 'ATOM_ERR_INTERNAL');
+  const record = toErrorRecord(error, 'ATOM_ERR_INTERNAL');
+  const json = JSON.stringify(record);
+  return jsonHoldsNul(json)
+    ? (JSON.parse(json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\\\u0000')) as ErrorRecord)
+    : record;
 }

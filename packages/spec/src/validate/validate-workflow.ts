@@ -3,6 +3,7 @@ import type { CompiledWorkflow } from '../compiled-workflow.js';
 import { isPlainObject } from '../model/json-value-schema.js';
 import { workflowSchema } from '../model/workflow-model.js';
 import { DEFAULT_MAX_NESTING, tooDeepAt } from '../nesting.js';
+import { nulAt } from '../nul.js';
 import { type ParsedDocument, parseDocument } from '../parse/parse-document.js';
 import { refersToItself } from '../parse/refers-to-itself.js';
 import { formatPath } from '../path.js';
@@ -98,6 +99,12 @@ function validateValue(value: unknown, parsed: ParsedDocument | null, options: V
   if (deep !== null) {
     const message = `nested deeper than ${maxNesting} levels; ATOM_MAX_NESTING sets the limit`;
     return { valid: false, errors: toDetails([{ path: deep, message, code: 'ATOM_ERR_VALUE_TOO_DEEP' }], parsed) };
+  }
+  // A YAML "\0" (a JSON body with one is refused before it is parsed as a workflow).
+  const nul = nulAt(value);
+  if (nul !== null) {
+    const message = 'a NUL character (\\0, \\u0000) is not allowed: PostgreSQL cannot store one';
+    return { valid: false, errors: toDetails([{ path: nul, message, code: 'ATOM_ERR_VALUE_NUL' }], parsed) };
   }
   if (refersToItself(value)) {
     return {

@@ -49,8 +49,8 @@ export function eventCases(h: StoreHarness): void {
 
     // Resuming after an event id gives exactly what followed it.
     const b1 = all.events[1] as FeedEvent;
-    expect(await h.store.eventFeedCursor(b1.id)).toBe(b1.next);
-    const resumed = await readAll(h.store, await h.store.eventFeedCursor(b1.id));
+    expect(await h.store.resumeFeedCursor(b1.id, 'default')).toBe(b1.next);
+    const resumed = await readAll(h.store, (await h.store.resumeFeedCursor(b1.id, 'default')) as string);
     expect(resumed.events.map((e) => e.type)).toEqual(['b2', 'a2', 'a3']);
 
     // The end: nothing past it now; what commits later lies past it; `until` stops before it.
@@ -64,6 +64,54 @@ export function eventCases(h: StoreHarness): void {
     expect(upToEnd.cursor).toBe(end);
     // Reading on from a page's `next` never repeats an event.
     expect((await readAll(h.store, later.cursor)).events).toEqual([]);
+  });
+
+  it('resumes only from a stored event, and not past events retention deleted after it', async () => {
+    const finish = (runId: string) =>
+      h.store.atomically((tx) => tx.updateRun(runId, { status: 'succeeded', finishedAt: T0, updatedAt: T0 }));
+    const kept = await seedRun(h.store);
+    const late = await seedRun(h.store);
+    const old = await seedRun(h.store);
+    const away = await seedRun(h.store, { workspaceId: 'ws-away' });
+    for (const run of [old, away]) await finish(run.id);
+    await h.store.atomically((tx) =>
+      tx.appendEvents([event(kept.id, 'k1'), event(late.id, 'l1'), event(old.id, 'o1')]),
+    );
+    await h.store.atomically((tx) =>
+      tx.appendEvents([event(kept.id, 'k2'), event(old.id, 'o2'), event(away.id, 'w1')]),
+    );
+    await h.store.atomically((tx) => tx.appendEvents([event(kept.id, 'k3')]));
+    const all = await readAll(h.store, await h.store.eventFeedCursor(0));
+    expect(all.events.map((e) => e.type)).toEqual(['k1', 'l1', 'o1', 'k2', 'o2', 'w1', 'k3']);
+    const [k1, , o1, k2, o2, , k3] = all.events as FeedEvent[];
+    const resume = (e: FeedEvent | undefined, workspaceId = 'default') =>
+      h.store.resumeFeedCursor(e?.id as number, workspaceId);
+    expect(await h.store.resumeFeedCursor(0, 'default')).toBe('0:0');
+    expect(await resume(o1)).toBe(o1?.next);
+    // An id never handed out has no place in the feed either.
+    expect(await h.store.resumeFeedCursor((k3?.id as number) + 1000, 'default')).toBeNull();
+
+    // Another workspace's prune leaves this one's resumes alone.
+    expect(await h.store.pruneRuns({ workspaceId: 'ws-away', finishedBefore: T0 + 1, limit: 10 })).toMatchObject({
+      runs: 1,
+      events: 1,
+    });
+    expect(await resume(k2)).toBe(k2?.next);
+    expect(await resume(k2, 'ws-away')).toBeNull();
+    expect(await resume(k3, 'ws-away')).toBe(k3?.next);
+
+    await h.store.pruneRuns({ workspaceId: 'default', finishedBefore: T0 + 1, limit: 10 });
+    // The pruned events themselves, and stored events that the pruned o2 came after: gone.
+    for (const gone of [o1, o2, k1, k2]) expect(await resume(gone)).toBeNull();
+    // After the last pruned event nothing is missing.
+    expect(await resume(k3)).toBe(k3?.next);
+    // A prune that deleted only earlier events does not move the mark back.
+    await finish(late.id);
+    expect(await h.store.pruneRuns({ workspaceId: 'default', finishedBefore: T0 + 1, limit: 10 })).toMatchObject({
+      runs: 1,
+    });
+    expect(await resume(k2)).toBeNull();
+    expect(await resume(k3)).toBe(k3?.next);
   });
 
   it('never reads past an event whose unit commits later than a later-drawn one', async () => {
@@ -101,6 +149,19 @@ export function eventCases(h: StoreHarness): void {
     const rest = await readAll(h.store, cursor);
     seen.push(...rest.events);
     expect(seen.map((e) => e.type).sort()).toEqual(['first', 'second']);
+  });
+
+  it('refuses a NUL character in a JSON value on every store (PostgreSQL cannot keep one)', async () => {
+    const run = await seedRun(h.store);
+    const bad: NewRunEvent = { runId: run.id, type: 'x', stepKey: null, data: { list: ['a\u0000'] }, at: T0 };
+    await expect(h.store.atomically((tx) => tx.appendEvents([event(run.id, 'ok'), bad]))).rejects.toMatchObject({
+      code: 'ATOM_ERR_VALUE_NUL',
+      details: [expect.objectContaining({ path: 'list[0]' })],
+    });
+    // Nothing of the unit was kept; the text \u0000 is fine.
+    expect(await h.store.listEvents(run.id)).toEqual([]);
+    await h.store.atomically((tx) => tx.appendEvents([{ ...bad, data: { list: ['a\\u0000'] } }]));
+    expect((await h.store.listEvents(run.id)).map((e) => e.data)).toEqual([{ list: ['a\\u0000'] }]);
   });
 
   it('appends events and lists them with increasing ids', async () => {

@@ -24,6 +24,7 @@ import {
   type NewRunEvent,
   parseFeedCursor,
   type RunEvent,
+  resumeAfter,
 } from '@atom/engine';
 import { toJson } from '../shared/json-text.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
@@ -118,17 +119,27 @@ export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): P
   return { events, next: compareFeedCursors(end, query.from) >= 0 ? end : query.from, pending };
 }
 
-export async function eventFeedCursor(exec: SqlExecutor, afterEventId?: number): Promise<string> {
-  if (afterEventId === undefined) {
-    const rows = await exec.all<{ head: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as head');
-    return `${rows[0]?.head ?? '0'}:0`;
-  }
+export async function eventFeedCursor(exec: SqlExecutor, start?: 0): Promise<string> {
+  if (start === 0) return '0:0';
+  const rows = await exec.all<{ head: string }>('select pg_snapshot_xmin(pg_current_snapshot())::text as head');
+  return `${rows[0]?.head ?? '0'}:0`;
+}
+
+/**
+ * The event's own position, and the last position retention pruned in the workspace. An event no
+ * longer stored has no position: ids do not say where it stood in the feed (a smaller id may come
+ * later), so resuming from a neighbour would repeat or skip events.
+ */
+const RESUME = `select e.pos_tx::text as tx, e.id,
+    (select p.through from event_feed_pruned p where p.workspace_id = $2) as pruned
+  from run_events e where e.id = $1`;
+
+export async function resumeFeedCursor(
+  exec: SqlExecutor,
+  afterEventId: number,
+  workspaceId: string,
+): Promise<string | null> {
   if (afterEventId <= 0) return '0:0';
-  // The event itself, or (pruned) the nearest one before it.
-  const rows = await exec.all<{ tx: string; id: number }>(
-    'select pos_tx::text as tx, id from run_events where id <= $1 order by id desc limit 1',
-    [afterEventId],
-  );
-  const row = rows[0];
-  return row ? `${row.tx}:${row.id + 1}` : '0:0';
+  const [row] = await exec.all<{ tx: string; id: number; pruned: string | null }>(RESUME, [afterEventId, workspaceId]);
+  return resumeAfter(row && { position: `${row.tx}:${row.id}`, pruned: row.pruned });
 }

@@ -13,4 +13,6 @@ export const POSTGRES_DIALECT: SqlDialect = {
   decodeJson: <T>(row: object) => row as T,
   decodeRows: <T>(rows: object[]) => rows as T[],
   rowLock: ' for update',
+  feedPosition: "e.pos_tx::text || ':' || e.id",
+  feedOrderLastFirst: 'e.pos_tx desc, e.id desc',
 };

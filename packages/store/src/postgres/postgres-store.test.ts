@@ -223,6 +223,7 @@ describe.skipIf(reason !== undefined)('PostgreSQL store', () => {
         { name: '0050-workspaces' },
         { name: '0051-workflow-source' },
         { name: '0052-step-minutes' },
+        { name: '0053-event-feed-pruned' },
         { name: '0054-one-finished-index' },
       ]);
       const run = await seedRun(b);

@@ -28,7 +28,7 @@ import type { SqlExecutor } from '../shared/sql-executor.js';
 import { statsQueries } from '../shared/stats-queries.js';
 import { followUp, type TxQueries, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
-import { eventFeedCursor, listEvents, readEventFeed } from './event-queries.js';
+import { eventFeedCursor, listEvents, readEventFeed, resumeFeedCursor } from './event-queries.js';
 import { migratePostgres } from './migrate.js';
 import { openPool } from './open-pool.js';
 import { POSTGRES_DIALECT } from './postgres-dialect.js';
@@ -182,6 +182,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       listEvents,
       readEventFeed,
       eventFeedCursor,
+      resumeFeedCursor,
     }),
     ...controlStatements(one, POSTGRES_DIALECT),
     runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),

@@ -4,6 +4,9 @@
  * (events, steps, then runs) rather than by cascade, so counts are exact on both databases. Blob
  * references are read from the JSON text of the rows before they go; whether a blob is still used
  * elsewhere is a separate, cheap-enough scan (blob outputs are rare: over 256 KiB).
+ * Each batch also moves the workspace's mark in `event_feed_pruned` to the feed position of the
+ * last event it deleted, so a stream client resuming from an earlier event is told that some of
+ * what followed is gone (StorePort.resumeFeedCursor) instead of silently missing it.
  *
  * The dashboard's rollup (step_minutes, ADR 0020) goes with them: each batch deletes the
  * workspace's rolled-up minutes that ended before the cutoff. A minute that straddles the cutoff
@@ -12,6 +15,8 @@
  *
  * In: a SqlDialect, then RetentionSettings / PruneQuery. Out: the same, PruneBatch.
  */
+
+import { compareFeedCursors } from '@atom/engine';
 import type { PruneBatch, PruneQuery, RetentionSettings } from '../control/retention-store.js';
 import { MINUTE_MS } from './activity-rollup.js';
 import { paramList, type SqlDialect } from './sql-dialect.js';
@@ -45,6 +50,11 @@ export function retentionQueries(d: SqlDialect) {
   union all select 1 from run_events where cast(data as text) like ${d.param(3)} limit 1`;
   const ids = (n: number) => paramList(d, n);
   const PRUNE_MINUTES = `delete from step_minutes where workspace_id = ${d.param(1)} and minute <= ${d.param(2)}`;
+  const lastPosition = (list: string) =>
+    `select ${d.feedPosition} as position from run_events e where e.run_id in ${list} order by ${d.feedOrderLastFirst} limit 1`;
+  const MARK = `select through from event_feed_pruned where workspace_id = ${d.param(1)}${d.rowLock}`;
+  const PUT_MARK = `insert into event_feed_pruned (workspace_id, through) values ${paramList(d, 2)}
+  on conflict (workspace_id) do update set through = excluded.through`;
 
   return {
     async getRetention(exec: SqlExecutor, workspaceId: string): Promise<RetentionSettings | undefined> {
@@ -70,6 +80,13 @@ export function retentionQueries(d: SqlDialect) {
         );
         for (const { text } of texts)
           for (const match of (text ?? '').matchAll(BLOB_REF)) blobRefs.add(match[1] as string);
+      }
+      const [last] = await exec.all<{ position: string }>(lastPosition(list), runIds);
+      if (last !== undefined) {
+        const [mark] = await exec.all<{ through: string }>(MARK, [query.workspaceId]);
+        if (mark === undefined || compareFeedCursors(last.position, mark.through) > 0) {
+          await exec.run(PUT_MARK, [query.workspaceId, last.position]);
+        }
       }
       const events = await exec.run(`delete from run_events where run_id in ${list}`, runIds);
       const steps = await exec.run(`delete from steps where run_id in ${list}`, runIds);

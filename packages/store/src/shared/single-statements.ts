@@ -22,6 +22,7 @@ type SingleStatement =
   | 'listEvents'
   | 'readEventFeed'
   | 'eventFeedCursor'
+  | 'resumeFeedCursor'
   | 'cacheGet'
   | 'cacheSet'
   | 'cacheCount'
@@ -53,7 +54,8 @@ export function singleStatements(one: OneStatement, q: SingleStatementQueries): 
     listSteps: (runId) => one((e) => q.listSteps(e, runId)),
     listEvents: (runId, afterId) => one((e) => q.listEvents(e, runId, afterId)),
     readEventFeed: (query) => one((e) => q.readEventFeed(e, query)),
-    eventFeedCursor: (afterEventId) => one((e) => q.eventFeedCursor(e, afterEventId)),
+    eventFeedCursor: (start) => one((e) => q.eventFeedCursor(e, start)),
+    resumeFeedCursor: (afterEventId, workspaceId) => one((e) => q.resumeFeedCursor(e, afterEventId, workspaceId)),
 
     cacheGet: (key, now) => one((e) => q.cacheGet(e, key, now)),
     cacheSet: (key, value, expiresAt) => one((e) => q.cacheSet(e, key, value, expiresAt)),

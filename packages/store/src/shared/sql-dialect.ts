@@ -25,6 +25,12 @@ export interface SqlDialect {
    * ` for update` in PostgreSQL; empty in SQLite, which runs one writer at a time.
    */
   rowLock: string;
+  /**
+   * A run_events row's place in the event feed as cursor text `<tx>:<id>` (alias `e`), and the
+   * ORDER BY that puts the feed's last event first: by id in SQLite, by `pos_tx` then id in PostgreSQL.
+   */
+  feedPosition: string;
+  feedOrderLastFirst: string;
 }
 
 /** `(p(1), p(2), …)` for `count` values from the `first`-th placeholder on. */

@@ -14,6 +14,7 @@ import {
   type NewRunEvent,
   parseFeedCursor,
   type RunEvent,
+  resumeAfter,
 } from '@atom/engine';
 import { toJson } from '../shared/json-text.js';
 import type { SqlExecutor } from '../shared/sql-executor.js';
@@ -103,7 +104,21 @@ export async function readEventFeed(exec: SqlExecutor, query: EventFeedQuery): P
   return { events, next: full ? last.next : `0:${Math.max(until, from)}`, pending: false };
 }
 
-export async function eventFeedCursor(exec: SqlExecutor, afterEventId?: number): Promise<string> {
-  if (afterEventId !== undefined) return `0:${afterEventId + 1}`;
+export async function eventFeedCursor(exec: SqlExecutor, start?: 0): Promise<string> {
+  if (start === 0) return '0:0';
   return `0:${(await exec.all<{ head: number }>(HEAD))[0]?.head ?? 1}`;
+}
+
+const RESUME = `select e.id, (select p.through from event_feed_pruned p where p.workspace_id = ?) as pruned
+  from run_events e where e.id = ?`;
+
+/** As on PostgreSQL: the stored event's position, checked against the workspace's last pruned one. */
+export async function resumeFeedCursor(
+  exec: SqlExecutor,
+  afterEventId: number,
+  workspaceId: string,
+): Promise<string | null> {
+  if (afterEventId <= 0) return '0:0';
+  const [row] = await exec.all<{ id: number; pruned: string | null }>(RESUME, [workspaceId, afterEventId]);
+  return resumeAfter(row && { position: `0:${row.id}`, pruned: row.pruned });
 }

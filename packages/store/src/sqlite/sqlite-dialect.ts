@@ -17,4 +17,6 @@ export const SQLITE_DIALECT: SqlDialect = {
     return rows as T[];
   },
   rowLock: '',
+  feedPosition: "'0:' || e.id",
+  feedOrderLastFirst: 'e.id desc',
 };

@@ -30,7 +30,7 @@ import { statsQueries } from '../shared/stats-queries.js';
 import { followUp, withStoreTx } from '../shared/store-tx.js';
 import { workerQueries } from '../shared/worker-queries.js';
 import { retryWhileBusy } from './busy.js';
-import { eventFeedCursor, listEvents, readEventFeed } from './event-queries.js';
+import { eventFeedCursor, listEvents, readEventFeed, resumeFeedCursor } from './event-queries.js';
 import { migrateSqlite } from './migrate.js';
 import { openDatabase } from './open-database.js';
 import * as queue from './queue-queries.js';
@@ -162,6 +162,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       listEvents,
       readEventFeed,
       eventFeedCursor,
+      resumeFeedCursor,
     }),
     ...controlStatements(one, SQLITE_DIALECT),
     runStats: (now, workspaceId) => one((e) => stats.runStats(e, now, workspaceId)),

@@ -23,6 +23,7 @@ import * as claimOrder from './0042-claim-order.js';
 import * as workspaces from './0050-workspaces.js';
 import * as workflowSource from './0051-workflow-source.js';
 import * as stepMinutes from './0052-step-minutes.js';
+import * as eventFeedPruned from './0053-event-feed-pruned.js';
 import * as oneFinishedIndex from './0054-one-finished-index.js';
 
 const MIGRATIONS: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0050-workspaces': workspaces,
   '0051-workflow-source': workflowSource,
   '0052-step-minutes': stepMinutes,
+  '0053-event-feed-pruned': eventFeedPruned,
   '0054-one-finished-index': oneFinishedIndex,
 };
 
