@@ -26,7 +26,7 @@ import {
 import type { EngineServices, Unit } from './unit.js';
 
 /** Local steps one claim may run in all (its transaction holds the store's write lock meanwhile). */
-export const LOCAL_STEPS_PER_CLAIM = 12 * LOCAL_STEPS_PER_UNIT;
+export const LOCAL_STEPS_PER_CLAIM = 4 * LOCAL_STEPS_PER_UNIT;
 
 export interface ClaimedLocalDeps {
   services: EngineServices;
