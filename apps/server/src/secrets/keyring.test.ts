@@ -82,7 +82,8 @@ describe('Keyring.seal and open', () => {
       `${sealed}.extra`,
       `v2.${keyId}.${iv}.${body}`,
       `V1.${keyId}.${iv}.${body}`,
-      `v1.${keyId.toUpperCase()}.${iv}.${body}`,
+      // Upper-case hex (a random id of digits only has none to raise: 1 in 43, which made this flaky).
+      `v1.${/[a-f]/.test(keyId) ? keyId.toUpperCase() : `A${keyId.slice(1)}`}.${iv}.${body}`,
       `v1.${keyId}.${iv.slice(1)}.${body}`,
       `v1.${keyId}.${iv}.${body.slice(0, 10)}`,
       `v1.${keyId}.${iv}.${body}=`,
