@@ -134,7 +134,7 @@ export async function createServer(options: ServerOptions): Promise<AtomServer> 
   });
   // Before the auth hook: a refused upgrade's socket is then closed after its 401/403 answer.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  const triggers = new TriggerIndex(control);
+  const triggers = new TriggerIndex(control, () => engine.clock.now());
   let closing = false;
   const audit = new AuditLog(control, () => engine.clock.now());
   const bus = options.bus ?? localEventBus(engine);

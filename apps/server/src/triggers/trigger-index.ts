@@ -1,8 +1,11 @@
 /**
  * Which enabled workflow answers which webhook path, event name and schedule — read from the
  * store (ControlStore.listTriggerSources), so every API process sees the same triggers. It reloads
- * after a change made through this process, every `refreshMs`, and (for webhooks) at most once per
- * second when a path is not found, so a workflow saved through another process is served promptly.
+ * after a change made through this process; every `refreshMs`, and (for webhooks) at most once per
+ * second when a path is not found, it reloads if the catalogue's stamp changed
+ * (ControlStore.triggerSourcesStamp), so a workflow saved through another process is served promptly
+ * without reading every document again while nothing changes. A full reload every FULL_RELOAD_MS
+ * bounds what a change the stamp could not tell (two opposite ones in one millisecond) can last.
  * Webhook paths and event names are per workspace (ADR 0015): two workspaces may both use one.
  */
 import type { EventTriggerDocument, ScheduleTriggerDocument, WebhookTriggerDocument } from '@atom/spec';
@@ -66,21 +69,29 @@ function build(sources: readonly TriggerSource[]): Snapshot {
   return snapshot;
 }
 
+/** However unchanged the stamp, a periodic check reloads everything at least this often. */
+const FULL_RELOAD_MS = 60_000;
+
 export class TriggerIndex {
   readonly #control: ControlStore;
+  readonly #now: () => number;
   #snapshot: Snapshot = { hooks: new Map(), events: new Map(), schedules: [] };
   #loading: Promise<void> | null = null;
+  /** The catalogue's stamp when the snapshot was read, and when that was. */
+  #stamp: string | null = null;
+  #loadedAt = 0;
   #lastMissReload = 0;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(control: ControlStore) {
+  constructor(control: ControlStore, now: () => number = Date.now) {
     this.#control = control;
+    this.#now = now;
   }
 
-  /** Loads now, then every `refreshMs` until `stop()`. */
+  /** Loads now, then checks every `refreshMs` until `stop()`. */
   async start(refreshMs: number): Promise<void> {
     await this.refresh();
-    this.#timer = setInterval(() => void this.refresh().catch(() => {}), refreshMs);
+    this.#timer = setInterval(() => void this.refreshIfChanged().catch(() => {}), refreshMs);
     this.#timer.unref();
   }
 
@@ -92,16 +103,30 @@ export class TriggerIndex {
   /** Reloads from the store; concurrent callers share one load. */
   refresh(): Promise<void> {
     if (!this.#loading) {
-      this.#loading = this.#control
-        .listTriggerSources()
-        .then((sources) => {
-          this.#snapshot = build(sources);
-        })
-        .finally(() => {
-          this.#loading = null;
-        });
+      this.#loading = (async () => {
+        // The stamp first: a change made meanwhile then shows as a changed stamp at the next check.
+        const stamp = await this.#control.triggerSourcesStamp();
+        const loadedAt = this.#now();
+        this.#snapshot = build(await this.#control.listTriggerSources());
+        this.#stamp = stamp;
+        this.#loadedAt = loadedAt;
+      })().finally(() => {
+        this.#loading = null;
+      });
     }
     return this.#loading;
+  }
+
+  /** Reloads when the catalogue's stamp changed, or the last reload is FULL_RELOAD_MS old; true when it did. */
+  async refreshIfChanged(): Promise<boolean> {
+    if (this.#loading) {
+      await this.#loading;
+      return true;
+    }
+    const stale = this.#now() - this.#loadedAt >= FULL_RELOAD_MS;
+    if (!stale && (await this.#control.triggerSourcesStamp()) === this.#stamp) return false;
+    await this.refresh();
+    return true;
   }
 
   /** The workspace's webhook on `path`; reloads once (at most every second) before answering that none exists. */
@@ -109,7 +134,7 @@ export class TriggerIndex {
     const found = this.#snapshot.hooks.get(keyOf(workspaceId, path));
     if (found || now - this.#lastMissReload < 1_000) return found;
     this.#lastMissReload = now;
-    await this.refresh();
+    await this.refreshIfChanged();
     return this.#snapshot.hooks.get(keyOf(workspaceId, path));
   }
 

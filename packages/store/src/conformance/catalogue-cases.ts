@@ -21,6 +21,32 @@ function isConflict(error: unknown): boolean {
 }
 
 export function catalogueCases(h: StoreHarness): void {
+  it('changes the trigger sources stamp with every change a trigger source depends on', async () => {
+    const stamps = [await h.store.triggerSourcesStamp()];
+    // Each change gives a stamp unlike the one before (switching back may give an earlier one: the
+    // sources are then as they were then).
+    const next = async () => {
+      const stamp = await h.store.triggerSourcesStamp();
+      expect(stamp).not.toBe(stamps.at(-1));
+      stamps.push(stamp);
+    };
+    const v1 = await h.store.putWorkflowVersion('stamped', doc('one'), 'h1', T0);
+    await next();
+    // Nothing changed: the same stamp.
+    expect(await h.store.triggerSourcesStamp()).toBe(stamps.at(-1));
+    // Each of these at the same millisecond as the one before, so the time alone cannot tell.
+    await h.store.putWorkflowVersion('stamped', doc('two'), 'h2', T0);
+    await next();
+    await h.store.setTriggersEnabled(v1.workflowId, false, T0);
+    await next();
+    await h.store.setTriggersEnabled(v1.workflowId, true, T0);
+    await next();
+    await h.store.putWorkflowVersion('other', doc('one'), 'h3', T0);
+    await next();
+    await h.store.deleteWorkflow(v1.workflowId, T0);
+    await next();
+  });
+
   it('summarises a workflow from its newest version', async () => {
     const v1 = await h.store.putWorkflowVersion('orders', doc('First take'), 'h1', T0);
     const summary = {

@@ -112,6 +112,11 @@ export interface ControlStore {
   deleteWorkflow(workflowId: string, now: number): Promise<boolean>;
   /** Non-deleted workflows with triggers enabled, of every workspace, each with its newest document. */
   listTriggerSources(): Promise<TriggerSource[]>;
+  /**
+   * A short text that changes whenever a workflow is created, gets a new version, has its triggers
+   * switched, or is deleted: a cheap check before reading every trigger source again.
+   */
+  triggerSourcesStamp(): Promise<string>;
 
   /**
    * Creates the user and their membership of `workspaceId` (default `default`) with `user.role`, in

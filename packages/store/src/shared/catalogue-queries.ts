@@ -37,6 +37,10 @@ export function catalogueQueries(d: SqlDialect) {
   const SET_TRIGGERS = `update workflows set triggers_enabled = ${p(1)}, changed_at = ${p(2)}
   where id = ${p(3)} and deleted_at is null`;
   const DELETE = `update workflows set deleted_at = ${p(1)}, changed_at = ${p(2)} where id = ${p(3)} and deleted_at is null`;
+  // Every column a trigger source depends on, summed over the catalogue (one scan of `workflows`).
+  const STAMP = `select count(*) as n, coalesce(sum(changed_at), 0) as changed, coalesce(max(changed_at), 0) as last,
+  coalesce(sum(version), 0) as versions, coalesce(sum(case when triggers_enabled then 1 else 0 end), 0) as enabled,
+  count(deleted_at) as deleted from workflows`;
   const TRIGGER_SOURCES = `select w.id as "workflowId", w.workspace_id as "workspaceId", w.name, w.version, v.document
   from workflows w join workflow_versions v on v.workflow_id = w.id and v.version = w.version
   where w.deleted_at is null and w.triggers_enabled order by w.workspace_id, w.name`;
@@ -81,6 +85,10 @@ export function catalogueQueries(d: SqlDialect) {
     },
     async listTriggerSources(exec: SqlExecutor): Promise<TriggerSource[]> {
       return d.decodeRows<TriggerSource>(await exec.all<object>(TRIGGER_SOURCES), DOCUMENT);
+    },
+    async triggerSourcesStamp(exec: SqlExecutor): Promise<string> {
+      const [row] = await exec.all<Record<string, number | string>>(STAMP);
+      return row ? Object.values(row).map(String).join(':') : '';
     },
   };
 }

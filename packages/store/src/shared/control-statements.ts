@@ -85,6 +85,7 @@ export function controlStatements(
       one((e) => catalogue.setTriggersEnabled(e, workflowId, enabled, now)),
     deleteWorkflow: (workflowId, now) => one((e) => catalogue.deleteWorkflow(e, workflowId, now)),
     listTriggerSources: () => one(catalogue.listTriggerSources),
+    triggerSourcesStamp: () => one(catalogue.triggerSourcesStamp),
 
     getUserByEmail: (email) => one((e) => users.getUserByEmail(e, email)),
     getUser: (id) => one((e) => users.getUser(e, id)),
