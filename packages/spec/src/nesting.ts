@@ -10,8 +10,8 @@ import { formatPath, type PathSegment } from './path.js';
 
 export const DEFAULT_MAX_NESTING = 64;
 
-/** One open array or object of an iterative walk (also nul.ts's). */
-export interface Frame {
+/** One open array or object of the walk. */
+interface Frame {
   value: object;
   /** Own keys of an object; null for an array (visited by index). */
   keys: string[] | null;
@@ -19,14 +19,15 @@ export interface Frame {
 }
 
 /**
- * The path of the first array or object nested more than `max` levels deep in `value` (the value
- * itself, when it is an array or object, is level 1), or null when there is none. A value that
- * contains itself is not followed round its cycle (refersToItself reports those).
- *
- * @example tooDeepAt({ a: [[1]] }, 2) // ['a', 0]: the array [1] is a third level
+ * Walks the arrays and objects in `value` depth first, iteratively (it cannot overflow, whatever
+ * the depth), skipping a member that leads back round a cycle, and returns the path of the first member for
+ * which `found(child, key, depth)` is true, or null. `key` is the member's object key (null in an
+ * array); `depth` is how many arrays and objects enclose it. The nesting and NUL checks share it.
  */
-export function tooDeepAt(value: unknown, max: number): PathSegment[] | null {
-  if (typeof value !== 'object' || value === null) return null;
+export function firstPathWhere(
+  value: object,
+  found: (child: unknown, key: string | null, depth: number) => boolean,
+): PathSegment[] | null {
   const onPath = new Set<object>([value]);
   const stack: Frame[] = [frameOf(value)];
   while (stack.length > 0) {
@@ -38,23 +39,34 @@ export function tooDeepAt(value: unknown, max: number): PathSegment[] | null {
       continue;
     }
     const index = frame.next++;
-    const child =
-      frame.keys === null
-        ? (frame.value as unknown[])[index]
-        : (frame.value as Record<string, unknown>)[frame.keys[index] as string];
-    if (typeof child !== 'object' || child === null || onPath.has(child)) continue;
-    if (stack.length >= max) return stack.map((open) => keyAt(open, open.next - 1));
+    const key = frame.keys === null ? null : (frame.keys[index] as string);
+    const child = key === null ? (frame.value as unknown[])[index] : (frame.value as Record<string, unknown>)[key];
+    if (typeof child === 'object' && child !== null && onPath.has(child)) continue;
+    if (found(child, key, stack.length)) return stack.map((open) => keyAt(open, open.next - 1));
+    if (typeof child !== 'object' || child === null) continue;
     onPath.add(child);
     stack.push(frameOf(child));
   }
   return null;
 }
 
-export function frameOf(value: object): Frame {
+/**
+ * The path of the first array or object nested more than `max` levels deep in `value` (the value
+ * itself, when it is an array or object, is level 1), or null when there is none. A value that
+ * contains itself is not followed round its cycle (refersToItself reports those).
+ *
+ * @example tooDeepAt({ a: [[1]] }, 2) // ['a', 0]: the array [1] is a third level
+ */
+export function tooDeepAt(value: unknown, max: number): PathSegment[] | null {
+  if (typeof value !== 'object' || value === null) return null;
+  return firstPathWhere(value, (child, _key, depth) => typeof child === 'object' && child !== null && depth >= max);
+}
+
+function frameOf(value: object): Frame {
   return { value, keys: Array.isArray(value) ? null : Object.keys(value), next: 0 };
 }
 
-export function keyAt(frame: Frame, index: number): PathSegment {
+function keyAt(frame: Frame, index: number): PathSegment {
   return frame.keys === null ? index : (frame.keys[index] as string);
 }
 

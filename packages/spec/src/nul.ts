@@ -3,10 +3,10 @@
  * inputs, trigger data, step inputs and outputs, event payloads. PostgreSQL cannot store one (its
  * `jsonb` and `text` have no NUL), SQLite can; so that both stores behave the same, a value holding
  * one is refused where it comes in, with ATOM_ERR_VALUE_NUL and the path of the first string (or
- * object key) that holds it (ADR 0022). The walk is iterative, like the nesting check.
+ * object key) that holds it (ADR 0022). The walk is the nesting check's (firstPathWhere).
  */
 import { AtomError } from '@atom/errors';
-import { type Frame, frameOf, keyAt } from './nesting.js';
+import { firstPathWhere } from './nesting.js';
 import { formatPath, type PathSegment } from './path.js';
 
 const NUL = '\u0000';
@@ -20,34 +20,10 @@ const NUL = '\u0000';
 export function nulAt(value: unknown): PathSegment[] | null {
   if (typeof value === 'string') return value.includes(NUL) ? [] : null;
   if (typeof value !== 'object' || value === null) return null;
-  // Depth first with one frame per open container (no path is built until one is found).
-  const onPath = new Set<object>([value]);
-  const stack: Frame[] = [frameOf(value)];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1] as Frame;
-    const size = frame.keys === null ? (frame.value as unknown[]).length : frame.keys.length;
-    if (frame.next >= size) {
-      onPath.delete(frame.value);
-      stack.pop();
-      continue;
-    }
-    const index = frame.next++;
-    let child: unknown;
-    if (frame.keys === null) child = (frame.value as unknown[])[index];
-    else {
-      const key = frame.keys[index] as string;
-      if (key.indexOf(NUL) !== -1) return stack.map((open) => keyAt(open, open.next - 1));
-      child = (frame.value as Record<string, unknown>)[key];
-    }
-    if (typeof child === 'string') {
-      if (child.indexOf(NUL) !== -1) return stack.map((open) => keyAt(open, open.next - 1));
-      continue;
-    }
-    if (typeof child !== 'object' || child === null || onPath.has(child)) continue;
-    onPath.add(child);
-    stack.push(frameOf(child));
-  }
-  return null;
+  return firstPathWhere(
+    value,
+    (child, key) => (key !== null && key.includes(NUL)) || (typeof child === 'string' && child.includes(NUL)),
+  );
 }
 
 /**
