@@ -22,7 +22,7 @@ export function nulAt(value: unknown): PathSegment[] | null {
   if (typeof value !== 'object' || value === null) return null;
   return firstPathWhere(
     value,
-    (child, key) => (key !== null && key.includes(NUL)) || (typeof child === 'string' && child.includes(NUL)),
+    (child, key) => key?.includes(NUL) === true || (typeof child === 'string' && child.includes(NUL)),
   );
 }
 
